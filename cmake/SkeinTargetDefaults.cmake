@@ -1,0 +1,16 @@
+# Warnings and sanitizers for Skein's own targets, target by target: nothing
+# here leaks into a project that adds Skein with add_subdirectory().
+function(skein_target_defaults target)
+    target_compile_features(${target} PUBLIC cxx_std_17)
+    if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+        target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    endif()
+    if(SKEIN_SANITIZE)
+        list(JOIN SKEIN_SANITIZE "," sanitizers)
+        target_compile_options(${target} PRIVATE -fsanitize=${sanitizers} -fno-omit-frame-pointer -g)
+        target_link_options(${target} PRIVATE -fsanitize=${sanitizers})
+        if("undefined" IN_LIST SKEIN_SANITIZE)
+            target_compile_options(${target} PRIVATE -fno-sanitize-recover=undefined)
+        endif()
+    endif()
+endfunction()

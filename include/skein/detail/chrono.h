@@ -1,0 +1,32 @@
+// Skein — private: deadline arithmetic that neither overflows nor rounds early.
+#pragma once
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+#include <type_traits>
+
+namespace skein::detail {
+
+// The steady-clock deadline `timeout` from now. A zero or negative timeout is
+// a deadline in the past; a timeout too large to represent saturates to
+// time_point::max(), which never comes. Rounds up, so a deadline is never
+// earlier than asked. NaN throws std::invalid_argument.
+template <class Rep, class Period>
+std::chrono::steady_clock::time_point deadlineAfter(std::chrono::duration<Rep, Period> timeout)
+{
+    using namespace std::chrono;
+    if constexpr (std::is_floating_point_v<Rep>) {
+        if (std::isnan(timeout.count()))
+            throw std::invalid_argument("skein: a timeout of NaN");
+    }
+    if (timeout <= duration<Rep, Period>::zero())
+        return steady_clock::time_point::min();
+    const auto now = steady_clock::now();
+    const auto room = steady_clock::time_point::max() - now;
+    if (duration<double>(timeout) >= duration<double>(room))
+        return steady_clock::time_point::max();
+    return now + ceil<steady_clock::duration>(timeout);
+}
+
+} // namespace skein::detail

@@ -1,0 +1,32 @@
+// Skein — errors.
+//
+// Every exception Skein throws derives from skein::Error, itself a
+// std::runtime_error, so `catch (const std::exception&)` still sees them.
+// Messages name the object involved: the thread, lock or queue, by name.
+#pragma once
+
+#include <stdexcept>
+
+namespace skein {
+
+// Something went wrong that is not the caller's fault.
+class Error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The caller broke a rule: re-locking a held Lock, unlocking a Lock held by
+// another thread, going a Signal::never(), joining yourself, starting twice.
+// Skein reports misuse with this exception instead of deadlocking or aborting.
+class UsageError : public Error {
+public:
+    using Error::Error;
+};
+
+// Queue::add (or push, extend) on a Queue after close().
+class QueueClosed : public Error {
+public:
+    using Error::Error;
+};
+
+} // namespace skein

@@ -1,0 +1,189 @@
+// Skein — Queue<T>: a thread-safe FIFO that moves items between threads.
+//
+// Items are moved in and out, never copied: T only needs to be movable.
+//
+// Contract
+// - add(item, till) appends; on a bounded Queue (maxSize > 0) it blocks while
+//   the Queue is full. It returns false when `till` went before there was
+//   room (the item is dropped), and throws QueueClosed once the Queue is
+//   closed, also when close() happens while it waits.
+// - push(item) puts an item at the front, to be popped next. It never blocks
+//   and may take a bounded Queue past maxSize (it is for handing an item
+//   back). After close() it throws QueueClosed.
+// - extend(items, till) adds the items in order, as add() would. It returns
+//   false when `till` went first; the items not added are left in the range,
+//   untouched.
+// - pop(till) removes the front item, blocking while the Queue is empty. It
+//   returns nullopt when `till` went first, or when the Queue is closed and
+//   empty: items added before close() are always drained first.
+// - tryPop() and popAll() never block.
+// - close() is idempotent and wakes every blocked add() and pop().
+//
+// Memory ordering
+//   Everything a thread did before adding an item is visible to the thread
+//   that pops it.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "skein/detail/names.h"
+#include "skein/detail/wait.h"
+#include "skein/error.h"
+#include "skein/signal.h"
+
+namespace skein {
+
+template <class T>
+class Queue {
+public:
+    explicit Queue(std::string name = {}, std::size_t maxSize = 0)
+        : core_(std::make_shared<Core>()),
+          name_(name.empty() ? detail::generatedName("queue") : std::move(name)),
+          maxSize_(maxSize) {}
+    Queue(const Queue&) = delete;
+    Queue& operator=(const Queue&) = delete;
+
+    bool add(T item, const Signal& till = Signal::never())
+    {
+        std::unique_lock<std::mutex> lock(core_->mutex);
+        if (!waitForRoom(lock, till))
+            return false;
+        core_->items.push_back(std::move(item));
+        lock.unlock();
+        core_->notEmpty.notify_one();
+        return true;
+    }
+
+    void push(T item)
+    {
+        std::unique_lock<std::mutex> lock(core_->mutex);
+        throwIfClosed("push");
+        core_->items.push_front(std::move(item));
+        lock.unlock();
+        core_->notEmpty.notify_one();
+    }
+
+    template <class Range>
+    bool extend(Range&& items, const Signal& till = Signal::never())
+    {
+        std::unique_lock<std::mutex> lock(core_->mutex);
+        for (auto& item : items) {
+            if (!waitForRoom(lock, till))
+                return false;
+            core_->items.push_back(std::move(item));
+            core_->notEmpty.notify_one();
+        }
+        return true;
+    }
+
+    std::optional<T> pop(const Signal& till = Signal::never())
+    {
+        std::unique_lock<std::mutex> lock(core_->mutex);
+        Core& core = *core_;
+        detail::waitUntil(lock, core.notEmpty, till, core_,
+                          [&core] { return !core.items.empty() || core.closed; });
+        return takeFront(lock);
+    }
+
+    std::optional<T> tryPop()
+    {
+        std::unique_lock<std::mutex> lock(core_->mutex);
+        return takeFront(lock);
+    }
+
+    std::vector<T> popAll()
+    {
+        std::unique_lock<std::mutex> lock(core_->mutex);
+        std::vector<T> all(std::make_move_iterator(core_->items.begin()),
+                           std::make_move_iterator(core_->items.end()));
+        core_->items.clear();
+        lock.unlock();
+        core_->notFull.notify_all();
+        return all;
+    }
+
+    void close()
+    {
+        {
+            std::lock_guard<std::mutex> lock(core_->mutex);
+            core_->closed = true;
+        }
+        core_->notEmpty.notify_all();
+        core_->notFull.notify_all();
+    }
+
+    bool isClosed() const
+    {
+        std::lock_guard<std::mutex> lock(core_->mutex);
+        return core_->closed;
+    }
+
+    std::size_t size() const
+    {
+        std::lock_guard<std::mutex> lock(core_->mutex);
+        return core_->items.size();
+    }
+
+    bool empty() const { return size() == 0; }
+    std::string name() const { return name_; }
+    std::size_t maxSize() const noexcept { return maxSize_; }
+
+private:
+    struct Core {
+        std::mutex mutex;
+        std::condition_variable notEmpty;
+        std::condition_variable notFull;
+        std::deque<T> items;  // guarded by mutex
+        bool closed = false;  // guarded by mutex
+    };
+
+    // With the mutex held: waits until there is room. False when `till` went
+    // first; throws QueueClosed when the Queue is or becomes closed.
+    bool waitForRoom(std::unique_lock<std::mutex>& lock, const Signal& till)
+    {
+        throwIfClosed("add");
+        if (maxSize_ == 0)
+            return true;
+        Core& core = *core_;
+        const std::size_t max = maxSize_;
+        const bool room = detail::waitUntil(lock, core.notFull, till, core_, [&core, max] {
+            return core.items.size() < max || core.closed;
+        });
+        throwIfClosed("add");
+        return room;
+    }
+
+    void throwIfClosed(const char* operation) const
+    {
+        if (core_->closed)
+            throw QueueClosed("Queue '" + name_ + "' is closed: " + operation + "() refused");
+    }
+
+    std::optional<T> takeFront(std::unique_lock<std::mutex>& lock)
+    {
+        if (core_->items.empty())
+            return std::nullopt;
+        std::optional<T> item(std::move(core_->items.front()));
+        core_->items.pop_front();
+        const bool bounded = maxSize_ != 0;
+        lock.unlock();
+        if (bounded)
+            core_->notFull.notify_one();
+        return item;
+    }
+
+    const std::shared_ptr<Core> core_;
+    const std::string name_;
+    const std::size_t maxSize_;
+};
+
+} // namespace skein

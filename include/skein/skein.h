@@ -1,0 +1,9 @@
+// Skein — the core, in one include.
+#pragma once
+
+#include "skein/error.h"
+#include "skein/lock.h"
+#include "skein/log.h"
+#include "skein/queue.h"
+#include "skein/signal.h"
+#include "skein/till.h"

@@ -1,0 +1,99 @@
+#include "skein/lock.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "log_p.h"
+#include "skein/detail/names.h"
+#include "skein/error.h"
+
+namespace skein {
+
+Lock::Lock(std::string name)
+    : name_(name.empty() ? detail::generatedName("lock") : std::move(name)) {}
+
+Lock::~Lock() = default;
+
+void Lock::lock()
+{
+    requireNotHeld("lock");
+    mutex_.lock();
+    owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+}
+
+bool Lock::try_lock()
+{
+    requireNotHeld("try_lock");
+    if (!mutex_.try_lock())
+        return false;
+    owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+    return true;
+}
+
+void Lock::unlock()
+{
+    requireHeld("unlock");
+    std::optional<Signal> oldest;
+    if (!waiters_.empty()) {
+        oldest = std::move(waiters_.front());
+        waiters_.pop_front();
+    }
+    owner_.store(std::thread::id(), std::memory_order_relaxed);
+    mutex_.unlock();
+    // Outside the mutex, so the waiter does not wake only to block on it. A
+    // waiter that was popped but not yet woken counts itself as woken.
+    if (oldest)
+        oldest->go();
+}
+
+bool Lock::wait(const Signal& till)
+{
+    requireHeld("wait");
+    const Signal woken;
+    waiters_.push_back(woken);
+    owner_.store(std::thread::id(), std::memory_order_relaxed);
+    mutex_.unlock();
+
+    struct Reacquire {
+        Lock& lock;
+        ~Reacquire()
+        {
+            lock.mutex_.lock();
+            lock.owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+        }
+    };
+    {
+        const Reacquire reacquire{*this};
+        woken.wait(till);
+    }
+
+    if (woken)
+        return true;
+    const auto it = std::find(waiters_.begin(), waiters_.end(), woken);
+    if (it == waiters_.end())
+        return true;  // an unlock() popped it and is about to wake it
+    waiters_.erase(it);
+    return false;
+}
+
+bool Lock::isHeldByCurrentThread() const noexcept
+{
+    return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+}
+
+void Lock::requireHeld(const char* operation) const
+{
+    if (!isHeldByCurrentThread())
+        throw UsageError("Lock '" + name_ + "': " + operation + "() by thread '" +
+                         detail::currentThreadPath() + "', which does not hold it");
+}
+
+void Lock::requireNotHeld(const char* operation) const
+{
+    if (isHeldByCurrentThread())
+        throw UsageError("Lock '" + name_ + "': " + operation + "() by thread '" +
+                         detail::currentThreadPath() +
+                         "', which already holds it (a Lock is not reentrant)");
+}
+
+} // namespace skein

@@ -1,0 +1,279 @@
+#include "skein/signal.h"
+
+#include <algorithm>
+#include <exception>
+
+#include "signal_p.h"
+#include "skein/detail/introspection.h"
+#include "skein/detail/names.h"
+#include "skein/detail/wait.h"
+#include "skein/error.h"
+#include "skein/log.h"
+#include "skein/till.h"
+#include "timer_p.h"
+
+namespace skein {
+namespace detail {
+
+namespace {
+
+std::atomic<std::size_t> liveStates{0};
+
+// Runs one callback; a throwing callback is logged, never propagated.
+void invoke(const std::function<void()>& fn, SignalState& state)
+{
+    try {
+        fn();
+    } catch (const std::exception& e) {
+        log(LogLevel::Warning, "Signal '" + state.displayName() + "': a then() callback threw: " + e.what());
+    } catch (...) {
+        log(LogLevel::Warning, "Signal '" + state.displayName() + "': a then() callback threw");
+    }
+}
+
+} // namespace
+
+std::string SignalState::displayName()
+{
+    std::lock_guard<std::mutex> lock(mutex);
+    if (name.empty())
+        name = generatedName("signal");
+    return name;
+}
+
+std::string generatedName(const char* kind)
+{
+    static std::atomic<std::uint64_t> counter{0};
+    return std::string(kind) + '-' + std::to_string(counter.fetch_add(1, std::memory_order_relaxed) + 1);
+}
+
+SignalState::SignalState(std::string name, Kind kind) : kind(kind), name(std::move(name))
+{
+    liveStates.fetch_add(1, std::memory_order_relaxed);
+}
+
+SignalState::~SignalState()
+{
+    if (timed)
+        forgetTill(this);
+    // Inputs remain only when this composite never went: unregister from them.
+    for (const Input& input : inputs)
+        input.state->removeCallback(input.id);
+    liveStates.fetch_sub(1, std::memory_order_relaxed);
+}
+
+std::uint64_t SignalState::addCallback(std::function<void()>& fn)
+{
+    std::lock_guard<std::mutex> lock(mutex);
+    if (gone.load(std::memory_order_relaxed))
+        return 0;
+    const std::uint64_t id = nextId++;
+    callbacks.push_back(Callback{id, std::move(fn)});
+    return id;
+}
+
+bool SignalState::removeCallback(std::uint64_t id)
+{
+    std::function<void()> removed;  // destroyed after the mutex is released
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto first = callbacks.begin() + static_cast<std::ptrdiff_t>(nextCallback);
+    const auto it = std::find_if(first, callbacks.end(), [id](const Callback& c) { return c.id == id; });
+    if (it == callbacks.end())
+        return false;
+    removed = std::move(it->fn);
+    callbacks.erase(it);
+    return true;
+}
+
+void SignalState::go()
+{
+    std::unique_lock<std::mutex> lock(mutex);
+    if (gone.load(std::memory_order_relaxed))
+        return;
+    gone.store(true, std::memory_order_release);
+    std::vector<Input> detached = std::move(inputs);
+    inputs.clear();
+    const bool hasCallbacks = !callbacks.empty();
+    lock.unlock();
+    cv.notify_all();
+
+    for (const Input& input : detached)
+        input.state->removeCallback(input.id);
+    detached.clear();
+
+    // One callback at a time, taken under the mutex, so that a callback can
+    // still remove the ones after it.
+    while (hasCallbacks) {
+        lock.lock();
+        if (nextCallback == callbacks.size()) {
+            callbacks.clear();
+            callbacks.shrink_to_fit();
+            nextCallback = 0;
+            break;
+        }
+        const std::function<void()> fn = std::move(callbacks[nextCallback++].fn);
+        lock.unlock();
+        invoke(fn, *this);
+        // fn is destroyed here, outside the mutex
+    }
+}
+
+void SignalState::attach(const Signal& input, std::function<void()> fn)
+{
+    const std::shared_ptr<SignalState>& in = SignalAccess::state(input);
+    if (in->kind == Kind::Never)
+        return;
+    const std::uint64_t id = in->addCallback(fn);
+    if (id == 0) {  // the input has gone: it decides now
+        fn();
+        return;
+    }
+    std::unique_lock<std::mutex> lock(mutex);
+    if (!gone.load(std::memory_order_relaxed)) {
+        inputs.push_back(Input{in, id});
+        return;
+    }
+    lock.unlock();
+    in->removeCallback(id);
+}
+
+const std::shared_ptr<SignalState>& doneState()
+{
+    static const auto* const state = [] {
+        auto* s = new std::shared_ptr<SignalState>(std::make_shared<SignalState>("done"));
+        (*s)->gone.store(true);
+        return s;
+    }();
+    return *state;
+}
+
+std::size_t pendingCallbacks(const Signal& signal)
+{
+    SignalState& s = *SignalAccess::state(signal);
+    std::lock_guard<std::mutex> lock(s.mutex);
+    return s.callbacks.size() - s.nextCallback;
+}
+
+std::size_t liveSignalStates() { return liveStates.load(std::memory_order_relaxed); }
+
+} // namespace detail
+
+using detail::SignalState;
+
+Signal::Signal() : state_(std::make_shared<SignalState>()) {}
+
+Signal::Signal(std::string name) : state_(std::make_shared<SignalState>(std::move(name))) {}
+
+void Signal::go()
+{
+    if (state_->kind == SignalState::Kind::Never)
+        throw UsageError("Signal::never() cannot go");
+    state_->go();
+}
+
+Signal::operator bool() const noexcept { return state_->gone.load(std::memory_order_acquire); }
+
+bool Signal::isNever() const noexcept { return state_->kind == SignalState::Kind::Never; }
+
+void Signal::wait() const
+{
+    SignalState& s = *state_;
+    if (s.gone.load(std::memory_order_acquire))
+        return;
+    if (s.kind == SignalState::Kind::Never)
+        throw UsageError("wait() on Signal::never() would block forever");
+    std::unique_lock<std::mutex> lock(s.mutex);
+    s.cv.wait(lock, [&s] { return s.gone.load(std::memory_order_relaxed); });
+}
+
+bool Signal::wait(const Signal& till) const
+{
+    SignalState& s = *state_;
+    if (s.gone.load(std::memory_order_acquire))
+        return true;
+    if (till.isNever()) {
+        wait();
+        return true;
+    }
+    std::unique_lock<std::mutex> lock(s.mutex);
+    return detail::waitUntil(lock, s.cv, till, state_,
+                             [&s] { return s.gone.load(std::memory_order_relaxed); });
+}
+
+bool Signal::waitUntil(std::chrono::steady_clock::time_point deadline) const
+{
+    return wait(Till(deadline));
+}
+
+Subscription Signal::then(std::function<void()> fn) const
+{
+    if (state_->kind == SignalState::Kind::Never)
+        return {};
+    const std::uint64_t id = state_->addCallback(fn);
+    if (id != 0)
+        return Subscription(state_, id);
+    detail::invoke(fn, *state_);
+    return {};
+}
+
+bool Signal::removeThen(const Subscription& subscription) const
+{
+    const std::shared_ptr<SignalState> owner = subscription.state_.lock();
+    if (owner != state_ || subscription.id_ == 0)
+        return false;
+    return state_->removeCallback(subscription.id_);
+}
+
+std::string Signal::name() const { return state_->displayName(); }
+
+Signal Signal::done() { return Signal(detail::doneState()); }
+
+Signal Signal::never()
+{
+    static const auto* const state =
+        new std::shared_ptr<SignalState>(std::make_shared<SignalState>("never", SignalState::Kind::Never));
+    return Signal(*state);
+}
+
+Signal operator|(const Signal& a, const Signal& b)
+{
+    if (a || b)
+        return Signal::done();
+    auto any = std::make_shared<SignalState>();
+    const std::weak_ptr<SignalState> weak = any;
+    const auto goAny = [weak] {
+        if (const auto s = weak.lock())
+            s->go();
+    };
+    any->attach(a, goAny);
+    any->attach(b, goAny);
+    return Signal(std::move(any));
+}
+
+Signal operator&(const Signal& a, const Signal& b)
+{
+    if (a.isNever() || b.isNever())
+        return Signal();  // nothing will ever make it go
+    // Read each input once: one that goes after this is counted, and attach()
+    // counts it down at once.
+    const bool waitA = !a;
+    const bool waitB = !b;
+    const int pending = int(waitA) + int(waitB);
+    if (pending == 0)
+        return Signal::done();
+    auto all = std::make_shared<SignalState>();
+    all->pendingInputs.store(pending, std::memory_order_relaxed);
+    const std::weak_ptr<SignalState> weak = all;
+    const auto countDown = [weak] {
+        const auto s = weak.lock();
+        if (s && s->pendingInputs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+            s->go();
+    };
+    if (waitA)
+        all->attach(a, countDown);
+    if (waitB)
+        all->attach(b, countDown);
+    return Signal(std::move(all));
+}
+
+} // namespace skein

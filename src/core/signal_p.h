@@ -1,0 +1,74 @@
+// Skein — private: the state shared by the handles of one Signal.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "skein/signal.h"
+
+namespace skein::detail {
+
+struct SignalState {
+    enum class Kind : std::uint8_t { Plain, Never };
+
+    explicit SignalState(std::string name = {}, Kind kind = Kind::Plain);
+    ~SignalState();
+    SignalState(const SignalState&) = delete;
+    SignalState& operator=(const SignalState&) = delete;
+
+    // Goes; see Signal::go(). Safe to call on a state that has gone.
+    void go();
+    // Registers fn and returns its id; returns 0 and leaves fn alone when the
+    // state has gone (the caller runs it).
+    std::uint64_t addCallback(std::function<void()>& fn);
+    // True when the callback had not started; it will never run.
+    bool removeCallback(std::uint64_t id);
+    // Makes this composite depend on `input`: fn runs when the input goes.
+    void attach(const Signal& input, std::function<void()> fn);
+    // The name, generated on first use.
+    std::string displayName();
+
+    struct Callback {
+        std::uint64_t id;
+        std::function<void()> fn;
+    };
+    // A composite's registration on one of its inputs.
+    struct Input {
+        std::shared_ptr<SignalState> state;
+        std::uint64_t id;
+    };
+
+    std::atomic<bool> gone{false};
+    std::atomic<int> pendingInputs{0};  // for a & b: inputs yet to go
+    const Kind kind;
+    // Set before the state is shared, when a Till registers with the timer.
+    bool timed = false;
+    // Used by the timer only, guarded by its mutex.
+    std::size_t timerSlot = std::numeric_limits<std::size_t>::max();
+
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::vector<Callback> callbacks;  // guarded by mutex; [0, nextCallback) have run
+    std::size_t nextCallback = 0;     // guarded by mutex
+    std::uint64_t nextId = 1;         // guarded by mutex
+    std::vector<Input> inputs;        // guarded by mutex; emptied when it goes
+    std::string name;                 // guarded by mutex; generated when first asked
+};
+
+// The shared state of Signal::done().
+const std::shared_ptr<SignalState>& doneState();
+
+struct SignalAccess {
+    static const std::shared_ptr<SignalState>& state(const Signal& s) { return s.state_; }
+    static Signal wrap(std::shared_ptr<SignalState> state) { return Signal(std::move(state)); }
+};
+
+} // namespace skein::detail

@@ -1,0 +1,229 @@
+// The one timer thread. Pending Tills sit in a binary min-heap ordered by
+// deadline; each state knows its slot, so a Till whose last handle is
+// dropped leaves the heap at once (memory stays flat however many Tills come
+// and go). The heap holds states weakly: the timer never keeps a Till alive.
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "signal_p.h"
+#include "skein/detail/introspection.h"
+#include "timer_p.h"
+
+namespace skein::detail {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t noSlot = std::numeric_limits<std::size_t>::max();
+
+class Timer {
+public:
+    bool schedule(const std::shared_ptr<SignalState>& state, Clock::time_point deadline)
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (shutDown_)
+            return false;
+        if (!thread_.joinable())
+            start();
+        heap_.push_back(Entry{deadline, nextSeq_++, state.get(), state});
+        siftUp(heap_.size() - 1);
+        const bool earliest = state->timerSlot == 0;
+        lock.unlock();
+        if (earliest)
+            cv_.notify_one();
+        return true;
+    }
+
+    void forget(SignalState* state) noexcept
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (state->timerSlot != noSlot)
+            removeAt(state->timerSlot);
+    }
+
+    void shutDown()
+    {
+        std::vector<std::shared_ptr<SignalState>> due;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            shutDown_ = true;
+            due.reserve(heap_.size());
+            for (Entry& e : heap_) {
+                e.state->timerSlot = noSlot;
+                if (auto s = e.weak.lock())
+                    due.push_back(std::move(s));
+            }
+            heap_.clear();
+        }
+        cv_.notify_all();
+        for (const auto& s : due)
+            s->go();
+    }
+
+    // At process exit: ends the thread without making anything go.
+    void stopThread()
+    {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            shutDown_ = true;
+            stopping_ = true;
+        }
+        cv_.notify_all();
+        if (!thread_.joinable())
+            return;
+        if (thread_.get_id() == std::this_thread::get_id())
+            thread_.detach();  // exit() called from a Till callback
+        else
+            thread_.join();
+    }
+
+    std::size_t pending()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return heap_.size();
+    }
+
+    std::size_t threads()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return thread_.joinable() ? 1 : 0;
+    }
+
+private:
+    struct Entry {
+        Clock::time_point deadline;
+        std::uint64_t seq;  // equal deadlines go in the order they were made
+        SignalState* state;
+        std::weak_ptr<SignalState> weak;
+    };
+
+    // Joins the thread when static objects are destroyed at exit.
+    struct ExitGuard {
+        Timer& timer;
+        ~ExitGuard() { timer.stopThread(); }
+    };
+
+    void start()
+    {
+        static ExitGuard guard{*this};
+        thread_ = std::thread([this] { run(); });
+    }
+
+    void run()
+    {
+        std::vector<std::shared_ptr<SignalState>> due;
+        std::unique_lock<std::mutex> lock(mutex_);
+        while (!stopping_) {
+            if (heap_.empty() || heap_.front().deadline == Clock::time_point::max()) {
+                cv_.wait(lock);
+                continue;
+            }
+            const Clock::time_point now = Clock::now();
+            if (heap_.front().deadline > now) {
+                cv_.wait_until(lock, heap_.front().deadline);
+                continue;
+            }
+            while (!heap_.empty() && heap_.front().deadline <= now) {
+                if (auto s = heap_.front().weak.lock())
+                    due.push_back(std::move(s));
+                removeAt(0);
+            }
+            lock.unlock();
+            for (const auto& s : due)
+                s->go();
+            due.clear();  // may destroy states, whose destructors take mutex_
+            lock.lock();
+        }
+    }
+
+    static bool before(const Entry& a, const Entry& b)
+    {
+        return a.deadline < b.deadline || (a.deadline == b.deadline && a.seq < b.seq);
+    }
+
+    void place(std::size_t slot, Entry&& e)
+    {
+        e.state->timerSlot = slot;
+        heap_[slot] = std::move(e);
+    }
+
+    void siftUp(std::size_t slot)
+    {
+        Entry e = std::move(heap_[slot]);
+        while (slot > 0) {
+            const std::size_t parent = (slot - 1) / 2;
+            if (!before(e, heap_[parent]))
+                break;
+            place(slot, std::move(heap_[parent]));
+            slot = parent;
+        }
+        place(slot, std::move(e));
+    }
+
+    void siftDown(std::size_t slot)
+    {
+        Entry e = std::move(heap_[slot]);
+        const std::size_t n = heap_.size();
+        for (;;) {
+            std::size_t child = 2 * slot + 1;
+            if (child >= n)
+                break;
+            if (child + 1 < n && before(heap_[child + 1], heap_[child]))
+                ++child;
+            if (!before(heap_[child], e))
+                break;
+            place(slot, std::move(heap_[child]));
+            slot = child;
+        }
+        place(slot, std::move(e));
+    }
+
+    void removeAt(std::size_t slot)
+    {
+        heap_[slot].state->timerSlot = noSlot;
+        const std::size_t last = heap_.size() - 1;
+        if (slot != last) {
+            place(slot, std::move(heap_[last]));
+            heap_.pop_back();
+            if (slot > 0 && before(heap_[slot], heap_[(slot - 1) / 2]))
+                siftUp(slot);
+            else
+                siftDown(slot);
+        } else {
+            heap_.pop_back();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<Entry> heap_;   // guarded by mutex_
+    std::uint64_t nextSeq_ = 0; // guarded by mutex_
+    bool shutDown_ = false;     // guarded by mutex_
+    bool stopping_ = false;     // guarded by mutex_
+    std::thread thread_;        // started under mutex_
+};
+
+// Never destroyed: Tills may be made and dropped during static destruction.
+Timer& timer()
+{
+    static Timer* const instance = new Timer;
+    return *instance;
+}
+
+} // namespace
+
+bool scheduleTill(const std::shared_ptr<SignalState>& state, Clock::time_point deadline)
+{
+    return timer().schedule(state, deadline);
+}
+
+void forgetTill(SignalState* state) noexcept { timer().forget(state); }
+
+std::size_t pendingTimers() { return timer().pending(); }
+std::size_t timerThreadCount() { return timer().threads(); }
+void shutdownTimers() { timer().shutDown(); }
+
+} // namespace skein::detail

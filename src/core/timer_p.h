@@ -1,0 +1,18 @@
+// Skein — private: the timer thread that makes every Till go.
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+namespace skein::detail {
+
+struct SignalState;
+
+// Hands `state` to the timer, to go at `deadline`. False when the timer has
+// shut down: the caller makes the Till go at once instead.
+bool scheduleTill(const std::shared_ptr<SignalState>& state,
+                  std::chrono::steady_clock::time_point deadline);
+// Called by a timed state's destructor: the timer forgets it.
+void forgetTill(SignalState* state) noexcept;
+
+} // namespace skein::detail

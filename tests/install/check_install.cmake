@@ -1,0 +1,17 @@
+# cmake -P script: install, configure the consumer, build it, run it.
+file(REMOVE_RECURSE "${SCRATCH}")
+set(prefix "${SCRATCH}/prefix")
+
+function(run)
+    execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}")
+    endif()
+    message(STATUS "${out}")
+endfunction()
+
+run(${CMAKE_COMMAND} --install "${SKEIN_BUILD_DIR}" --prefix "${prefix}")
+run(${CMAKE_COMMAND} -S "${CONSUMER}" -B "${SCRATCH}/build"
+    "-DCMAKE_PREFIX_PATH=${prefix}" "-DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}")
+run(${CMAKE_COMMAND} --build "${SCRATCH}/build")
+run("${SCRATCH}/build/consumer")
