@@ -89,8 +89,9 @@ public:
     {
         std::unique_lock<std::mutex> lock(core_->mutex);
         Core& core = *core_;
-        detail::waitUntil(lock, core.notEmpty, till, core_,
-                          [&core] { return !core.items.empty() || core.closed; });
+        detail::waitUntil(
+            lock, core.notEmpty, till, core_, [&core] { return !core.items.empty() || core.closed; },
+            [this] { return "Queue '" + name_ + "' (pop)"; });
         return takeFront(lock);
     }
 
@@ -155,9 +156,9 @@ private:
             return true;
         Core& core = *core_;
         const std::size_t max = maxSize_;
-        const bool room = detail::waitUntil(lock, core.notFull, till, core_, [&core, max] {
-            return core.items.size() < max || core.closed;
-        });
+        const bool room = detail::waitUntil(
+            lock, core.notFull, till, core_, [&core, max] { return core.items.size() < max || core.closed; },
+            [this] { return "Queue '" + name_ + "' (add, full)"; });
         throwIfClosed("add");
         return room;
     }

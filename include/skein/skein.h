@@ -3,7 +3,9 @@
 
 #include "skein/error.h"
 #include "skein/lock.h"
+#include "skein/main_thread.h"
 #include "skein/log.h"
 #include "skein/queue.h"
 #include "skein/signal.h"
+#include "skein/thread.h"
 #include "skein/till.h"

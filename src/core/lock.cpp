@@ -5,6 +5,7 @@
 
 #include "log_p.h"
 #include "skein/detail/names.h"
+#include "skein/detail/wait.h"
 #include "skein/error.h"
 
 namespace skein {
@@ -64,6 +65,7 @@ bool Lock::wait(const Signal& till)
     };
     {
         const Reacquire reacquire{*this};
+        const detail::BlockedScope blocked("Lock '" + name_ + "' (wait)");
         woken.wait(till);
     }
 

@@ -3,36 +3,13 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <thread>
 #include <utility>
-
-#ifdef __linux__
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include "log_p.h"
 
 namespace skein {
 
-namespace detail {
-
-std::string currentThreadPath()
-{
-#ifdef __linux__
-    const long tid = ::syscall(SYS_gettid);
-    if (tid == ::getpid())
-        return "main";
-    return "thread-" + std::to_string(tid);
-#else
-    std::ostringstream out;
-    out << "thread-" << std::this_thread::get_id();
-    return out.str();
-#endif
-}
-
-} // namespace detail
 
 namespace {
 

@@ -37,7 +37,7 @@ std::string SignalState::displayName()
 {
     std::lock_guard<std::mutex> lock(mutex);
     if (name.empty())
-        name = generatedName("signal");
+        name = generatedName(timed ? "till" : "signal");
     return name;
 }
 
@@ -182,6 +182,7 @@ void Signal::wait() const
         return;
     if (s.kind == SignalState::Kind::Never)
         throw UsageError("wait() on Signal::never() would block forever");
+    const detail::BlockedScope blocked("Signal '" + s.displayName() + "'");
     std::unique_lock<std::mutex> lock(s.mutex);
     s.cv.wait(lock, [&s] { return s.gone.load(std::memory_order_relaxed); });
 }
@@ -196,8 +197,9 @@ bool Signal::wait(const Signal& till) const
         return true;
     }
     std::unique_lock<std::mutex> lock(s.mutex);
-    return detail::waitUntil(lock, s.cv, till, state_,
-                             [&s] { return s.gone.load(std::memory_order_relaxed); });
+    return detail::waitUntil(
+        lock, s.cv, till, state_, [&s] { return s.gone.load(std::memory_order_relaxed); },
+        [&s] { return "Signal '" + s.displayName() + "'"; });
 }
 
 bool Signal::waitUntil(std::chrono::steady_clock::time_point deadline) const
@@ -277,3 +279,14 @@ Signal operator&(const Signal& a, const Signal& b)
 }
 
 } // namespace skein
+
+namespace skein::detail {
+
+bool waitWithoutTimer(const Signal& signal, std::chrono::steady_clock::time_point deadline)
+{
+    SignalState& s = *SignalAccess::state(signal);
+    std::unique_lock<std::mutex> lock(s.mutex);
+    return s.cv.wait_until(lock, deadline, [&s] { return s.gone.load(std::memory_order_relaxed); });
+}
+
+} // namespace skein::detail

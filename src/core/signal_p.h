@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -70,5 +71,13 @@ struct SignalAccess {
     static const std::shared_ptr<SignalState>& state(const Signal& s) { return s.state_; }
     static Signal wrap(std::shared_ptr<SignalState> state) { return Signal(std::move(state)); }
 };
+
+} // namespace skein::detail
+
+namespace skein::detail {
+
+// Waits for `signal` until `deadline` without the timer thread (which may
+// have shut down): for the shutdown path. Returns bool(signal).
+bool waitWithoutTimer(const Signal& signal, std::chrono::steady_clock::time_point deadline);
 
 } // namespace skein::detail

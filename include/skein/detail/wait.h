@@ -8,20 +8,46 @@
 // returned and its registration could not be removed in time.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "skein/signal.h"
 
 namespace skein::detail {
 
+// Marks the calling thread as blocked in Skein while it lives: what it waits
+// on and since when, for dumpThreads() and straggler warnings, and the time
+// it spends blocked, for the thread's statistics. Nested scopes keep the
+// outermost description.
+class BlockedScope {
+public:
+    explicit BlockedScope(std::string what);
+    ~BlockedScope();
+    BlockedScope(const BlockedScope&) = delete;
+    BlockedScope& operator=(const BlockedScope&) = delete;
+
+private:
+    std::chrono::steady_clock::time_point since_;
+    bool outermost_;
+};
+
 // Blocks, with `lock` held on entry and on return, until `ready()` or `till`
 // went. Returns ready(). `owner` must keep the mutex of `lock` and `cv` alive.
-template <class Ready>
-bool waitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
-               const Signal& till, const std::shared_ptr<void>& owner, Ready ready)
+// `describe()` names what is waited on; it is called only if the wait blocks.
+template <class Ready, class Describe>
+bool waitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv, const Signal& till,
+               const std::shared_ptr<void>& owner, Ready ready, Describe describe)
 {
+    if (ready())
+        return true;
+    if (till)
+        return false;
+    lock.unlock();
+    const BlockedScope blocked(describe());
+    lock.lock();
     if (till.isNever()) {
         cv.wait(lock, ready);
         return true;

@@ -1,0 +1,237 @@
+// Skein — Thread: a thread with a name, a parent, and a pleaseStop Signal.
+//
+// Every Skein thread belongs to a tree rooted at `main`, the process's main
+// thread. A thread's parent is the thread that started it. Its path names it
+// in logs and diagnostics: "main/loader/worker-3".
+//
+// Contract
+// - run(name, fn, args...) creates and starts a thread that calls
+//   fn(args..., pleaseStop) when fn accepts a trailing `const skein::Signal&`,
+//   else fn(args...). Arguments are decay-copied (or moved) into the thread,
+//   as with std::thread. An empty name throws std::invalid_argument.
+// - pleaseStop() goes when someone asks the thread to stop: stop(), its
+//   parent stopping, or shutdown. Skein never interrupts a thread; the
+//   function is expected to watch pleaseStop, and every blocking call in
+//   Skein takes it as a `till`. A thread whose pleaseStop has already gone
+//   when it starts still runs its function.
+// - Stop order: pleaseStop of a thread reaches its children (newest first)
+//   before any callback registered by the user runs. When the function
+//   returns (or throws), the thread stops its children, newest first, joins
+//   them, and only then lets stopped() go. So stopped() means "this thread and
+//   all of its descendants have ended".
+// - join() waits for stopped(), then returns; if the function threw, join()
+//   rethrows that exception, with its original type, every time it is called.
+//   The handle from run() also returns the function's result (once: the
+//   result is moved out). join() on the calling thread itself or on one of
+//   its ancestors throws UsageError, as do join() before start() and start()
+//   twice.
+// - A handle going out of scope neither stops nor detaches the thread: it
+//   goes on in its parent's tree. A thread that succeeded leaves the tree when
+//   it ends. A thread that failed stays in the tree until it is joined; if
+//   nobody joins it, its parent logs the failure (with the path) when it
+//   joins its children. release() says nobody will join: the failure is
+//   logged the moment it happens, and the thread leaves the tree when it ends.
+// - setProgress(fraction) is one atomic store; progress text takes a mutex.
+// - A default-constructed or moved-from handle refers to no thread: every
+//   call on it throws UsageError.
+//
+// Memory ordering
+//   Everything the thread did is visible to a thread whose join() (or
+//   tryJoin() == true, or stopped().wait()) has returned.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "skein/error.h"
+#include "skein/signal.h"
+
+namespace skein {
+
+namespace detail {
+
+struct ThreadState;
+struct ThreadAccess;
+
+// The work of one thread, type-erased; move-only functions are fine.
+struct Task {
+    virtual ~Task() = default;
+    virtual void run(const Signal& pleaseStop) = 0;
+};
+
+template <class F, class... A>
+constexpr bool takesPleaseStop = std::is_invocable_v<std::decay_t<F>, std::decay_t<A>..., const Signal&>;
+
+template <class F, class... A>
+using ResultOf = typename std::conditional_t<
+    takesPleaseStop<F, A...>,
+    std::invoke_result<std::decay_t<F>, std::decay_t<A>..., const Signal&>,
+    std::invoke_result<std::decay_t<F>, std::decay_t<A>...>>::type;
+
+// Where a thread leaves its result for the typed handle.
+template <class R>
+struct ResultSlot {
+    std::mutex mutex;
+    std::optional<R> value;  // guarded by mutex
+};
+template <>
+struct ResultSlot<void> {};
+
+template <class R, class F, class... A>
+class TaskOf final : public Task {
+public:
+    TaskOf(std::shared_ptr<ResultSlot<R>> slot, F&& fn, A&&... args)
+        : slot_(std::move(slot)), fn_(std::forward<F>(fn)), args_(std::forward<A>(args)...) {}
+
+    void run(const Signal& pleaseStop) override
+    {
+        if constexpr (std::is_void_v<R>) {
+            call(pleaseStop);
+        } else {
+            R result = call(pleaseStop);
+            std::lock_guard<std::mutex> lock(slot_->mutex);
+            slot_->value.emplace(std::move(result));
+        }
+    }
+
+private:
+    decltype(auto) call(const Signal& pleaseStop)
+    {
+        if constexpr (takesPleaseStop<F, A...>) {
+            return std::apply(
+                [&](auto&&... args) -> decltype(auto) {
+                    return std::invoke(std::move(fn_), std::move(args)..., pleaseStop);
+                },
+                std::move(args_));
+        } else {
+            return std::apply(std::move(fn_), std::move(args_));
+        }
+    }
+
+    std::shared_ptr<ResultSlot<R>> slot_;
+    std::decay_t<F> fn_;
+    std::tuple<std::decay_t<A>...> args_;
+};
+
+} // namespace detail
+
+template <class R>
+class ThreadHandle;
+
+class Thread {
+public:
+    // Creates and starts a thread; see the contract. Returns a handle whose
+    // join() returns fn's result.
+    template <class F, class... A>
+    static auto run(std::string name, F&& fn, A&&... args);
+
+    // Creates a thread that runs nothing until start().
+    template <class F, class... A>
+    Thread(std::string name, F&& fn, A&&... args)
+        : Thread(create(std::move(name),
+                        std::make_unique<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn),
+                                                                      std::forward<A>(args)...))) {}
+
+    // A handle that refers to no thread.
+    Thread() = default;
+
+    void start();
+    void join() const;
+    // False when `till` went first; otherwise as join().
+    bool tryJoin(const Signal& till) const;
+    // Nobody will join this thread: see the contract.
+    void release() const;
+    // pleaseStop().go().
+    void stop() const;
+
+    bool isRunning() const;
+    bool isStarted() const;
+    Signal pleaseStop() const;
+    Signal stopped() const;
+
+    std::string name() const;
+    std::string path() const;
+    std::optional<Thread> parent() const;
+    // Children in the order they were started.
+    std::vector<Thread> children() const;
+
+    // The calling thread. On a thread Skein did not start, a placeholder
+    // (named "main" on the process's main thread), forgotten when the OS
+    // thread ends.
+    static Thread current();
+
+    void setProgress(double fraction, std::string text = {}) const;
+    double progress() const;
+    std::string progressText() const;
+
+    friend bool operator==(const Thread& a, const Thread& b) noexcept { return a.state_ == b.state_; }
+    friend bool operator!=(const Thread& a, const Thread& b) noexcept { return a.state_ != b.state_; }
+
+protected:
+    explicit Thread(std::shared_ptr<detail::ThreadState> state) noexcept : state_(std::move(state)) {}
+    static std::shared_ptr<detail::ThreadState> create(std::string name, std::unique_ptr<detail::Task> task);
+    const detail::ThreadState& state() const;
+
+    std::shared_ptr<detail::ThreadState> state_;
+
+private:
+    friend struct detail::ThreadAccess;
+};
+
+// A Thread whose join() also returns the function's result.
+template <class R>
+class ThreadHandle : public Thread {
+public:
+    template <class F, class... A>
+    ThreadHandle(std::string name, F&& fn, A&&... args)
+        : ThreadHandle(std::make_shared<detail::ResultSlot<R>>(), std::move(name), std::forward<F>(fn),
+                       std::forward<A>(args)...) {}
+
+    ThreadHandle() = default;
+
+    // Waits, rethrows a failure, and moves the result out. A second call
+    // throws UsageError: the result has been taken.
+    R join() const
+    {
+        Thread::join();
+        if constexpr (!std::is_void_v<R>) {
+            std::lock_guard<std::mutex> lock(slot_->mutex);
+            if (!slot_->value)
+                throw UsageError("Thread '" + path() + "': its result was taken by an earlier join()");
+            R result = std::move(*slot_->value);
+            slot_->value.reset();
+            return result;
+        }
+    }
+
+private:
+    template <class F, class... A>
+    ThreadHandle(std::shared_ptr<detail::ResultSlot<R>> slot, std::string name, F&& fn, A&&... args)
+        : Thread(create(std::move(name), std::make_unique<detail::TaskOf<R, F, A...>>(
+                                             slot, std::forward<F>(fn), std::forward<A>(args)...))),
+          slot_(std::move(slot)) {}
+
+    std::shared_ptr<detail::ResultSlot<R>> slot_;
+};
+
+template <class F, class... A>
+auto Thread::run(std::string name, F&& fn, A&&... args)
+{
+    ThreadHandle<detail::ResultOf<F, A...>> thread(std::move(name), std::forward<F>(fn),
+                                                    std::forward<A>(args)...);
+    thread.start();
+    return thread;
+}
+
+// The process's threads as an indented tree: name, state, progress, and
+// what each waits on and since when.
+std::string dumpThreads();
+
+} // namespace skein

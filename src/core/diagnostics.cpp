@@ -1,0 +1,109 @@
+// dumpThreads() and the SKEIN_PROFILE table.
+#include <cstdlib>
+#include <ctime>
+#include <iomanip>
+#include <mutex>
+#include <sstream>
+#include <vector>
+
+#include "skein/thread.h"
+#include "thread_p.h"
+
+namespace skein {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+const char* phaseName(detail::ThreadState::Phase phase)
+{
+    switch (phase) {
+    case detail::ThreadState::Phase::Created: return "created";
+    case detail::ThreadState::Phase::Running: return "running";
+    case detail::ThreadState::Phase::Finishing: return "joining children";
+    case detail::ThreadState::Phase::Finished: return "finished";
+    }
+    return "?";
+}
+
+void dump(const detail::ThreadState& s, int depth, Clock::time_point now, std::ostringstream& out)
+{
+    std::vector<std::shared_ptr<detail::ThreadState>> children;
+    out << std::string(2 * static_cast<std::size_t>(depth), ' ') << s.name << " [";
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        out << phaseName(s.phase);
+        if (s.pleaseStop && s.phase == detail::ThreadState::Phase::Running)
+            out << ", asked to stop";
+        if (s.failure)
+            out << ", failed";
+        out << ", progress " << std::fixed << std::setprecision(0) << 100 * s.progress.load() << " %";
+        if (!s.progressText.empty())
+            out << " " << s.progressText;
+        if (!s.waitingOn.empty())
+            out << ", waiting on " << s.waitingOn << " for " << std::setprecision(3)
+                << seconds(now - s.waitingSince) << " s";
+        children = s.children;
+    }
+    out << "]\n";
+    for (const auto& c : children)
+        dump(*c, depth + 1, now, out);
+}
+
+struct ProfileRow {
+    std::string path;
+    double wall, cpu, blocked;
+};
+
+std::mutex profileMutex;
+std::vector<ProfileRow> profileRows;  // guarded by profileMutex
+
+bool profiling()
+{
+    static const bool on = [] {
+        const char* v = std::getenv("SKEIN_PROFILE");
+        return v && *v && std::string(v) != "0";
+    }();
+    return on;
+}
+
+} // namespace
+
+std::string dumpThreads()
+{
+    std::ostringstream out;
+    dump(*detail::mainState(), 0, Clock::now(), out);
+    return out.str();
+}
+
+namespace detail {
+
+void recordProfile(const ThreadState& s)
+{
+    if (!profiling())
+        return;
+    timespec cpu{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    ProfileRow row{s.path, seconds(Clock::now() - s.startedAt), double(cpu.tv_sec) + double(cpu.tv_nsec) / 1e9,
+                   double(s.blockedNanos.load()) / 1e9};
+    std::lock_guard<std::mutex> lock(profileMutex);
+    profileRows.push_back(std::move(row));
+}
+
+std::string profileTable()
+{
+    std::lock_guard<std::mutex> lock(profileMutex);
+    std::ostringstream out;
+    out << std::left << std::setw(40) << "thread" << std::right << std::setw(12) << "wall s" << std::setw(12)
+        << "cpu s" << std::setw(12) << "blocked s" << '\n';
+    out << std::fixed << std::setprecision(3);
+    for (const auto& r : profileRows)
+        out << std::left << std::setw(40) << r.path << std::right << std::setw(12) << r.wall << std::setw(12)
+            << r.cpu << std::setw(12) << r.blocked << '\n';
+    return out.str();
+}
+
+} // namespace detail
+} // namespace skein

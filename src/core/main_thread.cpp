@@ -1,0 +1,254 @@
+#include "skein/main_thread.h"
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "log_p.h"
+#include "skein/detail/introspection.h"
+#include "skein/detail/wait.h"
+#include "skein/error.h"
+#include "skein/log.h"
+#include "thread_p.h"
+
+namespace skein {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::atomic<std::int64_t> graceMillis{2000};
+
+// --- Signals to a pipe, the pipe to main's pleaseStop -----------------------
+
+int signalPipe[2] = {-1, -1};
+
+extern "C" void onStopSignal(int signo)
+{
+    const int saved = errno;
+    const char byte = static_cast<char>(signo);
+    [[maybe_unused]] const auto n = ::write(signalPipe[1], &byte, 1);
+    errno = saved;
+}
+
+const char* signalName(int signo)
+{
+    switch (signo) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    default: return "a signal";
+    }
+}
+
+} // namespace
+
+void setStopGracePeriod(std::chrono::milliseconds period)
+{
+    graceMillis.store(period.count(), std::memory_order_relaxed);
+}
+
+std::chrono::milliseconds stopGracePeriod()
+{
+    return std::chrono::milliseconds(graceMillis.load(std::memory_order_relaxed));
+}
+
+// --- BlockedScope -------------------------------------------------------------
+
+namespace detail {
+
+BlockedScope::BlockedScope(std::string what) : since_(Clock::now()), outermost_(false)
+{
+    const auto self = currentState();
+    if (!self || self->waitDepth.fetch_add(1, std::memory_order_relaxed) != 0)
+        return;
+    outermost_ = true;
+    std::lock_guard<std::mutex> lock(self->mutex);
+    self->waitingOn = std::move(what);
+    self->waitingSince = since_;
+}
+
+BlockedScope::~BlockedScope()
+{
+    const auto self = currentState();
+    if (!self)
+        return;
+    self->waitDepth.fetch_sub(1, std::memory_order_relaxed);
+    if (!outermost_)
+        return;
+    self->blockedNanos.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - since_).count(),
+                                 std::memory_order_relaxed);
+    std::lock_guard<std::mutex> lock(self->mutex);
+    self->waitingOn.clear();
+}
+
+} // namespace detail
+
+// --- MainThread -------------------------------------------------------------
+
+struct MainThread::Private {
+    Options options;
+    std::thread watcher;
+    struct sigaction previousInt {};
+    struct sigaction previousTerm {};
+    bool shutDown = false;
+
+    void watch()
+    {
+        std::string line;
+        bool stdinOpen = options.exitOnStdin;
+        const Signal stop = detail::mainState()->pleaseStop;
+        for (;;) {
+            pollfd fds[2] = {{signalPipe[0], POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+            if (::poll(fds, stdinOpen ? 2 : 1, -1) < 0) {
+                if (errno == EINTR)
+                    continue;
+                log(LogLevel::Error, std::string("signal watcher: poll failed: ") + std::strerror(errno));
+                return;
+            }
+            if (fds[0].revents & POLLIN) {
+                char byte = 0;
+                if (::read(signalPipe[0], &byte, 1) == 1) {
+                    if (byte == 0)
+                        return;  // shutdown is done with us
+                    log(LogLevel::Info, std::string(signalName(byte)) + " received: stopping");
+                    Signal(stop).go();
+                }
+            }
+            if (stdinOpen && (fds[1].revents & (POLLIN | POLLHUP))) {
+                char buffer[256];
+                const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+                if (n <= 0) {
+                    stdinOpen = false;  // end of input: nothing more to listen to
+                    continue;
+                }
+                for (ssize_t i = 0; i < n; ++i) {
+                    if (buffer[i] != '\n') {
+                        line += buffer[i];
+                        continue;
+                    }
+                    if (line == "exit" || line == "exit\r") {
+                        log(LogLevel::Info, "\"exit\" on stdin: stopping");
+                        Signal(stop).go();
+                    }
+                    line.clear();
+                }
+            }
+        }
+    }
+
+    // Returns the first failure nobody joined.
+    std::exception_ptr shutdown()
+    {
+        if (shutDown)
+            return nullptr;
+        shutDown = true;
+        const auto& main = *detail::mainState();
+        Signal(main.pleaseStop).go();
+        detail::shutdownTimers();
+        std::exception_ptr failure = detail::stopAndJoinChildren(const_cast<detail::ThreadState&>(main));
+        if (!detail::waitForAllThreadsToEnd(Clock::now() + stopGracePeriod()))
+            log(LogLevel::Warning, "some threads were still ending their OS thread at shutdown");
+        const char wake = 0;
+        [[maybe_unused]] const auto n = ::write(signalPipe[1], &wake, 1);
+        if (watcher.joinable())
+            watcher.join();
+        ::sigaction(SIGINT, &previousInt, nullptr);
+        ::sigaction(SIGTERM, &previousTerm, nullptr);
+        ::close(signalPipe[0]);
+        ::close(signalPipe[1]);
+        signalPipe[0] = signalPipe[1] = -1;
+        if (std::getenv("SKEIN_PROFILE"))
+            std::fputs(detail::profileTable().c_str(), stderr);
+        return failure;
+    }
+};
+
+namespace {
+std::atomic<bool> mainThreadExists{false};
+}
+
+MainThread::MainThread() : MainThread(Options{}) {}
+
+MainThread::MainThread(Options options) : d(std::make_unique<Private>())
+{
+    if (mainThreadExists.exchange(true))
+        throw UsageError("MainThread: there is one already in this process");
+    d->options = options;
+    if (::pipe(signalPipe) != 0) {
+        mainThreadExists = false;
+        throw Error(std::string("MainThread: pipe() failed: ") + std::strerror(errno));
+    }
+    ::fcntl(signalPipe[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(signalPipe[1], F_SETFD, FD_CLOEXEC);
+    ::fcntl(signalPipe[1], F_SETFL, O_NONBLOCK);
+    struct sigaction action {};
+    action.sa_handler = onStopSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &action, &d->previousInt);
+    ::sigaction(SIGTERM, &action, &d->previousTerm);
+    d->watcher = std::thread([this] { d->watch(); });
+}
+
+MainThread::~MainThread()
+{
+    d->shutdown();
+    mainThreadExists = false;
+}
+
+int MainThread::waitForShutdown()
+{
+    detail::mainState()->pleaseStop.wait();
+    if (const std::exception_ptr failure = d->shutdown())
+        std::rethrow_exception(failure);
+    return 0;
+}
+
+void MainThread::stop() { Signal(detail::mainState()->pleaseStop).go(); }
+
+Thread MainThread::thread() const { return detail::ThreadAccess::wrap(detail::mainState()); }
+
+// --- RegisterThread -----------------------------------------------------------
+
+struct RegisterThread::Private {
+    std::shared_ptr<detail::ThreadState> state;
+    detail::ThreadState* previous = nullptr;
+};
+
+RegisterThread::RegisterThread(std::string name) : d(std::make_unique<Private>())
+{
+    const auto current = detail::currentState();
+    if (current && current->kind != detail::ThreadState::Kind::Placeholder)
+        throw UsageError("RegisterThread '" + name + "': thread '" + current->path +
+                         "' is already a Skein thread");
+    const auto& main = detail::mainState();
+    d->state = detail::makeRunningState(std::move(name), main, detail::ThreadState::Kind::Registered);
+    bool mainStopping = false;
+    {
+        std::lock_guard<std::mutex> lock(main->mutex);
+        main->children.push_back(d->state);
+        mainStopping = bool(main->pleaseStop);
+    }
+    if (mainStopping)
+        Signal(d->state->pleaseStop).go();
+    d->previous = detail::swapCurrent(d->state.get());
+}
+
+RegisterThread::~RegisterThread()
+{
+    detail::finishThread(*d->state);  // it leaves main's children
+    detail::swapCurrent(d->previous);
+}
+
+Thread RegisterThread::thread() const { return detail::ThreadAccess::wrap(d->state); }
+
+} // namespace skein

@@ -1,0 +1,520 @@
+#include "skein/thread.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#ifdef __linux__
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+#include "log_p.h"
+#include "signal_p.h"
+#include "skein/detail/introspection.h"
+#include "skein/log.h"
+#include "skein/main_thread.h"
+#include "thread_p.h"
+
+namespace skein {
+namespace detail {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string describe(const std::exception_ptr& failure)
+{
+    try {
+        std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "a non-standard exception";
+    }
+}
+
+// --- Which thread is this? ---------------------------------------------------
+
+thread_local ThreadState* currentRaw = nullptr;  // trivially destructible: usable during teardown
+thread_local bool tornDown = false;
+
+// Owns the placeholder of a thread Skein did not start; ends it with the thread.
+struct PlaceholderHolder {
+    std::shared_ptr<ThreadState> state;
+    ~PlaceholderHolder();
+};
+thread_local PlaceholderHolder placeholder;
+
+bool isProcessMainThread()
+{
+#ifdef __linux__
+    return ::syscall(SYS_gettid) == ::getpid();
+#else
+    static const std::thread::id mainId = std::this_thread::get_id();
+    return std::this_thread::get_id() == mainId;
+#endif
+}
+
+std::string osThreadName()
+{
+#ifdef __linux__
+    return "thread-" + std::to_string(::syscall(SYS_gettid));
+#else
+    std::ostringstream out;
+    out << "thread-" << std::this_thread::get_id();
+    return out.str();
+#endif
+}
+
+// --- Threads still on their OS thread -------------------------------------
+
+std::mutex liveMutex;
+std::condition_variable liveCv;
+std::size_t liveThreads = 0;  // guarded by liveMutex
+
+void threadBegins()
+{
+    std::lock_guard<std::mutex> lock(liveMutex);
+    ++liveThreads;
+}
+
+void threadEnds()
+{
+    std::lock_guard<std::mutex> lock(liveMutex);
+    if (--liveThreads == 0)
+        liveCv.notify_all();
+}
+
+// --- Tree -------------------------------------------------------------------
+
+void removeChild(ThreadState& parent, const ThreadState* child)
+{
+    std::lock_guard<std::mutex> lock(parent.mutex);
+    auto& c = parent.children;
+    c.erase(std::remove_if(c.begin(), c.end(), [child](const auto& p) { return p.get() == child; }), c.end());
+}
+
+void leaveParent(ThreadState& s)
+{
+    if (const auto parent = s.parent.lock())
+        removeChild(*parent, &s);
+}
+
+} // namespace
+
+void stopChildren(ThreadState& s)
+{
+    std::vector<std::shared_ptr<ThreadState>> children;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        children = s.children;
+    }
+    for (auto it = children.rbegin(); it != children.rend(); ++it)
+        Signal((*it)->pleaseStop).go();
+}
+
+namespace {
+
+// Waits for `s` to stop; once it has been asked to stop, names it in a
+// warning after the grace period, and again with back-off.
+void waitStopped(const ThreadState& s)
+{
+    if (s.stopped)
+        return;
+    if (!s.pleaseStop.wait(s.stopped))
+        return;  // stopped went first
+    auto grace = stopGracePeriod();
+    while (!waitWithoutTimer(s.stopped, Clock::now() + grace)) {
+        std::string what;
+        {
+            std::lock_guard<std::mutex> lock(s.mutex);
+            what = s.waitingOn.empty() ? std::string("not in a Skein wait") : "waiting on " + s.waitingOn;
+        }
+        log(LogLevel::Warning, "thread '" + s.path + "' was asked to stop and has not stopped after " +
+                                   std::to_string(std::chrono::duration<double>(grace).count()) + " s (" +
+                                   what + ")");
+        grace *= 2;
+    }
+}
+
+} // namespace
+
+void finishThread(ThreadState& s)
+{
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        s.phase = ThreadState::Phase::Finishing;
+    }
+    stopAndJoinChildren(s);
+    bool logNow = false;
+    bool leave = false;
+    std::exception_ptr failure;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        s.phase = ThreadState::Phase::Finished;
+        failure = s.failure;
+        logNow = failure && s.released && !s.failureSeen;
+        s.failureSeen = s.failureSeen || logNow;
+        leave = !failure || s.released;
+    }
+    if (logNow)
+        log(LogLevel::Error, "released thread '" + s.path + "' failed: " + describe(failure));
+    Signal(s.stopped).go();
+    if (leave)
+        leaveParent(s);
+}
+
+ThreadState* swapCurrent(ThreadState* s) noexcept
+{
+    ThreadState* previous = currentRaw;
+    currentRaw = s;
+    return previous;
+}
+
+namespace {
+
+void threadMain(std::shared_ptr<ThreadState> self)
+{
+    currentRaw = self.get();
+    std::unique_ptr<Task> task = std::move(self->task);
+    try {
+        task->run(self->pleaseStop);
+    } catch (...) {
+        std::lock_guard<std::mutex> lock(self->mutex);
+        self->failure = std::current_exception();
+    }
+    task.reset();
+    recordProfile(*self);
+    finishThread(*self);
+    currentRaw = nullptr;
+    self.reset();
+    threadEnds();
+}
+
+PlaceholderHolder::~PlaceholderHolder()
+{
+    tornDown = true;
+    if (state) {
+        finishThread(*state);
+        currentRaw = nullptr;
+    }
+}
+
+} // namespace
+
+ThreadState::ThreadState(std::string name_, const std::shared_ptr<ThreadState>& parent_, Kind kind_,
+                         std::unique_ptr<Task> task_)
+    : name(std::move(name_)),
+      path(parent_ ? parent_->path + '/' + name : name),
+      parent(parent_),
+      kind(kind_),
+      pleaseStop(path + ".pleaseStop"),
+      stopped(path + ".stopped"),
+      task(std::move(task_))
+{
+    if (name.empty())
+        throw std::invalid_argument("skein: a thread needs a name");
+}
+
+void cascadeStop(const std::shared_ptr<ThreadState>& s)
+{
+    const std::weak_ptr<ThreadState> weak = s;
+    s->pleaseStop.then([weak] {
+        if (const auto t = weak.lock())
+            stopChildren(*t);
+    });
+}
+
+std::shared_ptr<ThreadState> makeRunningState(std::string name, const std::shared_ptr<ThreadState>& parent,
+                                              ThreadState::Kind kind)
+{
+    auto s = std::make_shared<ThreadState>(std::move(name), parent, kind);
+    s->phase = ThreadState::Phase::Running;
+    s->startedAt = Clock::now();
+    cascadeStop(s);
+    return s;
+}
+
+const std::shared_ptr<ThreadState>& mainState()
+{
+    static const auto* const state =
+        new std::shared_ptr<ThreadState>(makeRunningState("main", nullptr, ThreadState::Kind::Main));
+    return *state;
+}
+
+std::shared_ptr<ThreadState> currentState()
+{
+    if (currentRaw)
+        return currentRaw->shared_from_this();
+    if (isProcessMainThread())
+        return mainState();
+    if (tornDown)
+        return nullptr;
+    auto s = makeRunningState(osThreadName(), mainState(), ThreadState::Kind::Placeholder);
+    placeholder.state = s;
+    currentRaw = s.get();
+    return s;
+}
+
+std::string currentThreadPath()
+{
+    if (currentRaw)
+        return currentRaw->path;
+    if (isProcessMainThread())
+        return "main";
+    return osThreadName();
+}
+
+std::exception_ptr stopAndJoinChildren(ThreadState& parent)
+{
+    stopChildren(parent);
+    std::exception_ptr first;
+    for (;;) {
+        std::shared_ptr<ThreadState> child;
+        {
+            std::lock_guard<std::mutex> lock(parent.mutex);
+            if (parent.children.empty())
+                break;
+            child = parent.children.back();  // newest first
+        }
+        Signal(child->pleaseStop).go();
+        waitStopped(*child);
+        std::exception_ptr unseen;
+        {
+            std::lock_guard<std::mutex> lock(child->mutex);
+            if (child->failure && !child->failureSeen) {
+                unseen = child->failure;
+                child->failureSeen = true;
+            }
+        }
+        if (unseen) {
+            log(LogLevel::Error, "thread '" + child->path + "' failed and nobody joined it: " + describe(unseen));
+            if (!first)
+                first = unseen;
+        }
+        removeChild(parent, child.get());
+    }
+    return first;
+}
+
+bool waitForAllThreadsToEnd(Clock::time_point deadline)
+{
+    std::unique_lock<std::mutex> lock(liveMutex);
+    return liveCv.wait_until(lock, deadline, [] { return liveThreads == 0; });
+}
+
+} // namespace detail
+
+using detail::ThreadState;
+
+namespace {
+
+[[noreturn]] void throwNoThread()
+{
+    throw UsageError("a Thread handle that refers to no thread (default-constructed or moved-from)");
+}
+
+bool isSelfOrAncestorOfCurrent(const ThreadState& s)
+{
+    for (auto t = detail::currentState(); t; t = t->parent.lock())
+        if (t.get() == &s)
+            return true;
+    return false;
+}
+
+} // namespace
+
+std::shared_ptr<ThreadState> Thread::create(std::string name, std::unique_ptr<detail::Task> task)
+{
+    auto parent = detail::currentState();
+    auto s = std::make_shared<ThreadState>(std::move(name), parent ? parent : detail::mainState(),
+                                           ThreadState::Kind::Started, std::move(task));
+    detail::cascadeStop(s);
+    return s;
+}
+
+const ThreadState& Thread::state() const
+{
+    if (!state_)
+        throwNoThread();
+    return *state_;
+}
+
+namespace {
+
+// For a program without MainThread: at exit, ask every thread to stop and
+// give them the grace period, so none runs on into static destruction.
+struct ExitGuard {
+    ~ExitGuard()
+    {
+        const auto& main = *detail::mainState();
+        Signal(main.pleaseStop).go();
+        detail::shutdownTimers();
+        if (!detail::waitForAllThreadsToEnd(std::chrono::steady_clock::now() + stopGracePeriod()))
+            log(LogLevel::Warning, "at exit, threads still running after the grace period:\n" + dumpThreads());
+    }
+};
+
+} // namespace
+
+void Thread::start()
+{
+    static ExitGuard exitGuard;
+    const ThreadState& s = state();
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        if (s.kind != ThreadState::Kind::Started || s.phase != ThreadState::Phase::Created)
+            throw UsageError("Thread '" + s.path + "': start() on a thread that has already started");
+        state_->phase = ThreadState::Phase::Running;
+        state_->startedAt = std::chrono::steady_clock::now();
+    }
+    const auto parent = s.parent.lock();
+    bool parentStopping = false;
+    {
+        std::lock_guard<std::mutex> lock(parent->mutex);
+        if (parent->phase != ThreadState::Phase::Running) {
+            std::lock_guard<std::mutex> own(s.mutex);
+            state_->phase = ThreadState::Phase::Created;
+            throw UsageError("Thread '" + s.path + "': start() after its parent '" + parent->path + "' ended");
+        }
+        parent->children.push_back(state_);
+        // Under the parent's mutex: either the parent's stop cascade sees this
+        // child in the list, or this sees the parent's pleaseStop gone.
+        parentStopping = bool(parent->pleaseStop);
+    }
+    if (parentStopping)
+        Signal(s.pleaseStop).go();
+    detail::threadBegins();
+    try {
+        std::thread(detail::threadMain, state_).detach();
+    } catch (const std::system_error& e) {
+        detail::threadEnds();
+        detail::removeChild(*parent, &s);
+        {
+            std::lock_guard<std::mutex> own(s.mutex);
+            state_->phase = ThreadState::Phase::Created;
+        }
+        throw Error("Thread '" + s.path + "': the OS refused a thread: " + e.what());
+    }
+}
+
+void Thread::join() const
+{
+    const bool joined = tryJoin(Signal::never());
+    (void)joined;
+}
+
+bool Thread::tryJoin(const Signal& till) const
+{
+    const ThreadState& s = state();
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        if (s.kind != ThreadState::Kind::Started)
+            throw UsageError("Thread '" + s.path + "': join() on a thread Skein did not start");
+        if (s.phase == ThreadState::Phase::Created)
+            throw UsageError("Thread '" + s.path + "': join() before start()");
+    }
+    if (isSelfOrAncestorOfCurrent(s))
+        throw UsageError("Thread '" + s.path + "': join() from thread '" + detail::currentThreadPath() +
+                         "', which is that thread or one of its descendants");
+    if (till.isNever())
+        detail::waitStopped(s);
+    else if (!s.stopped.wait(till))
+        return false;
+    std::exception_ptr failure;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        failure = s.failure;
+        state_->failureSeen = true;
+    }
+    if (const auto parent = s.parent.lock())
+        detail::removeChild(*parent, &s);
+    if (failure)
+        std::rethrow_exception(failure);
+    return true;
+}
+
+void Thread::release() const
+{
+    const ThreadState& s = state();
+    std::exception_ptr failure;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        state_->released = true;
+        if (s.phase == ThreadState::Phase::Finished && s.failure && !s.failureSeen) {
+            failure = s.failure;
+            state_->failureSeen = true;
+        }
+    }
+    if (failure) {
+        log(LogLevel::Error, "released thread '" + s.path + "' failed: " + detail::describe(failure));
+        if (const auto parent = s.parent.lock())
+            detail::removeChild(*parent, &s);
+    }
+}
+
+void Thread::stop() const { Signal(state().pleaseStop).go(); }
+
+bool Thread::isStarted() const
+{
+    const ThreadState& s = state();
+    std::lock_guard<std::mutex> lock(s.mutex);
+    return s.phase != ThreadState::Phase::Created;
+}
+
+bool Thread::isRunning() const { return isStarted() && !state().stopped; }
+
+Signal Thread::pleaseStop() const { return state().pleaseStop; }
+Signal Thread::stopped() const { return state().stopped; }
+std::string Thread::name() const { return state().name; }
+std::string Thread::path() const { return state().path; }
+
+std::optional<Thread> Thread::parent() const
+{
+    if (auto p = state().parent.lock())
+        return Thread(std::move(p));
+    return std::nullopt;
+}
+
+std::vector<Thread> Thread::children() const
+{
+    const ThreadState& s = state();
+    std::lock_guard<std::mutex> lock(s.mutex);
+    std::vector<Thread> result;
+    result.reserve(s.children.size());
+    for (const auto& c : s.children)
+        result.push_back(Thread(c));
+    return result;
+}
+
+Thread Thread::current()
+{
+    auto s = detail::currentState();
+    if (!s)
+        throw UsageError("Thread::current() while the thread is ending");
+    return Thread(std::move(s));
+}
+
+void Thread::setProgress(double fraction, std::string text) const
+{
+    const ThreadState& s = state();
+    state_->progress.store(fraction, std::memory_order_relaxed);
+    if (!text.empty()) {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        state_->progressText = std::move(text);
+    }
+}
+
+double Thread::progress() const { return state().progress.load(std::memory_order_relaxed); }
+
+std::string Thread::progressText() const
+{
+    const ThreadState& s = state();
+    std::lock_guard<std::mutex> lock(s.mutex);
+    return s.progressText;
+}
+
+} // namespace skein

@@ -1,0 +1,86 @@
+// Skein — private: the state shared by the handles of one thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "skein/thread.h"
+
+namespace skein::detail {
+
+struct ThreadState : std::enable_shared_from_this<ThreadState> {
+    enum class Kind { Main, Started, Registered, Placeholder };
+    enum class Phase { Created, Running, Finishing, Finished };
+
+    ThreadState(std::string name, const std::shared_ptr<ThreadState>& parent, Kind kind,
+                std::unique_ptr<Task> task = nullptr);
+    ThreadState(const ThreadState&) = delete;
+    ThreadState& operator=(const ThreadState&) = delete;
+
+    const std::string name;
+    const std::string path;
+    const std::weak_ptr<ThreadState> parent;
+    const Kind kind;
+    const Signal pleaseStop;
+    const Signal stopped;
+    std::unique_ptr<Task> task;  // handed to the thread at start
+
+    mutable std::mutex mutex;
+    Phase phase = Phase::Created;                         // guarded by mutex
+    std::vector<std::shared_ptr<ThreadState>> children;  // guarded by mutex, in start order
+    std::exception_ptr failure;                           // guarded by mutex
+    bool failureSeen = false;  // guarded by mutex: joined, or logged
+    bool released = false;     // guarded by mutex
+    std::string progressText;  // guarded by mutex
+    std::string waitingOn;     // guarded by mutex; empty when not blocked in Skein
+    std::chrono::steady_clock::time_point waitingSince;  // guarded by mutex
+    std::atomic<double> progress{0.0};
+
+    // Statistics, for SKEIN_PROFILE and dumpThreads().
+    std::chrono::steady_clock::time_point startedAt;           // set before the thread runs
+    std::atomic<std::int64_t> blockedNanos{0};                 // time in Skein waits
+    std::atomic<int> waitDepth{0};                             // touched by its own thread only
+};
+
+struct ThreadAccess {
+    static Thread wrap(std::shared_ptr<ThreadState> s) { return Thread(std::move(s)); }
+};
+
+// Per-thread statistics of the threads that ended, as a table (SKEIN_PROFILE).
+std::string profileTable();
+// Records the statistics of a thread that is ending, on that thread.
+void recordProfile(const ThreadState& s);
+
+// The root of the tree: the process's main thread.
+const std::shared_ptr<ThreadState>& mainState();
+// The calling thread's state (a placeholder is made for unknown threads).
+// Null only while the thread's own thread-local storage is being torn down.
+std::shared_ptr<ThreadState> currentState();
+
+// Sends pleaseStop to every child, newest first.
+void stopChildren(ThreadState& parent);
+// The end of a thread: stops and joins its children, then lets stopped go.
+void finishThread(ThreadState& s);
+// Makes `s` the calling thread's state; returns the previous one.
+ThreadState* swapCurrent(ThreadState* s) noexcept;
+// Makes the pleaseStop of `s` reach its children first (newest first).
+void cascadeStop(const std::shared_ptr<ThreadState>& s);
+// Creates a state for a thread that is running already (main, a placeholder,
+// a registered thread): its pleaseStop reaches its children.
+std::shared_ptr<ThreadState> makeRunningState(std::string name, const std::shared_ptr<ThreadState>& parent,
+                                              ThreadState::Kind kind);
+
+// Stops every child (newest first), waits for each (with straggler warnings),
+// and takes them out of the tree; a failure nobody joined is logged, and the
+// first one is returned.
+std::exception_ptr stopAndJoinChildren(ThreadState& parent);
+
+// Skein threads still running their OS thread; MainThread waits for zero.
+bool waitForAllThreadsToEnd(std::chrono::steady_clock::time_point deadline);
+
+} // namespace skein::detail
