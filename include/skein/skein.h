@@ -8,4 +8,5 @@
 #include "skein/queue.h"
 #include "skein/signal.h"
 #include "skein/thread.h"
+#include "skein/thread_group.h"
 #include "skein/till.h"

@@ -84,6 +84,20 @@ struct ResultSlot {
 template <>
 struct ResultSlot<void> {};
 
+// Calls fn(args..., pleaseStop) or fn(args...), moving the arguments in.
+template <class F, class... A>
+decltype(auto) callTask(std::decay_t<F>& fn, std::tuple<std::decay_t<A>...>& args, const Signal& pleaseStop)
+{
+    if constexpr (takesPleaseStop<F, A...>) {
+        return std::apply(
+            [&](auto&&... a) -> decltype(auto) { return std::invoke(std::move(fn), std::move(a)..., pleaseStop); },
+            std::move(args));
+    } else {
+        (void)pleaseStop;
+        return std::apply(std::move(fn), std::move(args));
+    }
+}
+
 template <class R, class F, class... A>
 class TaskOf final : public Task {
 public:
@@ -102,18 +116,7 @@ public:
     }
 
 private:
-    decltype(auto) call(const Signal& pleaseStop)
-    {
-        if constexpr (takesPleaseStop<F, A...>) {
-            return std::apply(
-                [&](auto&&... args) -> decltype(auto) {
-                    return std::invoke(std::move(fn_), std::move(args)..., pleaseStop);
-                },
-                std::move(args_));
-        } else {
-            return std::apply(std::move(fn_), std::move(args_));
-        }
-    }
+    decltype(auto) call(const Signal& pleaseStop) { return callTask<F, A...>(fn_, args_, pleaseStop); }
 
     std::shared_ptr<ResultSlot<R>> slot_;
     std::decay_t<F> fn_;
