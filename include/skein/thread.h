@@ -142,6 +142,13 @@ public:
                         std::make_unique<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn),
                                                                       std::forward<A>(args)...))) {}
 
+    // Creates a thread whose parent is `parent` instead of the calling thread.
+    template <class F, class... A>
+    Thread(const Thread& parent, std::string name, F&& fn, A&&... args)
+        : Thread(create(parent.state_, std::move(name),
+                        std::make_unique<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn),
+                                                                      std::forward<A>(args)...))) {}
+
     // A handle that refers to no thread.
     Thread() = default;
 
@@ -173,6 +180,11 @@ public:
     void setProgress(double fraction, std::string text = {}) const;
     double progress() const;
     std::string progressText() const;
+    // A Signal that goes at the next setProgress() after this call. Asking
+    // again before it went returns the same Signal, so a watcher that asks
+    // again after each notification (and then reads progress()) has at most
+    // one notification outstanding and never misses the last value.
+    Signal progressChanged() const;
 
     friend bool operator==(const Thread& a, const Thread& b) noexcept { return a.state_ == b.state_; }
     friend bool operator!=(const Thread& a, const Thread& b) noexcept { return a.state_ != b.state_; }
@@ -180,7 +192,10 @@ public:
 protected:
     explicit Thread(std::shared_ptr<detail::ThreadState> state) noexcept : state_(std::move(state)) {}
     static std::shared_ptr<detail::ThreadState> create(std::string name, std::unique_ptr<detail::Task> task);
+    static std::shared_ptr<detail::ThreadState> create(const std::shared_ptr<detail::ThreadState>& parent,
+                                                       std::string name, std::unique_ptr<detail::Task> task);
     const detail::ThreadState& state() const;
+    static const std::shared_ptr<detail::ThreadState>& stateOf(const Thread& t) noexcept { return t.state_; }
 
     std::shared_ptr<detail::ThreadState> state_;
 
@@ -195,6 +210,12 @@ public:
     template <class F, class... A>
     ThreadHandle(std::string name, F&& fn, A&&... args)
         : ThreadHandle(std::make_shared<detail::ResultSlot<R>>(), std::move(name), std::forward<F>(fn),
+                       std::forward<A>(args)...) {}
+
+    // Creates a thread whose parent is `parent` instead of the calling thread.
+    template <class F, class... A>
+    ThreadHandle(const Thread& parent, std::string name, F&& fn, A&&... args)
+        : ThreadHandle(parent, std::make_shared<detail::ResultSlot<R>>(), std::move(name), std::forward<F>(fn),
                        std::forward<A>(args)...) {}
 
     ThreadHandle() = default;
@@ -219,6 +240,14 @@ private:
     ThreadHandle(std::shared_ptr<detail::ResultSlot<R>> slot, std::string name, F&& fn, A&&... args)
         : Thread(create(std::move(name), std::make_unique<detail::TaskOf<R, F, A...>>(
                                              slot, std::forward<F>(fn), std::forward<A>(args)...))),
+          slot_(std::move(slot)) {}
+
+    template <class F, class... A>
+    ThreadHandle(const Thread& parent, std::shared_ptr<detail::ResultSlot<R>> slot, std::string name, F&& fn,
+                 A&&... args)
+        : Thread(create(stateOf(parent), std::move(name),
+                        std::make_unique<detail::TaskOf<R, F, A...>>(slot, std::forward<F>(fn),
+                                                                     std::forward<A>(args)...))),
           slot_(std::move(slot)) {}
 
     std::shared_ptr<detail::ResultSlot<R>> slot_;

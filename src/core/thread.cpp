@@ -329,7 +329,12 @@ bool isSelfOrAncestorOfCurrent(const ThreadState& s)
 
 std::shared_ptr<ThreadState> Thread::create(std::string name, std::unique_ptr<detail::Task> task)
 {
-    auto parent = detail::currentState();
+    return create(detail::currentState(), std::move(name), std::move(task));
+}
+
+std::shared_ptr<ThreadState> Thread::create(const std::shared_ptr<ThreadState>& parent, std::string name,
+                                            std::unique_ptr<detail::Task> task)
+{
     auto s = std::make_shared<ThreadState>(std::move(name), parent ? parent : detail::mainState(),
                                            ThreadState::Kind::Started, std::move(task));
     detail::cascadeStop(s);
@@ -500,15 +505,41 @@ Thread Thread::current()
 
 void Thread::setProgress(double fraction, std::string text) const
 {
-    const ThreadState& s = state();
-    state_->progress.store(fraction, std::memory_order_relaxed);
+    if (!state_)
+        throwNoThread();
+    ThreadState& s = *state_;
+    s.progress.store(fraction, std::memory_order_release);
     if (!text.empty()) {
         std::lock_guard<std::mutex> lock(s.mutex);
-        state_->progressText = std::move(text);
+        s.progressText = std::move(text);
     }
+    if (!s.progressWatched.load(std::memory_order_acquire))
+        return;
+    std::optional<Signal> changed;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        if (!s.progressWatched.load(std::memory_order_relaxed))
+            return;
+        s.progressWatched.store(false, std::memory_order_relaxed);
+        changed = s.nextProgress;
+    }
+    changed->go();
 }
 
-double Thread::progress() const { return state().progress.load(std::memory_order_relaxed); }
+Signal Thread::progressChanged() const
+{
+    if (!state_)
+        throwNoThread();
+    ThreadState& s = *state_;
+    std::lock_guard<std::mutex> lock(s.mutex);
+    if (!s.progressWatched.load(std::memory_order_relaxed)) {
+        s.nextProgress = Signal(s.path + ".progressChanged");
+        s.progressWatched.store(true, std::memory_order_release);
+    }
+    return s.nextProgress;
+}
+
+double Thread::progress() const { return state().progress.load(std::memory_order_acquire); }
 
 std::string Thread::progressText() const
 {

@@ -40,6 +40,8 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     std::string waitingOn;     // guarded by mutex; empty when not blocked in Skein
     std::chrono::steady_clock::time_point waitingSince;  // guarded by mutex
     std::atomic<double> progress{0.0};
+    std::atomic<bool> progressWatched{false};  // someone waits on nextProgress
+    Signal nextProgress;                       // guarded by mutex
 
     // Statistics, for SKEIN_PROFILE and dumpThreads().
     std::chrono::steady_clock::time_point startedAt;           // set before the thread runs

@@ -1,0 +1,38 @@
+// Skein — ApplicationAdaptor: Skein's shutdown, tied to a QCoreApplication.
+//
+// Made right after the application object, it is the process's MainThread
+// (so there must be no other): SIGINT and SIGTERM make main's pleaseStop go,
+// which quits the application; aboutToQuit stops every Skein thread and joins
+// them all, children before parents, before the event loop returns from
+// exec(). Parented to the application.
+#pragma once
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QObject>
+
+#include <memory>
+
+#include "skein/thread.h"
+
+namespace skein {
+
+class ApplicationAdaptor : public QObject {
+    Q_OBJECT
+
+public:
+    explicit ApplicationAdaptor(QCoreApplication* application);
+    ~ApplicationAdaptor() override;
+
+    // main: its pleaseStop is the application's stop request.
+    Thread mainThread() const;
+
+public Q_SLOTS:
+    // Stops and joins every thread now (aboutToQuit does it too).
+    void shutDown();
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace skein

@@ -1,0 +1,55 @@
+// Skein — from Skein Signals to Qt's event loop, and back.
+//
+// connect(signal, context, functor) calls functor in the thread of `context`
+// (through its event loop, queued) once `signal` goes; at once (still queued)
+// if it has gone already. Nothing is called if `context` is destroyed first,
+// or after Connection::disconnect(); going concurrently with the destruction
+// of `context` is safe. The context's thread needs a running event loop.
+//
+// signalFrom(sender, &Sender::signal) is a Signal that goes on the first
+// emission of a Qt signal: a Cancel button's clicked() becomes a worker's
+// `till`. It goes in the emitting thread, during the emission.
+#pragma once
+
+#include <QtCore/QObject>
+
+#include <functional>
+#include <memory>
+#include <utility>
+
+#include "skein/signal.h"
+
+namespace skein {
+
+namespace detail {
+struct QtConnectionState;
+}
+
+class Connection {
+public:
+    Connection() = default;
+    // Calls nothing more; safe from any thread, any number of times.
+    void disconnect();
+    // False after disconnect(), after the call was made, or when the context
+    // was destroyed.
+    bool isConnected() const;
+
+private:
+    friend Connection connect(const Signal&, const QObject*, std::function<void()>);
+    explicit Connection(std::shared_ptr<detail::QtConnectionState> state) : state_(std::move(state)) {}
+    std::shared_ptr<detail::QtConnectionState> state_;
+};
+
+Connection connect(const Signal& signal, const QObject* context, std::function<void()> functor);
+
+template <class Sender, class Func>
+Signal signalFrom(const Sender* sender, Func qtSignal)
+{
+    Signal signal(std::string("Qt signal of ") +
+                        (sender && !sender->objectName().isEmpty() ? sender->objectName().toStdString()
+                                                                   : std::string(Sender::staticMetaObject.className())));
+    QObject::connect(sender, qtSignal, sender, [signal]() mutable { signal.go(); }, Qt::DirectConnection);
+    return signal;
+}
+
+} // namespace skein

@@ -1,0 +1,47 @@
+// Skein — logging into Qt.
+//
+// qtLogSink() is a skein::LogSink that writes Skein's records into the
+// logging category "skein" (so QT_LOGGING_RULES and message handlers apply):
+//     skein::setLogSink(skein::qtLogSink());
+//
+// AsyncMessageHandler installs a Qt message handler that takes formatting and
+// writing off the calling thread: qDebug()/qInfo()/… only queue the message,
+// and a Skein thread formats it (qFormatLogMessage, so QT_MESSAGE_PATTERN
+// applies) and writes it to stderr or a file. Nothing is lost: messages keep
+// their per-thread order, the destructor writes everything still queued and
+// restores the previous handler, and once the writer thread is asked to stop
+// (at shutdown) messages are written synchronously, after the queued ones.
+// One at a time per process.
+#pragma once
+
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QString>
+
+#include <memory>
+
+#include "skein/log.h"
+
+Q_DECLARE_LOGGING_CATEGORY(skeinCategory)
+
+namespace skein {
+
+LogSink qtLogSink();
+
+class AsyncMessageHandler {
+public:
+    // Writes to `filePath` (appending), or to stderr when it is empty.
+    explicit AsyncMessageHandler(const QString& filePath = {});
+    AsyncMessageHandler(const AsyncMessageHandler&) = delete;
+    AsyncMessageHandler& operator=(const AsyncMessageHandler&) = delete;
+    ~AsyncMessageHandler();
+
+    // Blocks until every message queued so far is written and flushed.
+    void flush();
+
+    struct Private;  // opaque; public so the message handler can reach it
+
+private:
+    std::unique_ptr<Private> d;
+};
+
+} // namespace skein

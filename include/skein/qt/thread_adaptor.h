@@ -1,0 +1,97 @@
+// Skein — ThreadAdaptor: a Skein Thread owned by a QObject.
+//
+// Three ways to make one: give it a function, subclass it and override
+// work(), or wrap a Thread that exists already. It runs nothing until
+// start(). Its state reaches Qt as properties and signals, always in the
+// adaptor's own thread through the event loop, never on the worker.
+//
+// Ownership is the thread tree. The destructor stops the thread and joins it
+// (its descendants first), so deleting a QObject that owns running adaptors
+// never aborts and never calls a slot of a dead object. An adaptor nested
+// under another ThreadAdaptor in the QObject tree runs its thread as a child
+// of the other's thread.
+//
+// Progress is pushed, coalesced: at most one notification is in flight per
+// adaptor, and the last value set always arrives.
+//
+// A subclass whose work() uses the subclass's own members must call
+// stopAndWait() in its destructor: C++ destroys those members before
+// ~ThreadAdaptor could stop the thread.
+#pragma once
+
+#include <QtCore/QObject>
+#include <QtCore/QString>
+#include <QtCore/QVariant>
+
+#include <functional>
+#include <memory>
+
+#include "skein/signal.h"
+#include "skein/thread.h"
+
+namespace skein {
+
+class ThreadAdaptor : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QString name READ name CONSTANT FINAL)
+    Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged FINAL)
+    Q_PROPERTY(bool stopRequested READ isStopRequested NOTIFY stopRequestedChanged FINAL)
+    Q_PROPERTY(double progress READ progress NOTIFY progressChanged FINAL)
+    Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged FINAL)
+    Q_PROPERTY(QVariant result READ result NOTIFY resultChanged FINAL)
+    Q_PROPERTY(QString error READ error NOTIFY errorChanged FINAL)
+
+public:
+    using Function = std::function<QVariant(const Signal& pleaseStop)>;
+
+    ThreadAdaptor(QString name, Function fn, QObject* parent = nullptr);
+    // Wraps a Thread; start() starts it if it has not started.
+    explicit ThreadAdaptor(Thread thread, QObject* parent = nullptr);
+    ~ThreadAdaptor() override;
+
+    QString name() const;
+    bool isRunning() const;
+    bool isStopRequested() const;
+    double progress() const;
+    QString progressText() const;
+    QVariant result() const;
+    QString error() const;
+    // The thread, once started (or wrapped).
+    Thread thread() const;
+    // Asks the thread to stop and waits for it (and its descendants).
+    void stopAndWait();
+
+public Q_SLOTS:
+    void start();
+    void requestStop();
+
+Q_SIGNALS:
+    void started();
+    void stopRequested();
+    void stopped();
+    void finished(const QVariant& result);
+    void failed(const QString& message);
+    void runningChanged();
+    void stopRequestedChanged();
+    void progressChanged();
+    void resultChanged();
+    void errorChanged();
+
+protected:
+    // For subclasses that override work().
+    explicit ThreadAdaptor(QString name, QObject* parent = nullptr);
+    // Runs on the worker thread; the default calls the function given to the
+    // constructor. Return the result; throw to fail.
+    virtual QVariant work(const Signal& pleaseStop);
+
+private:
+    void wire();
+    void watchProgress();
+    void readProgress();
+    void finish();
+
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace skein

@@ -1,0 +1,40 @@
+#include "skein/qt/application_adaptor.h"
+
+#include "skein/log.h"
+#include "skein/main_thread.h"
+#include "skein/qt/connect.h"
+
+namespace skein {
+
+struct ApplicationAdaptor::Private {
+    std::unique_ptr<MainThread> main;
+    Connection quitOnStop;
+};
+
+ApplicationAdaptor::ApplicationAdaptor(QCoreApplication* application)
+    : QObject(application), d(std::make_unique<Private>())
+{
+    d->main = std::make_unique<MainThread>();
+    d->quitOnStop = skein::connect(d->main->thread().pleaseStop(), this, [application] { application->quit(); });
+    QObject::connect(application, &QCoreApplication::aboutToQuit, this, &ApplicationAdaptor::shutDown);
+}
+
+ApplicationAdaptor::~ApplicationAdaptor() { shutDown(); }
+
+Thread ApplicationAdaptor::mainThread() const { return Thread::current(); }
+
+void ApplicationAdaptor::shutDown()
+{
+    if (!d->main)
+        return;
+    d->quitOnStop.disconnect();
+    d->main->stop();
+    try {
+        d->main->waitForShutdown();
+    } catch (const std::exception& e) {
+        log(LogLevel::Error, std::string("shutdown: a thread failed and nobody joined it: ") + e.what());
+    }
+    d->main.reset();
+}
+
+} // namespace skein

@@ -1,0 +1,92 @@
+#include "skein/qt/connect.h"
+
+#include <QtCore/QMetaObject>
+#include <QtCore/QPointer>
+
+#include <atomic>
+#include <mutex>
+
+namespace skein {
+
+namespace detail {
+
+// One connection. `context` is cleared, under `mutex`, by the context's
+// destroyed() (which runs before ~QObject drops the events posted to it), so
+// posting under `mutex` never reaches a destroyed object.
+struct QtConnectionState {
+    std::mutex mutex;
+    QObject* context = nullptr;  // guarded by mutex
+    std::atomic<bool> connected{true};
+    std::function<void()> functor;  // called, and destroyed, in the context's thread
+    Signal signal;
+    Subscription subscription;  // guarded by mutex
+    QMetaObject::Connection destroyedConnection;
+
+    void post(const std::shared_ptr<QtConnectionState>& self)
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!context || !connected.load())
+            return;
+        QMetaObject::invokeMethod(
+            context,
+            [self] {
+                if (self->connected.exchange(false)) {
+                    QObject::disconnect(self->destroyedConnection);
+                    auto fn = std::move(self->functor);
+                    fn();
+                }
+            },
+            Qt::QueuedConnection);
+    }
+};
+
+} // namespace detail
+
+Connection connect(const Signal& signal, const QObject* context, std::function<void()> functor)
+{
+    auto state = std::make_shared<detail::QtConnectionState>();
+    state->context = const_cast<QObject*>(context);
+    state->functor = std::move(functor);
+    state->signal = signal;
+    const std::weak_ptr<detail::QtConnectionState> weak = state;
+    state->destroyedConnection = QObject::connect(
+        context, &QObject::destroyed, [weak] {
+            const auto s = weak.lock();
+            if (!s)
+                return;
+            Subscription subscription;
+            {
+                std::lock_guard<std::mutex> lock(s->mutex);
+                s->context = nullptr;
+                s->connected = false;
+                subscription = s->subscription;
+            }
+            s->signal.removeThen(subscription);  // drops the callback's hold on the state
+        });  // a context-free functor connection is direct: it runs inside ~QObject
+    // The callback holds the state until the Signal goes, or the connection
+    // ends (disconnect() or the context's destruction) and removes it.
+    const Subscription subscription = signal.then([state] { state->post(state); });
+    {
+        std::lock_guard<std::mutex> lock(state->mutex);
+        state->subscription = subscription;
+    }
+    return Connection(state);
+}
+
+void Connection::disconnect()
+{
+    if (!state_)
+        return;
+    state_->connected = false;
+    Subscription subscription;
+    {
+        std::lock_guard<std::mutex> lock(state_->mutex);
+        subscription = state_->subscription;
+    }
+    state_->signal.removeThen(subscription);
+    QObject::disconnect(state_->destroyedConnection);
+}
+
+bool Connection::isConnected() const { return state_ && state_->connected.load(); }
+
+} // namespace skein

@@ -1,0 +1,203 @@
+#include "skein/qt/thread_adaptor.h"
+
+#include <QtCore/QMetaObject>
+
+#include <exception>
+#include <optional>
+
+#include "skein/error.h"
+#include "skein/log.h"
+#include "skein/qt/connect.h"
+
+namespace skein {
+
+struct ThreadAdaptor::Private {
+    QString name;
+    Function fn;
+    std::optional<ThreadHandle<QVariant>> own;  // a thread this adaptor made
+    Thread thread;                              // the thread, own or wrapped
+    bool wired = false;
+    bool running = false;
+    bool stopRequested = false;
+    double progress = 0;
+    QString progressText;
+    QVariant result;
+    QString error;
+    Connection onStopRequest;
+    Connection onStopped;
+    Connection onProgress;
+};
+
+ThreadAdaptor::ThreadAdaptor(QString name, Function fn, QObject* parent) : ThreadAdaptor(std::move(name), parent)
+{
+    d->fn = std::move(fn);
+}
+
+ThreadAdaptor::ThreadAdaptor(QString name, QObject* parent) : QObject(parent), d(std::make_unique<Private>())
+{
+    if (name.isEmpty())
+        throw std::invalid_argument("skein: a ThreadAdaptor needs a name");
+    d->name = std::move(name);
+    setObjectName(d->name);
+}
+
+ThreadAdaptor::ThreadAdaptor(Thread thread, QObject* parent) : QObject(parent), d(std::make_unique<Private>())
+{
+    d->name = QString::fromStdString(thread.name());
+    d->thread = std::move(thread);
+    setObjectName(d->name);
+    if (d->thread.isStarted())
+        wire();
+}
+
+ThreadAdaptor::~ThreadAdaptor()
+{
+    stopAndWait();
+    d->onStopRequest.disconnect();
+    d->onStopped.disconnect();
+    d->onProgress.disconnect();
+}
+
+QString ThreadAdaptor::name() const { return d->name; }
+bool ThreadAdaptor::isRunning() const { return d->running; }
+bool ThreadAdaptor::isStopRequested() const { return d->stopRequested; }
+double ThreadAdaptor::progress() const { return d->progress; }
+QString ThreadAdaptor::progressText() const { return d->progressText; }
+QVariant ThreadAdaptor::result() const { return d->result; }
+QString ThreadAdaptor::error() const { return d->error; }
+Thread ThreadAdaptor::thread() const { return d->thread; }
+
+QVariant ThreadAdaptor::work(const Signal& pleaseStop)
+{
+    if (!d->fn)
+        throw UsageError("ThreadAdaptor '" + d->name.toStdString() +
+                         "': no function given, and work() is not overridden");
+    return d->fn(pleaseStop);
+}
+
+namespace {
+
+// The thread of the nearest ThreadAdaptor above `object` in the QObject
+// tree, if it runs: the parent for a nested adaptor's thread.
+std::optional<Thread> enclosingThread(const QObject* object)
+{
+    for (const QObject* p = object->parent(); p; p = p->parent()) {
+        if (const auto* adaptor = qobject_cast<const ThreadAdaptor*>(p)) {
+            const Thread t = adaptor->thread();
+            try {
+                if (t.isRunning())
+                    return t;
+            } catch (const UsageError&) {
+                // not started yet: no thread to nest under
+            }
+            return std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+void ThreadAdaptor::start()
+{
+    if (d->wired)
+        throw UsageError("ThreadAdaptor '" + d->name.toStdString() + "': start() on a thread that has started");
+    if (d->thread == Thread()) {
+        const auto body = [this](const Signal& pleaseStop) { return work(pleaseStop); };
+        const std::string name = d->name.toStdString();
+        if (const auto parent = enclosingThread(this))
+            d->own.emplace(*parent, name, body);
+        else
+            d->own.emplace(name, body);
+        d->thread = *d->own;
+    }
+    wire();
+    if (!d->thread.isStarted())
+        d->thread.start();
+}
+
+void ThreadAdaptor::requestStop()
+{
+    if (d->thread != Thread())
+        d->thread.stop();
+}
+
+void ThreadAdaptor::stopAndWait()
+{
+    if (!d->wired)
+        return;
+    d->thread.stop();
+    try {
+        d->thread.join();
+    } catch (...) {
+        // The failure is reported by failed(), in the adaptor's thread.
+    }
+}
+
+void ThreadAdaptor::wire()
+{
+    d->wired = true;
+    d->running = true;
+    const Thread t = d->thread;
+    d->onStopRequest = skein::connect(t.pleaseStop(), this, [this] {
+        d->stopRequested = true;
+        Q_EMIT stopRequestedChanged();
+        Q_EMIT stopRequested();
+    });
+    d->onStopped = skein::connect(t.stopped(), this, [this] { finish(); });
+    watchProgress();
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            Q_EMIT started();
+            Q_EMIT runningChanged();
+        },
+        Qt::QueuedConnection);
+}
+
+void ThreadAdaptor::watchProgress()
+{
+    // Ask for the next change first, then read: a value set in between
+    // brings one more notification, so the last value always arrives.
+    d->onProgress = skein::connect(d->thread.progressChanged(), this, [this] { watchProgress(); });
+    readProgress();
+}
+
+void ThreadAdaptor::readProgress()
+{
+    const double progress = d->thread.progress();
+    const QString text = QString::fromStdString(d->thread.progressText());
+    if (progress == d->progress && text == d->progressText)
+        return;
+    d->progress = progress;
+    d->progressText = text;
+    Q_EMIT progressChanged();
+}
+
+void ThreadAdaptor::finish()
+{
+    d->onProgress.disconnect();
+    readProgress();
+    try {
+        if (d->own)
+            d->result = d->own->join();
+        else
+            d->thread.join();
+    } catch (const std::exception& e) {
+        d->error = QString::fromStdString(e.what());
+    } catch (...) {
+        d->error = QStringLiteral("a non-standard exception");
+    }
+    d->running = false;
+    Q_EMIT runningChanged();
+    Q_EMIT stopped();
+    if (d->error.isEmpty()) {
+        Q_EMIT resultChanged();
+        Q_EMIT finished(d->result);
+    } else {
+        Q_EMIT errorChanged();
+        Q_EMIT failed(d->error);
+    }
+}
+
+} // namespace skein
