@@ -11,7 +11,11 @@ function(run)
 endfunction()
 
 run(${CMAKE_COMMAND} --install "${SKEIN_BUILD_DIR}" --prefix "${prefix}")
-run(${CMAKE_COMMAND} -S "${CONSUMER}" -B "${SCRATCH}/build"
-    "-DCMAKE_PREFIX_PATH=${prefix}" "-DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}")
-run(${CMAKE_COMMAND} --build "${SCRATCH}/build")
-run("${SCRATCH}/build/consumer")
+foreach(consumer IN LISTS CONSUMERS)
+    get_filename_component(name "${consumer}" NAME)
+    set(build "${SCRATCH}/${name}")
+    run(${CMAKE_COMMAND} -S "${consumer}" -B "${build}"
+        "-DCMAKE_PREFIX_PATH=${prefix}" "-DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}")
+    run(${CMAKE_COMMAND} --build "${build}")
+    run("${build}/consumer")
+endforeach()
