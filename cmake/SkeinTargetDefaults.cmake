@@ -2,6 +2,11 @@
 # here leaks into a project that adds Skein with add_subdirectory().
 function(skein_target_defaults target)
     target_compile_features(${target} PUBLIC cxx_std_17)
+    # Installed libraries find each other beside themselves.
+    get_target_property(type ${target} TYPE)
+    if(type STREQUAL "SHARED_LIBRARY")
+        set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN")
+    endif()
     if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
         target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
     endif()
