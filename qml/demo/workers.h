@@ -1,0 +1,72 @@
+// The demo's three kinds of work, as ThreadAdaptor subclasses that QML can
+// create: CPU-bound (counting primes, split over child threads), paced by a
+// Till (a simulated download), and a child process streaming lines.
+#pragma once
+
+#include <QtQml/qqml.h>
+
+#include <skein/qt/thread_adaptor.h>
+
+class PrimeCounter : public skein::ThreadAdaptor {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(int limit MEMBER limit_ FINAL)
+
+public:
+    explicit PrimeCounter(QObject* parent = nullptr);
+    ~PrimeCounter() override { stopAndWait(); }
+
+protected:
+    QVariant work(const skein::Signal& pleaseStop) override;
+
+private:
+    int limit_ = 6'000'000;
+};
+
+class Download : public skein::ThreadAdaptor {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(int chunks MEMBER chunks_ FINAL)
+    Q_PROPERTY(int chunkMilliseconds MEMBER chunkMilliseconds_ FINAL)
+
+public:
+    explicit Download(QObject* parent = nullptr);
+    ~Download() override { stopAndWait(); }
+
+protected:
+    QVariant work(const skein::Signal& pleaseStop) override;
+
+private:
+    int chunks_ = 40;
+    int chunkMilliseconds_ = 60;
+};
+
+class ProcessLines : public skein::ThreadAdaptor {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(int lines MEMBER lines_ FINAL)
+
+public:
+    explicit ProcessLines(QObject* parent = nullptr);
+    ~ProcessLines() override { stopAndWait(); }
+
+protected:
+    QVariant work(const skein::Signal& pleaseStop) override;
+
+private:
+    int lines_ = 30;
+};
+
+// Prints a line to stdout at once, from any thread: the demo's record of
+// progress and of the order in which threads stop.
+class DemoLog : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+
+public:
+    using QObject::QObject;
+    Q_INVOKABLE static void print(const QString& line);
+    // Saves what `window` shows as a PNG; false on failure.
+    Q_INVOKABLE static bool saveScreenshot(QObject* window, const QString& path);
+};

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Pairs Skein's benchmarks with its peers' and prints how they compare.
+
+Usage: scripts/bench_ratios.py build/bench/bench_*.json
+
+Reads Google Benchmark JSON files (written with --benchmark_out) whose
+benchmarks are named <Family>/<impl>[/...], impl being "skein" or a peer.
+For each family it prints Skein's median, each peer's median and a ratio
+that is > 1 when Skein is faster: peer/skein for times, skein/peer for
+throughput (items per second). Lateness families (counters median_us and
+p99_us) are printed with their goals instead. Exits 0 whether goals are met
+or not: on a shared machine a missed goal is a finding, not a failure.
+"""
+
+import json
+import sys
+from collections import OrderedDict
+
+SKEIN = "skein"
+
+# (family, peer) -> least acceptable ratio (> 1 means Skein faster).
+RATIO_GOALS = {
+    ("BM_PingPong", "std"): 1.0,
+    ("BM_PingPong", "qt"): 1.0,
+    ("BM_SignalCreateGo", "promise"): 1.0,
+    ("BM_Queue1P1C", "std"): 1.0,
+    ("BM_Queue1P1C", "qt"): 1.0,
+    ("BM_Queue1P1C", "moodycamel"): 0.5,
+    ("BM_Queue2P2C", "std"): 1.0,
+    ("BM_Queue2P2C", "qt"): 1.0,
+    ("BM_Queue2P2C", "moodycamel"): 0.5,
+    ("BM_TillSchedule", "qt"): 1.0,
+}
+
+# family -> {counter: upper bound, in the counter's unit}, for Skein only.
+COUNTER_GOALS = {
+    "BM_TillLateness": OrderedDict([("median_us", 1000.0), ("p99_us", 5000.0)]),
+}
+LATENESS_COUNTERS = ["median_us", "p99_us", "max_us"]
+
+NANOS_PER_UNIT = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+def load(paths):
+    """Returns {family: {impl: result}}, in the order first seen.
+
+    A result is the "median" aggregate of a benchmark when it has one; a
+    benchmark run only once (no aggregates) is taken as it is, marked runs=1.
+    """
+    medians = OrderedDict()
+    singles = OrderedDict()
+    repetitions = set()
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        for b in data.get("benchmarks", []):
+            run_name = b.get("run_name", b["name"])
+            parts = run_name.split("/")
+            if len(parts) < 2:
+                continue
+            key = (parts[0], parts[1])
+            if b.get("run_type") == "aggregate":
+                if b.get("aggregate_name") == "median":
+                    medians[key] = b
+                    repetitions.add(b.get("repetitions", 0))
+            else:
+                singles.setdefault(key, []).append(b)
+
+    families = OrderedDict()
+    for key in list(medians) + [k for k in singles if k not in medians]:
+        family, impl = key
+        if key in medians:
+            result = dict(medians[key], runs=medians[key].get("repetitions", 0))
+        else:
+            runs = singles[key]
+            result = dict(runs[-1], runs=len(runs))
+        families.setdefault(family, OrderedDict())[impl] = result
+    return families, repetitions
+
+
+def nanos(b):
+    return b["real_time"] * NANOS_PER_UNIT[b.get("time_unit", "ns")]
+
+
+def fmt_time(ns):
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if ns >= scale:
+            return "%.3g %s" % (ns / scale, unit)
+    return "%.3g ns" % ns
+
+
+def fmt_rate(per_second):
+    for unit, scale in (("G/s", 1e9), ("M/s", 1e6), ("k/s", 1e3)):
+        if per_second >= scale:
+            return "%.3g %s" % (per_second / scale, unit)
+    return "%.3g /s" % per_second
+
+
+def describe(b):
+    """(value, text, metric, higher_is_better) of one result."""
+    if "items_per_second" in b:
+        v = b["items_per_second"]
+        return v, fmt_rate(v), "items/s", True
+    v = nanos(b)
+    return v, fmt_time(v), "time", False
+
+
+def mark(ok):
+    return "met" if ok else "MISSED"
+
+
+def main(paths):
+    if not paths:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    families, repetitions = load(paths)
+    reps = ", ".join(str(r) for r in sorted(repetitions)) or "?"
+
+    print("Skein against its peers: ratios of medians over %s repetitions, on a shared 2-core machine." % reps)
+    print("A ratio > 1.00 means Skein is faster (peer/skein for times, skein/peer for items/s).")
+    print()
+    header = "%-18s %-8s %-11s %-11s %-11s %6s  %-6s %s" % (
+        "family", "metric", "skein", "peer", "peer value", "ratio", "goal", "")
+    print(header)
+    print("-" * len(header))
+    missed = 0
+    for family, impls in families.items():
+        if family in COUNTER_GOALS or SKEIN not in impls:
+            continue
+        skein = impls[SKEIN]
+        first = True
+        for peer, b in impls.items():
+            if peer == SKEIN:
+                continue
+            if skein.get("error_occurred") or b.get("error_occurred"):
+                print("%-18s %-8s %s" % (family if first else "", "", "ERROR: " +
+                                         (skein.get("error_message") or b.get("error_message") or "")))
+                first = False
+                continue
+            sv, stext, metric, higher = describe(skein)
+            pv, ptext, _, _ = describe(b)
+            ratio = sv / pv if higher else pv / sv
+            goal = RATIO_GOALS.get((family, peer))
+            verdict = ""
+            goal_text = ""
+            if goal is not None:
+                goal_text = ">= %.1f" % goal
+                verdict = mark(ratio >= goal)
+                missed += ratio < goal
+            note = "" if b.get("runs", 0) > 1 else " (1 run)"
+            print("%-18s %-8s %-11s %-11s %-11s %6.2f  %-6s %s%s" % (
+                family if first else "", metric if first else "", stext if first else "",
+                peer, ptext, ratio, goal_text, verdict, note))
+            first = False
+
+    for family, goals in COUNTER_GOALS.items():
+        impls = families.get(family)
+        if not impls:
+            continue
+        print()
+        print("%s: how late callbacks run after their deadline (median over runs of each run's figure)" % family)
+        header = "%-10s %-6s %12s %12s %12s   %s" % ("impl", "runs", "median", "p99", "max", "goals (Skein)")
+        print(header)
+        print("-" * len(header))
+        for impl, b in impls.items():
+            if b.get("error_occurred"):
+                print("%-10s ERROR: %s" % (impl, b.get("error_message", "")))
+                continue
+            values = ["%12s" % (fmt_time(b[c] * 1e3) if c in b else "-") for c in LATENESS_COUNTERS]
+            verdicts = []
+            if impl == SKEIN:
+                for counter, bound in goals.items():
+                    ok = counter in b and b[counter] < bound
+                    missed += not ok
+                    verdicts.append("%s < %s %s" % (counter.replace("_us", ""), fmt_time(bound * 1e3), mark(ok)))
+            print("%-10s %-6s %s   %s" % (impl, b.get("runs", "?"), " ".join(values), ", ".join(verdicts)))
+
+    print()
+    print("Goals missed: %d" % missed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
