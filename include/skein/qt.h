@@ -4,6 +4,7 @@
 #include "skein/qt/application_adaptor.h"
 #include "skein/qt/connect.h"
 #include "skein/qt/logging.h"
+#include "skein/qt/process.h"
 #include "skein/qt/signal_adaptor.h"
 #include "skein/qt/thread_adaptor.h"
 #include "skein/qt/thread_tree_model.h"

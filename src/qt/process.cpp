@@ -1,0 +1,208 @@
+#include "skein/qt/process.h"
+
+#include <QtCore/QEventLoop>
+#include <QtCore/QProcess>
+#include <QtCore/QTimer>
+
+#include <mutex>
+
+#include "skein/error.h"
+#include "skein/qt/connect.h"
+
+namespace skein {
+
+namespace {
+
+// Splits a byte stream into lines; keeps the unfinished tail for later.
+class LineSplitter {
+public:
+    explicit LineSplitter(Queue<std::string>& queue) : queue_(queue) {}
+
+    void feed(const QByteArray& bytes)
+    {
+        qsizetype start = 0;
+        for (qsizetype nl = bytes.indexOf('\n'); nl >= 0; nl = bytes.indexOf('\n', start)) {
+            tail_.append(bytes.constData() + start, std::size_t(nl - start));
+            queue_.add(std::move(tail_));
+            tail_.clear();
+            start = nl + 1;
+        }
+        tail_.append(bytes.constData() + start, std::size_t(bytes.size() - start));
+    }
+
+    // The end of the stream: a last line without a newline is a line too.
+    void finish()
+    {
+        if (!tail_.empty())
+            queue_.add(std::move(tail_));
+        tail_.clear();
+        queue_.close();
+    }
+
+private:
+    Queue<std::string>& queue_;
+    std::string tail_;
+};
+
+} // namespace
+
+struct Process::Private {
+    std::string name;
+    QString program;
+    QStringList arguments;
+    Options options;
+    Queue<std::string> out;
+    Queue<std::string> err;
+    Thread thread;
+    Signal started;  // the program started, or failed to
+
+    std::mutex mutex;
+    QProcess* process = nullptr;  // guarded by mutex; lives on `thread`
+    QString startError;           // guarded by mutex
+    int exitCode = 0;             // guarded by mutex
+    bool crashed = false;         // guarded by mutex
+    bool stoppedByUs = false;     // guarded by mutex
+
+    Private(std::string n, QString p, QStringList a, Options o)
+        : name(std::move(n)), program(std::move(p)), arguments(std::move(a)), options(std::move(o)),
+          out(name + ".stdout"), err(name + ".stderr") {}
+
+    void run(const Signal& pleaseStop);
+
+    // Calls fn with the QProcess on its own thread, if it still runs.
+    template <class F>
+    void post(F fn)
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (process)
+            QMetaObject::invokeMethod(process, [p = process, fn = std::move(fn)] { fn(*p); }, Qt::QueuedConnection);
+    }
+};
+
+void Process::Private::run(const Signal& pleaseStop)
+{
+    QProcess p;
+    QEventLoop loop;
+    LineSplitter outLines(out);
+    LineSplitter errLines(err);
+    p.setProgram(program);
+    p.setArguments(arguments);
+    if (!options.workingDirectory.isEmpty())
+        p.setWorkingDirectory(options.workingDirectory);
+    if (options.environment)
+        p.setProcessEnvironment(*options.environment);
+    QObject::connect(&p, &QProcess::readyReadStandardOutput, [&] { outLines.feed(p.readAllStandardOutput()); });
+    QObject::connect(&p, &QProcess::readyReadStandardError, [&] { errLines.feed(p.readAllStandardError()); });
+    QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
+
+    p.start();
+    if (!p.waitForStarted(-1)) {
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            startError = p.errorString();
+        }
+        outLines.finish();
+        errLines.finish();
+        started.go();
+        return;
+    }
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        process = &p;
+    }
+    started.go();
+
+    // pleaseStop: SIGTERM now, SIGKILL after the grace period.
+    const Connection stopping = skein::connect(pleaseStop, &p, [&] {
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            stoppedByUs = true;
+        }
+        p.terminate();
+        QTimer::singleShot(options.killGrace, &p, [&p] { p.kill(); });
+    });
+    if (p.state() != QProcess::NotRunning)
+        loop.exec();
+    p.waitForFinished(-1);  // reaps the child
+
+    outLines.feed(p.readAllStandardOutput());
+    errLines.feed(p.readAllStandardError());
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        process = nullptr;
+        crashed = p.exitStatus() == QProcess::CrashExit;
+        exitCode = p.exitCode();
+    }
+    outLines.finish();
+    errLines.finish();
+}
+
+Process::Process(std::string name, QString program, QStringList arguments)
+    : Process(std::move(name), std::move(program), std::move(arguments), Options{}) {}
+
+Process::Process(std::string name, QString program, QStringList arguments, Options options)
+    : d(std::make_shared<Private>(std::move(name), std::move(program), std::move(arguments), std::move(options)))
+{
+    const auto body = [d = d](const Signal& pleaseStop) { d->run(pleaseStop); };
+    d->thread = d->options.parent ? Thread(*d->options.parent, d->name, body) : Thread(d->name, body);
+    d->thread.start();
+    d->started.wait();
+    std::lock_guard<std::mutex> lock(d->mutex);
+    if (!d->startError.isEmpty()) {
+        const std::string why = d->startError.toStdString();
+        d->thread.join();
+        throw Error("Process '" + d->name + "': cannot start '" + d->program.toStdString() + "': " + why);
+    }
+}
+
+Process::~Process()
+{
+    if (!d)
+        return;
+    d->thread.stop();
+    try {
+        d->thread.join();
+    } catch (...) {
+        // a failure of the reading thread has nobody left to tell
+    }
+}
+
+Queue<std::string>& Process::stdoutLines() { return d->out; }
+Queue<std::string>& Process::stderrLines() { return d->err; }
+
+void Process::write(QByteArray bytes)
+{
+    d->post([bytes = std::move(bytes)](QProcess& p) { p.write(bytes); });
+}
+
+void Process::closeStdin()
+{
+    d->post([](QProcess& p) { p.closeWriteChannel(); });
+}
+
+int Process::join()
+{
+    int code = 0;
+    tryJoin(Signal::never(), &code);
+    return code;
+}
+
+bool Process::tryJoin(const Signal& till, int* exitCode)
+{
+    if (!d->thread.tryJoin(till))
+        return false;
+    std::lock_guard<std::mutex> lock(d->mutex);
+    if (d->crashed && !d->stoppedByUs)
+        throw Error("Process '" + d->name + "' ('" + d->program.toStdString() + "') crashed: killed by signal " +
+                    std::to_string(d->exitCode));
+    if (exitCode)
+        *exitCode = d->crashed ? 128 + d->exitCode : d->exitCode;
+    return true;
+}
+
+void Process::stop() { d->thread.stop(); }
+bool Process::isRunning() const { return d->thread.isRunning(); }
+Thread Process::thread() const { return d->thread; }
+std::string Process::name() const { return d->name; }
+
+} // namespace skein
