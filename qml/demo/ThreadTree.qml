@@ -33,9 +33,13 @@ ScrollView {
             required property string name
             required property string state
             required property real progress
+            required property int depth
             readonly property DelegateModel siblings: DelegateModel.model
 
             Rectangle {
+                objectName: "threadLine"
+                readonly property string name: node.name
+                readonly property int depth: node.depth
                 width: view.availableWidth - node.x
                 height: 24
                 color: node.state === "running" ? "transparent" : "#fff3e0"

@@ -137,7 +137,6 @@ void ThreadAdaptor::stopAndWait()
 void ThreadAdaptor::wire()
 {
     d->wired = true;
-    d->running = true;
     const Thread t = d->thread;
     d->onStopRequest = skein::connect(t.pleaseStop(), this, [this] {
         d->stopRequested = true;
@@ -149,6 +148,8 @@ void ThreadAdaptor::wire()
     QMetaObject::invokeMethod(
         this,
         [this] {
+            // Set with its notification, so a binding never sees one without the other.
+            d->running = true;
             Q_EMIT started();
             Q_EMIT runningChanged();
         },

@@ -133,6 +133,12 @@ QVariant ThreadTreeModel::data(const QModelIndex& index, int role) const
     case ProgressRole: return node->progress;
     case ProgressTextRole: return node->progressText;
     case RunningRole: return node->state != QLatin1String("stopped");
+    case DepthRole: {
+        int depth = 0;
+        for (const Node* p = node->parent; p; p = p->parent)
+            ++depth;
+        return depth;
+    }
     default: return {};
     }
 }
@@ -159,6 +165,7 @@ QHash<int, QByteArray> ThreadTreeModel::roleNames() const
     names[ProgressRole] = "progress";
     names[ProgressTextRole] = "progressText";
     names[RunningRole] = "running";
+    names[DepthRole] = "depth";
     return names;
 }
 

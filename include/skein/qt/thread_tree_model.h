@@ -1,7 +1,7 @@
 // Skein — ThreadTreeModel: the live thread tree as a QAbstractItemModel.
 //
 // One row per thread, from `main` down; columns name, path, state, progress;
-// roles for QML (name, path, state, progress, progressText, running). The
+// roles for QML (name, path, state, progress, progressText, running, depth). The
 // model follows the tree by reading it every refreshInterval milliseconds
 // (default 100) in its own thread, and on refresh(); rows come and go with
 // proper insert/remove notifications, and changed values with dataChanged.
@@ -28,6 +28,7 @@ public:
         ProgressRole,
         ProgressTextRole,
         RunningRole,
+        DepthRole,  // 0 for main
     };
     Q_ENUM(Role)
 

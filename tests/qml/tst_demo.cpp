@@ -1,0 +1,85 @@
+// The QML demo as a person meets it, through the offscreen platform: the
+// scripted tour leaves a real screenshot, and closing the window while every
+// worker is busy ends the process at once, children stopping before parents.
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QProcess>
+#include <QtCore/QSet>
+#include <QtCore/QTemporaryDir>
+#include <QtGui/QImage>
+#include <QtTest>
+
+class tst_Demo : public QObject {
+    Q_OBJECT
+
+private:
+    static QProcessEnvironment offscreen()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        return env;
+    }
+
+private Q_SLOTS:
+    void scriptedTourSavesARealScreenshot()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString png = dir.filePath(QStringLiteral("demo.png"));
+        QProcess demo;
+        demo.setProcessEnvironment(offscreen());
+        demo.start(QStringLiteral(DEMO), {QStringLiteral("--script"), QStringLiteral("--screenshot"), png});
+        QVERIFY(demo.waitForFinished(60000));
+        const QString out = QString::fromLocal8Bit(demo.readAllStandardOutput());
+        QCOMPARE(demo.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(demo.exitCode(), 0);
+        QVERIFY2(out.contains(QStringLiteral("cancelled")), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("finished")), qPrintable(out));
+
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size(), QSize(1000, 600));  // Main.qml's window size
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 2)
+            for (int x = 0; x < image.width(); x += 2)
+                colours.insert(image.pixel(x, y));
+        QVERIFY2(colours.size() > 50, qPrintable(QStringLiteral("only %1 colours").arg(colours.size())));
+    }
+
+    void closingTheWindowWhileBusyExitsAtOnceChildrenFirst()
+    {
+        QProcess demo;
+        demo.setProcessEnvironment(offscreen());
+        demo.start(QStringLiteral(DEMO), {QStringLiteral("--busy"), QStringLiteral("8"),
+                                          QStringLiteral("--close-after"), QStringLiteral("1500")});
+        QVERIFY(demo.waitForStarted());
+        QString out;
+        QElapsedTimer sinceClose;
+        while (demo.state() != QProcess::NotRunning) {
+            demo.waitForReadyRead(100);
+            out += QString::fromLocal8Bit(demo.readAllStandardOutput());
+            if (!sinceClose.isValid() && out.contains(QStringLiteral("window closing")))
+                sinceClose.start();
+            QVERIFY2(!sinceClose.isValid() || sinceClose.elapsed() < 5000, "the demo did not exit");
+        }
+        out += QString::fromLocal8Bit(demo.readAllStandardOutput());
+        QVERIFY2(sinceClose.isValid(), qPrintable(out));
+        // The issue asks for an exit within 1 s of the close; this is the
+        // time until the test saw the exit, so it includes the test's polling.
+        QVERIFY2(sinceClose.elapsed() < 1000, qPrintable(QStringLiteral("%1 ms").arg(sinceClose.elapsed())));
+        QCOMPARE(demo.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(demo.exitCode(), 0);
+
+        // Every thread said it stopped, and each child before its parent.
+        const QStringList stopped = out.split(QLatin1Char('\n')).filter(QStringLiteral("stopped main/"));
+        QCOMPARE(stopped.size(), 8 * 3);  // 8 workers, 2 parts each
+        for (int i = 0; i < stopped.size(); ++i) {
+            const QString path = stopped[i].mid(QStringLiteral("stopped ").size());
+            for (int j = i + 1; j < stopped.size(); ++j)
+                QVERIFY2(!stopped[j].startsWith(QStringLiteral("stopped ") + path + QLatin1Char('/')),
+                         qPrintable(stopped[j] + QStringLiteral(" after its parent ") + path));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Demo)
+#include "tst_demo.moc"
