@@ -10,8 +10,10 @@
 // interval: a Till goes as soon as the clock reaches its deadline, never
 // before. Its `then` callbacks run on the timer thread, so they should be
 // short; a callback must not wait on another Till (the timer thread would be
-// waiting for itself). A Till that no handle, composite or waiter refers to
-// any more is forgotten by the timer at once and costs nothing.
+// waiting for itself). A Till that no handle, composite, waiter or then()
+// callback refers to any more is forgotten by the timer at once and costs
+// nothing; one with callbacks is kept until it goes, so `Till(1s).then(f)`
+// runs f.
 //
 // Memory ordering is that of Signal.
 #pragma once

@@ -69,12 +69,16 @@ std::uint64_t SignalState::addCallback(std::function<void()>& fn)
         return 0;
     const std::uint64_t id = nextId++;
     callbacks.push_back(Callback{id, std::move(fn)});
+    if (timed && callbacks.size() - nextCallback == 1)
+        holdTill(this);  // someone waits on it now, with or without a handle
     return id;
 }
 
 bool SignalState::removeCallback(std::uint64_t id)
 {
-    std::function<void()> removed;  // destroyed after the mutex is released
+    // Destroyed after the mutex is released, in this order.
+    std::shared_ptr<SignalState> heldByTimer;
+    std::function<void()> removed;
     std::lock_guard<std::mutex> lock(mutex);
     const auto first = callbacks.begin() + static_cast<std::ptrdiff_t>(nextCallback);
     const auto it = std::find_if(first, callbacks.end(), [id](const Callback& c) { return c.id == id; });
@@ -82,6 +86,8 @@ bool SignalState::removeCallback(std::uint64_t id)
         return false;
     removed = std::move(it->fn);
     callbacks.erase(it);
+    if (timed && callbacks.size() == nextCallback)
+        heldByTimer = releaseTill(this);
     return true;
 }
 

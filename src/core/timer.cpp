@@ -28,7 +28,7 @@ public:
             return false;
         if (!thread_.joinable())
             start();
-        heap_.push_back(Entry{deadline, nextSeq_++, state.get(), state});
+        heap_.push_back(Entry{deadline, nextSeq_++, state.get(), state, nullptr});
         siftUp(heap_.size() - 1);
         const bool earliest = state->timerSlot == 0;
         lock.unlock();
@@ -42,6 +42,23 @@ public:
         std::lock_guard<std::mutex> lock(mutex_);
         if (state->timerSlot != noSlot)
             removeAt(state->timerSlot);
+    }
+
+    void hold(SignalState* state)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (state->timerSlot != noSlot) {
+            Entry& e = heap_[state->timerSlot];
+            e.strong = e.weak.lock();
+        }
+    }
+
+    std::shared_ptr<SignalState> release(SignalState* state)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (state->timerSlot == noSlot)
+            return nullptr;
+        return std::move(heap_[state->timerSlot].strong);
     }
 
     void shutDown()
@@ -98,6 +115,9 @@ private:
         std::uint64_t seq;  // equal deadlines go in the order they were made
         SignalState* state;
         std::weak_ptr<SignalState> weak;
+        // Set while the Till has callbacks. Never the last reference when an
+        // entry is dropped under mutex_: whoever drops it holds another.
+        std::shared_ptr<SignalState> strong;
     };
 
     // Joins the thread when static objects are destroyed at exit.
@@ -221,6 +241,8 @@ bool scheduleTill(const std::shared_ptr<SignalState>& state, Clock::time_point d
 }
 
 void forgetTill(SignalState* state) noexcept { timer().forget(state); }
+void holdTill(SignalState* state) { timer().hold(state); }
+std::shared_ptr<SignalState> releaseTill(SignalState* state) { return timer().release(state); }
 
 std::size_t pendingTimers() { return timer().pending(); }
 std::size_t timerThreadCount() { return timer().threads(); }

@@ -14,5 +14,10 @@ bool scheduleTill(const std::shared_ptr<SignalState>& state,
                   std::chrono::steady_clock::time_point deadline);
 // Called by a timed state's destructor: the timer forgets it.
 void forgetTill(SignalState* state) noexcept;
+// While a Till has then() callbacks, the timer holds it, so that
+// `Till(1s).then(f)` runs f though no handle is left. Returns what the timer
+// held, for the caller to drop outside its locks.
+void holdTill(SignalState* state);
+std::shared_ptr<SignalState> releaseTill(SignalState* state);
 
 } // namespace skein::detail

@@ -110,7 +110,8 @@ public:
     std::size_t count()
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        return count_;
+        const auto closed = std::count_if(idle_.begin(), idle_.end(), [](const auto& s) { return !s->shell->isRunning(); });
+        return count_ - std::size_t(closed);
     }
 
     std::atomic<std::int64_t> idleMillis_{60000};

@@ -62,6 +62,7 @@ struct Process::Private {
     int exitCode = 0;             // guarded by mutex
     bool crashed = false;         // guarded by mutex
     bool stoppedByUs = false;     // guarded by mutex
+    qint64 pid = 0;               // guarded by mutex
 
     Private(std::string n, QString p, QStringList a, Options o)
         : name(std::move(n)), program(std::move(p)), arguments(std::move(a)), options(std::move(o)),
@@ -109,6 +110,7 @@ void Process::Private::run(const Signal& pleaseStop)
     {
         std::lock_guard<std::mutex> lock(mutex);
         process = &p;
+        pid = p.processId();
     }
     started.go();
 
@@ -202,6 +204,12 @@ bool Process::tryJoin(const Signal& till, int* exitCode)
 
 void Process::stop() { d->thread.stop(); }
 bool Process::isRunning() const { return d->thread.isRunning(); }
+
+qint64 Process::processId() const
+{
+    std::lock_guard<std::mutex> lock(d->mutex);
+    return d->pid;
+}
 Thread Process::thread() const { return d->thread; }
 std::string Process::name() const { return d->name; }
 

@@ -70,6 +70,8 @@ public:
     bool tryJoin(const Signal& till, int* exitCode = nullptr);
     void stop();
     bool isRunning() const;
+    // The child's process id (0 if it never started).
+    qint64 processId() const;
     Thread thread() const;
     std::string name() const;
 
@@ -97,7 +99,7 @@ public:
 
     // Sessions idle longer than this are closed. Default 60 s.
     static void setIdleTimeout(std::chrono::milliseconds timeout);
-    // Sessions alive now (busy or idle).
+    // Sessions whose shell runs now (busy or idle).
     static std::size_t sessionCount();
     // Closes every idle session now.
     static void closeIdleSessions();
