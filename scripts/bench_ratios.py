@@ -38,6 +38,15 @@ COUNTER_GOALS = {
 }
 LATENESS_COUNTERS = ["median_us", "p99_us", "max_us"]
 
+# The order of the table (runs with random interleaving come in any order).
+FAMILY_ORDER = ["BM_PingPong", "BM_SignalCreateGo", "BM_Queue1P1C", "BM_Queue2P2C",
+                "BM_TillSchedule", "BM_TillLateness"]
+IMPL_ORDER = [SKEIN, "std", "promise", "qt", "moodycamel"]
+
+
+def order(known, name):
+    return (known.index(name), "") if name in known else (len(known), name)
+
 NANOS_PER_UNIT = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
@@ -48,6 +57,7 @@ def load(paths):
     benchmark run only once (no aggregates) is taken as it is, marked runs=1.
     """
     medians = OrderedDict()
+    cvs = {}
     singles = OrderedDict()
     repetitions = set()
     for path in paths:
@@ -63,14 +73,22 @@ def load(paths):
                 if b.get("aggregate_name") == "median":
                     medians[key] = b
                     repetitions.add(b.get("repetitions", 0))
+                elif b.get("aggregate_name") == "cv":
+                    cvs[key] = b
             else:
                 singles.setdefault(key, []).append(b)
 
     families = OrderedDict()
-    for key in list(medians) + [k for k in singles if k not in medians]:
+    keys = list(medians) + [k for k in singles if k not in medians]
+    keys.sort(key=lambda k: (order(FAMILY_ORDER, k[0]), order(IMPL_ORDER, k[1])))
+    for key in keys:
         family, impl = key
         if key in medians:
             result = dict(medians[key], runs=medians[key].get("repetitions", 0))
+            if key in cvs:
+                # The coefficient of variation of the metric the table shows.
+                cv = cvs[key]
+                result["cv"] = cv["items_per_second"] if "items_per_second" in cv else cv["real_time"]
         else:
             runs = singles[key]
             result = dict(runs[-1], runs=len(runs))
@@ -105,6 +123,10 @@ def describe(b):
     return v, fmt_time(v), "time", False
 
 
+def fmt_cv(b):
+    return "%.0f%%" % (100 * b["cv"]) if "cv" in b else "-"
+
+
 def mark(ok):
     return "met" if ok else "MISSED"
 
@@ -118,9 +140,11 @@ def main(paths):
 
     print("Skein against its peers: ratios of medians over %s repetitions, on a shared 2-core machine." % reps)
     print("A ratio > 1.00 means Skein is faster (peer/skein for times, skein/peer for items/s).")
+    print("Repetitions are randomly interleaved; cv is each side's coefficient of variation over them:")
+    print("when it is large, other load on the machine moved the figures more than the code did.")
     print()
-    header = "%-18s %-8s %-11s %-11s %-11s %6s  %-6s %s" % (
-        "family", "metric", "skein", "peer", "peer value", "ratio", "goal", "")
+    header = "%-18s %-8s %-11s %-11s %-11s %6s  %-6s %-7s %s" % (
+        "family", "metric", "skein", "peer", "peer value", "ratio", "goal", "", "cv skein/peer")
     print(header)
     print("-" * len(header))
     missed = 0
@@ -147,10 +171,9 @@ def main(paths):
                 goal_text = ">= %.1f" % goal
                 verdict = mark(ratio >= goal)
                 missed += ratio < goal
-            note = "" if b.get("runs", 0) > 1 else " (1 run)"
-            print("%-18s %-8s %-11s %-11s %-11s %6.2f  %-6s %s%s" % (
+            print("%-18s %-8s %-11s %-11s %-11s %6.2f  %-6s %-7s %s/%s" % (
                 family if first else "", metric if first else "", stext if first else "",
-                peer, ptext, ratio, goal_text, verdict, note))
+                peer, ptext, ratio, goal_text, verdict, fmt_cv(skein), fmt_cv(b)))
             first = False
 
     for family, goals in COUNTER_GOALS.items():
@@ -173,6 +196,8 @@ def main(paths):
                     ok = counter in b and b[counter] < bound
                     missed += not ok
                     verdicts.append("%s < %s %s" % (counter.replace("_us", ""), fmt_time(bound * 1e3), mark(ok)))
+            if impl != SKEIN:
+                verdicts.append("(no goal: for comparison)")
             print("%-10s %-6s %s   %s" % (impl, b.get("runs", "?"), " ".join(values), ", ".join(verdicts)))
 
     print()

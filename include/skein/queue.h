@@ -24,6 +24,7 @@
 //   that pops it.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -54,10 +55,11 @@ public:
 
     bool add(T item, const Signal& till = Signal::never())
     {
-        std::unique_lock<std::mutex> lock(core_->mutex);
+        std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
         if (!waitForRoom(lock, till))
             return false;
         core_->items.push_back(std::move(item));
+        core_->counted();
         lock.unlock();
         core_->notEmpty.notify_one();
         return true;
@@ -65,9 +67,10 @@ public:
 
     void push(T item)
     {
-        std::unique_lock<std::mutex> lock(core_->mutex);
+        std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
         throwIfClosed("push");
         core_->items.push_front(std::move(item));
+        core_->counted();
         lock.unlock();
         core_->notEmpty.notify_one();
     }
@@ -75,11 +78,12 @@ public:
     template <class Range>
     bool extend(Range&& items, const Signal& till = Signal::never())
     {
-        std::unique_lock<std::mutex> lock(core_->mutex);
+        std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
         for (auto& item : items) {
             if (!waitForRoom(lock, till))
                 return false;
             core_->items.push_back(std::move(item));
+            core_->counted();
             core_->notEmpty.notify_one();
         }
         return true;
@@ -87,26 +91,34 @@ public:
 
     std::optional<T> pop(const Signal& till = Signal::never())
     {
-        std::unique_lock<std::mutex> lock(core_->mutex);
+        std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
         Core& core = *core_;
+        if (core.items.empty() && !core.closed && !till) {
+            // An item is often a moment away: look for it before sleeping.
+            lock.unlock();
+            for (int i = 0; i < detail::spinsBeforeBlocking && core.count.load(std::memory_order_relaxed) == 0; ++i)
+                detail::cpuRelax();
+            lock.lock();
+        }
         detail::waitUntil(
             lock, core.notEmpty, till, core_, [&core] { return !core.items.empty() || core.closed; },
-            [this] { return "Queue '" + name_ + "' (pop)"; });
+            [](const void* q) { return "Queue '" + static_cast<const Queue*>(q)->name_ + "' (pop)"; }, this);
         return takeFront(lock);
     }
 
     std::optional<T> tryPop()
     {
-        std::unique_lock<std::mutex> lock(core_->mutex);
+        std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
         return takeFront(lock);
     }
 
     std::vector<T> popAll()
     {
-        std::unique_lock<std::mutex> lock(core_->mutex);
+        std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
         std::vector<T> all(std::make_move_iterator(core_->items.begin()),
                            std::make_move_iterator(core_->items.end()));
         core_->items.clear();
+        core_->counted();
         lock.unlock();
         core_->notFull.notify_all();
         return all;
@@ -145,6 +157,10 @@ private:
         std::condition_variable notFull;
         std::deque<T> items;  // guarded by mutex
         bool closed = false;  // guarded by mutex
+        // items.size(), written under mutex, read without it to spin on.
+        std::atomic<std::size_t> count{0};
+
+        void counted() { count.store(items.size(), std::memory_order_relaxed); }
     };
 
     // With the mutex held: waits until there is room. False when `till` went
@@ -158,7 +174,7 @@ private:
         const std::size_t max = maxSize_;
         const bool room = detail::waitUntil(
             lock, core.notFull, till, core_, [&core, max] { return core.items.size() < max || core.closed; },
-            [this] { return "Queue '" + name_ + "' (add, full)"; });
+            [](const void* q) { return "Queue '" + static_cast<const Queue*>(q)->name_ + "' (add, full)"; }, this);
         throwIfClosed("add");
         return room;
     }
@@ -175,6 +191,7 @@ private:
             return std::nullopt;
         std::optional<T> item(std::move(core_->items.front()));
         core_->items.pop_front();
+        core_->counted();
         const bool bounded = maxSize_ != 0;
         lock.unlock();
         if (bounded)

@@ -101,9 +101,10 @@ public:
 
     std::string name() const;
 
-    // The Signal that has always gone, and the one that never goes.
-    static Signal done();
-    static Signal never();
+    // The Signal that has always gone, and the one that never goes. Both are
+    // one process-wide handle each: default `till` arguments cost nothing.
+    static const Signal& done();
+    static const Signal& never();
     // True for never() (and handles that share its state).
     bool isNever() const noexcept;
 

@@ -42,9 +42,9 @@ void dump(const detail::ThreadState& s, int depth, Clock::time_point now, std::o
         out << ", progress " << std::fixed << std::setprecision(0) << 100 * s.progress.load() << " %";
         if (!s.progressText.empty())
             out << " " << s.progressText;
-        if (!s.waitingOn.empty())
-            out << ", waiting on " << s.waitingOn << " for " << std::setprecision(3)
-                << seconds(now - s.waitingSince) << " s";
+        if (s.waitingDescribe)
+            out << ", " << s.waitingOnLocked() << " for " << std::setprecision(3) << seconds(now - s.waitingSince)
+                << " s";
         children = s.children;
     }
     out << "]\n";

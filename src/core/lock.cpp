@@ -65,7 +65,8 @@ bool Lock::wait(const Signal& till)
     };
     {
         const Reacquire reacquire{*this};
-        const detail::BlockedScope blocked("Lock '" + name_ + "' (wait)");
+        const detail::BlockedScope blocked(
+            [](const void* lock) { return "Lock '" + static_cast<const Lock*>(lock)->name_ + "' (wait)"; }, this);
         woken.wait(till);
     }
 

@@ -65,29 +65,30 @@ std::chrono::milliseconds stopGracePeriod()
 
 namespace detail {
 
-BlockedScope::BlockedScope(std::string what) : since_(Clock::now()), outermost_(false)
+BlockedScope::BlockedScope(Describe describe, const void* object)
+    : self_(currentStateRaw()), since_(Clock::now())
 {
-    const auto self = currentState();
-    if (!self || self->waitDepth.fetch_add(1, std::memory_order_relaxed) != 0)
+    if (!self_ || self_->waitDepth++ != 0)
         return;
     outermost_ = true;
-    std::lock_guard<std::mutex> lock(self->mutex);
-    self->waitingOn = std::move(what);
-    self->waitingSince = since_;
+    std::lock_guard<std::mutex> lock(self_->mutex);
+    self_->waitingDescribe = describe;
+    self_->waitingObject = object;
+    self_->waitingSince = since_;
 }
 
 BlockedScope::~BlockedScope()
 {
-    const auto self = currentState();
-    if (!self)
+    if (!self_)
         return;
-    self->waitDepth.fetch_sub(1, std::memory_order_relaxed);
+    --self_->waitDepth;
     if (!outermost_)
         return;
-    self->blockedNanos.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - since_).count(),
-                                 std::memory_order_relaxed);
-    std::lock_guard<std::mutex> lock(self->mutex);
-    self->waitingOn.clear();
+    self_->blockedNanos.fetch_add(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - since_).count(), std::memory_order_relaxed);
+    std::lock_guard<std::mutex> lock(self_->mutex);
+    self_->waitingDescribe = nullptr;
+    self_->waitingObject = nullptr;
 }
 
 } // namespace detail

@@ -33,19 +33,33 @@ void invoke(const std::function<void()>& fn, SignalState& state)
 
 } // namespace
 
-std::string SignalState::displayName()
+std::string describeSignal(const void* state)
 {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (name.empty())
-        name = generatedName(timed ? "till" : "signal");
-    return name;
+    return "Signal '" + static_cast<const SignalState*>(state)->displayName() + "'";
 }
 
-std::string generatedName(const char* kind)
+std::string SignalState::displayName() const
+{
+    if (!name.empty())
+        return name;
+    // Numbered when first asked, without a lock: every caller agrees on the
+    // number that wins the exchange.
+    std::uint64_t id = nameId.load(std::memory_order_acquire);
+    if (id == 0) {
+        std::uint64_t expected = 0;
+        const std::uint64_t fresh = nextNameNumber();
+        id = nameId.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel) ? fresh : expected;
+    }
+    return std::string(timed ? "till-" : "signal-") + std::to_string(id);
+}
+
+std::uint64_t nextNameNumber()
 {
     static std::atomic<std::uint64_t> counter{0};
-    return std::string(kind) + '-' + std::to_string(counter.fetch_add(1, std::memory_order_relaxed) + 1);
+    return counter.fetch_add(1, std::memory_order_relaxed) + 1;
 }
+
+std::string generatedName(const char* kind) { return std::string(kind) + '-' + std::to_string(nextNameNumber()); }
 
 SignalState::SignalState(std::string name, Kind kind) : kind(kind), name(std::move(name))
 {
@@ -188,7 +202,12 @@ void Signal::wait() const
         return;
     if (s.kind == SignalState::Kind::Never)
         throw UsageError("wait() on Signal::never() would block forever");
-    const detail::BlockedScope blocked("Signal '" + s.displayName() + "'");
+    for (int i = 0; i < detail::spinsBeforeBlocking; ++i) {
+        if (s.gone.load(std::memory_order_acquire))
+            return;
+        detail::cpuRelax();
+    }
+    const detail::BlockedScope blocked(detail::describeSignal, &s);
     std::unique_lock<std::mutex> lock(s.mutex);
     s.cv.wait(lock, [&s] { return s.gone.load(std::memory_order_relaxed); });
 }
@@ -204,8 +223,8 @@ bool Signal::wait(const Signal& till) const
     }
     std::unique_lock<std::mutex> lock(s.mutex);
     return detail::waitUntil(
-        lock, s.cv, till, state_, [&s] { return s.gone.load(std::memory_order_relaxed); },
-        [&s] { return "Signal '" + s.displayName() + "'"; });
+        lock, s.cv, till, state_, [&s] { return s.gone.load(std::memory_order_relaxed); }, detail::describeSignal,
+        &s);
 }
 
 bool Signal::waitUntil(std::chrono::steady_clock::time_point deadline) const
@@ -234,13 +253,17 @@ bool Signal::removeThen(const Subscription& subscription) const
 
 std::string Signal::name() const { return state_->displayName(); }
 
-Signal Signal::done() { return Signal(detail::doneState()); }
-
-Signal Signal::never()
+const Signal& Signal::done()
 {
-    static const auto* const state =
-        new std::shared_ptr<SignalState>(std::make_shared<SignalState>("never", SignalState::Kind::Never));
-    return Signal(*state);
+    static const Signal* const handle = new Signal(detail::doneState());
+    return *handle;
+}
+
+const Signal& Signal::never()
+{
+    static const Signal* const handle =
+        new Signal(std::make_shared<SignalState>("never", SignalState::Kind::Never));
+    return *handle;
 }
 
 Signal operator|(const Signal& a, const Signal& b)

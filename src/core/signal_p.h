@@ -34,8 +34,8 @@ struct SignalState {
     bool removeCallback(std::uint64_t id);
     // Makes this composite depend on `input`: fn runs when the input goes.
     void attach(const Signal& input, std::function<void()> fn);
-    // The name, generated on first use.
-    std::string displayName();
+    // The name; an unnamed state is numbered on first use. Takes no lock.
+    std::string displayName() const;
 
     struct Callback {
         std::uint64_t id;
@@ -61,8 +61,12 @@ struct SignalState {
     std::size_t nextCallback = 0;     // guarded by mutex
     std::uint64_t nextId = 1;         // guarded by mutex
     std::vector<Input> inputs;        // guarded by mutex; emptied when it goes
-    std::string name;                 // guarded by mutex; generated when first asked
+    const std::string name;                     // empty: numbered when first asked
+    mutable std::atomic<std::uint64_t> nameId{0};  // that number
 };
+
+// For BlockedScope: "Signal '<name>'" of a SignalState.
+std::string describeSignal(const void* state);
 
 // The shared state of Signal::done().
 const std::shared_ptr<SignalState>& doneState();

@@ -131,8 +131,10 @@ void waitStopped(const ThreadState& s)
         std::string what;
         {
             std::lock_guard<std::mutex> lock(s.mutex);
-            what = s.waitingOn.empty() ? std::string("not in a Skein wait") : "waiting on " + s.waitingOn;
+            what = s.waitingOnLocked();
         }
+        if (what.empty())
+            what = "not in a Skein wait";
         log(LogLevel::Warning, "thread '" + s.path + "' was asked to stop and has not stopped after " +
                                    std::to_string(std::chrono::duration<double>(grace).count()) + " s (" +
                                    what + ")");
@@ -245,12 +247,22 @@ const std::shared_ptr<ThreadState>& mainState()
     return *state;
 }
 
+ThreadState* currentStateRaw()
+{
+    if (currentRaw)
+        return currentRaw;
+    const auto s = currentState();
+    return s.get();  // main, or the placeholder this thread now holds
+}
+
 std::shared_ptr<ThreadState> currentState()
 {
     if (currentRaw)
         return currentRaw->shared_from_this();
-    if (isProcessMainThread())
+    if (isProcessMainThread()) {
+        currentRaw = mainState().get();  // main lives as long as the process
         return mainState();
+    }
     if (tornDown)
         return nullptr;
     auto s = makeRunningState(osThreadName(), mainState(), ThreadState::Kind::Placeholder);

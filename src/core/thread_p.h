@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "skein/detail/wait.h"
 #include "skein/thread.h"
 
 namespace skein::detail {
@@ -37,7 +38,9 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     bool failureSeen = false;  // guarded by mutex: joined, or logged
     bool released = false;     // guarded by mutex
     std::string progressText;  // guarded by mutex
-    std::string waitingOn;     // guarded by mutex; empty when not blocked in Skein
+    // What it is blocked on, while in a Skein wait (see BlockedScope).
+    BlockedScope::Describe waitingDescribe = nullptr;    // guarded by mutex
+    const void* waitingObject = nullptr;                 // guarded by mutex
     std::chrono::steady_clock::time_point waitingSince;  // guarded by mutex
     std::atomic<double> progress{0.0};
     std::atomic<bool> progressWatched{false};  // someone waits on nextProgress
@@ -46,7 +49,13 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     // Statistics, for SKEIN_PROFILE and dumpThreads().
     std::chrono::steady_clock::time_point startedAt;           // set before the thread runs
     std::atomic<std::int64_t> blockedNanos{0};                 // time in Skein waits
-    std::atomic<int> waitDepth{0};                             // touched by its own thread only
+    int waitDepth = 0;                                         // touched by its own thread only
+
+    // "waiting on <what>", or empty; call with mutex held.
+    std::string waitingOnLocked() const
+    {
+        return waitingDescribe ? "waiting on " + waitingDescribe(waitingObject) : std::string();
+    }
 };
 
 struct ThreadAccess {
@@ -63,6 +72,8 @@ const std::shared_ptr<ThreadState>& mainState();
 // The calling thread's state (a placeholder is made for unknown threads).
 // Null only while the thread's own thread-local storage is being torn down.
 std::shared_ptr<ThreadState> currentState();
+// The same, without a reference count: valid while the calling thread runs.
+ThreadState* currentStateRaw();
 
 // Sends pleaseStop to every child, newest first.
 void stopChildren(ThreadState& parent);

@@ -1,11 +1,14 @@
 // Skein — private: names for unnamed objects.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace skein::detail {
 
 // "<kind>-<n>", n unique in the process: "queue-3", "lock-7".
 std::string generatedName(const char* kind);
+// The next n.
+std::uint64_t nextNameNumber();
 
 } // namespace skein::detail

@@ -20,34 +20,63 @@ namespace skein::detail {
 
 // Marks the calling thread as blocked in Skein while it lives: what it waits
 // on and since when, for dumpThreads() and straggler warnings, and the time
-// it spends blocked, for the thread's statistics. Nested scopes keep the
-// outermost description.
+// it spends blocked, for the thread's statistics. The description is made
+// only when someone asks: `describe(object)`, called under the thread's
+// diagnostics lock while the scope lives, so `object` is alive. `describe`
+// must take no lock. Nested scopes keep the outermost description. Cheap: no
+// allocation, one uncontended lock on entry and one on exit.
 class BlockedScope {
 public:
-    explicit BlockedScope(std::string what);
+    using Describe = std::string (*)(const void* object);
+    BlockedScope(Describe describe, const void* object);
     ~BlockedScope();
     BlockedScope(const BlockedScope&) = delete;
     BlockedScope& operator=(const BlockedScope&) = delete;
 
 private:
+    struct ThreadState* self_;
     std::chrono::steady_clock::time_point since_;
-    bool outermost_;
+    bool outermost_ = false;
 };
+
+// A moment's busy wait before blocking: a hand-over between two running
+// threads then costs no sleep and no wake-up.
+constexpr int spinsBeforeBlocking = 100;
+
+inline void cpuRelax() noexcept
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
+
+// Takes `mutex`, trying for a moment before sleeping on it: the holder is
+// usually about to let go, and a futex sleep and wake-up cost far more.
+inline std::unique_lock<std::mutex> lockSpinning(std::mutex& mutex)
+{
+    for (int i = 0; i < spinsBeforeBlocking; ++i) {
+        if (mutex.try_lock())
+            return std::unique_lock<std::mutex>(mutex, std::adopt_lock);
+        cpuRelax();
+    }
+    return std::unique_lock<std::mutex>(mutex);
+}
 
 // Blocks, with `lock` held on entry and on return, until `ready()` or `till`
 // went. Returns ready(). `owner` must keep the mutex of `lock` and `cv` alive.
-// `describe()` names what is waited on; it is called only if the wait blocks.
-template <class Ready, class Describe>
+// `describe(object)` names what is waited on (see BlockedScope).
+template <class Ready>
 bool waitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv, const Signal& till,
-               const std::shared_ptr<void>& owner, Ready ready, Describe describe)
+               const std::shared_ptr<void>& owner, Ready ready, BlockedScope::Describe describe,
+               const void* object)
 {
     if (ready())
         return true;
     if (till)
         return false;
-    lock.unlock();
-    const BlockedScope blocked(describe());
-    lock.lock();
+    const BlockedScope blocked(describe, object);
     if (till.isNever()) {
         cv.wait(lock, ready);
         return true;

@@ -1,0 +1,150 @@
+// Queue<int> against its peers: producers add, consumers pop (blocking when
+// empty), unbounded, until every item has moved.
+//
+// BM_Queue1P1C/<impl>, BM_Queue2P2C/<impl>: one iteration makes a queue and
+// the threads, moves kItems ints and joins the threads; throughput is
+// reported as items_per_second. Peers: std::mutex + std::deque +
+// std::condition_variable, QMutex + QQueue + QWaitCondition, and
+// moodycamel::BlockingConcurrentQueue (lock-free, wait_dequeue to block).
+//
+// Names are <Family>/<impl> so that scripts/bench_ratios.py can pair them.
+#include <benchmark/benchmark.h>
+
+#include <QMutex>
+#include <QMutexLocker>
+#include <QQueue>
+#include <QWaitCondition>
+
+#include <concurrentqueue/blockingconcurrentqueue.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "skein/queue.h"
+
+namespace {
+
+constexpr int kItems = 200000;
+
+struct SkeinQueue {
+    skein::Queue<int> queue{"bench"};
+    void add(int item) { queue.add(item); }
+    int pop() { return *queue.pop(); }
+};
+
+struct StdQueue {
+    std::mutex mutex;
+    std::condition_variable notEmpty;
+    std::deque<int> items;  // guarded by mutex
+
+    void add(int item)
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        items.push_back(item);
+        lock.unlock();
+        notEmpty.notify_one();
+    }
+    int pop()
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        notEmpty.wait(lock, [this] { return !items.empty(); });
+        const int item = items.front();
+        items.pop_front();
+        return item;
+    }
+};
+
+struct QtQueue {
+    QMutex mutex;
+    QWaitCondition notEmpty;
+    QQueue<int> items;  // guarded by mutex
+
+    void add(int item)
+    {
+        QMutexLocker lock(&mutex);
+        items.enqueue(item);
+        lock.unlock();
+        notEmpty.wakeOne();
+    }
+    int pop()
+    {
+        QMutexLocker lock(&mutex);
+        while (items.isEmpty())
+            notEmpty.wait(&mutex);
+        return items.dequeue();
+    }
+};
+
+struct MoodycamelQueue {
+    moodycamel::BlockingConcurrentQueue<int> queue;
+    void add(int item) { queue.enqueue(item); }
+    int pop()
+    {
+        int item = 0;
+        queue.wait_dequeue(item);
+        return item;
+    }
+};
+
+template <class Q>
+void BM_Queue(benchmark::State& state, int producers, int consumers)
+{
+    const int perProducer = kItems / producers;
+    const int perConsumer = kItems / consumers;
+    const std::int64_t expected = std::int64_t(producers) * perProducer * (perProducer - 1) / 2;
+
+    for (auto _ : state) {
+        Q queue;
+        std::vector<std::int64_t> sums(std::size_t(consumers), 0);
+        std::vector<std::thread> threads;
+        for (int c = 0; c < consumers; ++c)
+            threads.emplace_back([&queue, &sums, c, perConsumer] {
+                std::int64_t sum = 0;
+                for (int i = 0; i < perConsumer; ++i)
+                    sum += queue.pop();
+                sums[std::size_t(c)] = sum;
+            });
+        for (int p = 0; p < producers; ++p)
+            threads.emplace_back([&queue, perProducer] {
+                for (int i = 0; i < perProducer; ++i)
+                    queue.add(i);
+            });
+        for (std::thread& t : threads)
+            t.join();
+
+        std::int64_t total = 0;
+        for (const std::int64_t s : sums)
+            total += s;
+        if (total != expected) {
+            state.SkipWithError("items lost or duplicated");
+            break;
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * kItems);
+}
+
+template <class Q>
+void registerQueue(const std::string& family, const std::string& impl, int producers, int consumers)
+{
+    benchmark::RegisterBenchmark((family + "/" + impl).c_str(), &BM_Queue<Q>, producers, consumers)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+}
+
+const bool registered = [] {
+    for (const auto& [family, threads] : {std::pair<std::string, int>{"BM_Queue1P1C", 1}, {"BM_Queue2P2C", 2}}) {
+        registerQueue<SkeinQueue>(family, "skein", threads, threads);
+        registerQueue<StdQueue>(family, "std", threads, threads);
+        registerQueue<QtQueue>(family, "qt", threads, threads);
+        registerQueue<MoodycamelQueue>(family, "moodycamel", threads, threads);
+    }
+    return true;
+}();
+
+} // namespace
