@@ -75,6 +75,17 @@ public:
     // ("signal-17") the first time name() is asked.
     Signal();
     explicit Signal(std::string name);
+    // Moving a handle copies it: a moved-from Signal is still the same,
+    // valid Signal, never an empty handle that would crash.
+    Signal(const Signal&) = default;
+    Signal(Signal&& other) noexcept : state_(other.state_) {}
+    Signal& operator=(const Signal&) = default;
+    Signal& operator=(Signal&& other) noexcept
+    {
+        state_ = other.state_;
+        return *this;
+    }
+    ~Signal() = default;
 
     // Goes: wakes every waiter, then runs the callbacks (see the contract).
     // Throws UsageError on never().

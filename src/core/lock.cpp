@@ -50,6 +50,9 @@ void Lock::unlock()
 bool Lock::wait(const Signal& till)
 {
     requireHeld("wait");
+    // Before anything changes: it throws where a wait may not block.
+    const detail::BlockedScope blocked(
+        [](const void* lock) { return "Lock '" + static_cast<const Lock*>(lock)->name_ + "' (wait)"; }, this);
     const Signal woken;
     waiters_.push_back(woken);
     owner_.store(std::thread::id(), std::memory_order_relaxed);
@@ -65,8 +68,6 @@ bool Lock::wait(const Signal& till)
     };
     {
         const Reacquire reacquire{*this};
-        const detail::BlockedScope blocked(
-            [](const void* lock) { return "Lock '" + static_cast<const Lock*>(lock)->name_ + "' (wait)"; }, this);
         woken.wait(till);
     }
 

@@ -19,6 +19,7 @@
 #include "skein/error.h"
 #include "skein/log.h"
 #include "thread_p.h"
+#include "timer_p.h"
 
 namespace skein {
 
@@ -66,8 +67,12 @@ std::chrono::milliseconds stopGracePeriod()
 namespace detail {
 
 BlockedScope::BlockedScope(Describe describe, const void* object)
-    : self_(currentStateRaw()), since_(Clock::now())
+    : self_(nullptr), since_(Clock::now())
 {
+    if (onTimerThread)
+        throw UsageError("a blocking wait on the timer thread, in a Till's then() callback, would stop every Till: "
+                         "it waited on " + describe(object));
+    self_ = currentStateRaw();
     if (!self_ || self_->waitDepth++ != 0)
         return;
     outermost_ = true;

@@ -14,6 +14,8 @@
 
 namespace skein::detail {
 
+thread_local bool onTimerThread = false;
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -134,6 +136,7 @@ private:
 
     void run()
     {
+        onTimerThread = true;
         std::vector<std::shared_ptr<SignalState>> due;
         std::unique_lock<std::mutex> lock(mutex_);
         while (!stopping_) {

@@ -8,6 +8,10 @@ namespace skein::detail {
 
 struct SignalState;
 
+// True on the timer thread, which runs Tills' callbacks: it must never block
+// in a Skein wait, or no Till could go any more.
+extern thread_local bool onTimerThread;
+
 // Hands `state` to the timer, to go at `deadline`. False when the timer has
 // shut down: the caller makes the Till go at once instead.
 bool scheduleTill(const std::shared_ptr<SignalState>& state,
