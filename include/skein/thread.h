@@ -19,7 +19,7 @@
 //   returns (or throws), the thread stops its children, newest first, joins
 //   them, and only then lets stopped() go. So stopped() means "this thread and
 //   all of its descendants have ended".
-// - join() waits for stopped(), then returns; if the function threw, join()
+// - join() waits for stopped() and the callbacks it runs, then returns; if the function threw, join()
 //   rethrows that exception, with its original type, every time it is called.
 //   The handle from run() also returns the function's result (once: the
 //   result is moved out). join() on the calling thread itself or on one of

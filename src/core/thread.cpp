@@ -118,16 +118,17 @@ void stopChildren(ThreadState& s)
 
 namespace {
 
-// Waits for `s` to stop; once it has been asked to stop, names it in a
-// warning after the grace period, and again with back-off.
+// Waits for `s` to end (stopped() and its callbacks); once it has been asked
+// to stop, names it in a warning after the grace period, and again with
+// back-off.
 void waitStopped(const ThreadState& s)
 {
-    if (s.stopped)
+    if (s.ended)
         return;
-    if (!s.pleaseStop.wait(s.stopped))
-        return;  // stopped went first
+    if (!s.pleaseStop.wait(s.ended))
+        return;  // it ended first
     auto grace = stopGracePeriod();
-    while (!waitWithoutTimer(s.stopped, Clock::now() + grace)) {
+    while (!waitWithoutTimer(s.ended, Clock::now() + grace)) {
         std::string what;
         {
             std::lock_guard<std::mutex> lock(s.mutex);
@@ -165,6 +166,7 @@ void finishThread(ThreadState& s)
     if (logNow)
         log(LogLevel::Error, "released thread '" + s.path + "' failed: " + describe(failure));
     Signal(s.stopped).go();
+    Signal(s.ended).go();  // stopped()'s callbacks are done too
     if (leave)
         leaveParent(s);
 }
@@ -215,6 +217,7 @@ ThreadState::ThreadState(std::string name_, const std::shared_ptr<ThreadState>& 
       kind(kind_),
       pleaseStop(path + ".pleaseStop"),
       stopped(path + ".stopped"),
+      ended(path + ".ended"),
       task(std::move(task_))
 {
     if (name.empty())
@@ -316,6 +319,11 @@ bool waitForAllThreadsToEnd(Clock::time_point deadline)
 {
     std::unique_lock<std::mutex> lock(liveMutex);
     return liveCv.wait_until(lock, deadline, [] { return liveThreads == 0; });
+}
+
+bool waitForThreadExits(std::chrono::milliseconds timeout)
+{
+    return waitForAllThreadsToEnd(Clock::now() + timeout);
 }
 
 } // namespace detail
@@ -439,7 +447,7 @@ bool Thread::tryJoin(const Signal& till) const
                          "', which is that thread or one of its descendants");
     if (till.isNever())
         detail::waitStopped(s);
-    else if (!s.stopped.wait(till))
+    else if (!s.ended.wait(till))
         return false;
     std::exception_ptr failure;
     {

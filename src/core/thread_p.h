@@ -29,6 +29,9 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     const Kind kind;
     const Signal pleaseStop;
     const Signal stopped;
+    // Goes once stopped()'s callbacks have run: what joins wait for, so that
+    // nothing of a joined thread still runs, not even a stopped() callback.
+    const Signal ended;
     std::unique_ptr<Task> task;  // handed to the thread at start
 
     mutable std::mutex mutex;

@@ -11,11 +11,18 @@ function(run)
 endfunction()
 
 run(${CMAKE_COMMAND} --install "${SKEIN_BUILD_DIR}" --prefix "${prefix}")
+# A sanitized Skein needs a sanitized consumer.
+set(flags "")
+if(SANITIZE)
+    list(JOIN SANITIZE "," sanitizers)
+    set(flags "-DCMAKE_CXX_FLAGS=-fsanitize=${sanitizers}" "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=${sanitizers}")
+endif()
+
 foreach(consumer IN LISTS CONSUMERS)
     get_filename_component(name "${consumer}" NAME)
     set(build "${SCRATCH}/${name}")
     run(${CMAKE_COMMAND} -S "${consumer}" -B "${build}"
-        "-DCMAKE_PREFIX_PATH=${prefix}" "-DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}")
+        "-DCMAKE_PREFIX_PATH=${prefix}" "-DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}" ${flags})
     run(${CMAKE_COMMAND} --build "${build}")
     run("${build}/consumer")
 endforeach()

@@ -1,6 +1,7 @@
 // Skein — private: counters for tests and diagnostics. Not a stable API.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 
 #include "skein/signal.h"
@@ -15,6 +16,10 @@ std::size_t liveSignalStates();
 std::size_t pendingTimers();
 // Timer threads running in the process: 0 before the first Till, then 1.
 std::size_t timerThreadCount();
+// Waits until every thread Skein started has left its OS thread (a joined
+// thread still runs a few instructions after join() returns, dropping its own
+// references). False if `timeout` passed first.
+bool waitForThreadExits(std::chrono::milliseconds timeout);
 // Shutdown of the timer: every pending Till goes now, and every Till made
 // afterwards is born gone. Irreversible; MainThread calls it on exit.
 void shutdownTimers();
