@@ -146,7 +146,10 @@ private:
             }
             const Clock::time_point now = Clock::now();
             if (heap_.front().deadline > now) {
-                cv_.wait_until(lock, heap_.front().deadline);
+                // A copy: wait_until reads its deadline after waking, when
+                // the heap may have grown and moved.
+                const Clock::time_point next = heap_.front().deadline;
+                cv_.wait_until(lock, next);
                 continue;
             }
             while (!heap_.empty() && heap_.front().deadline <= now) {
