@@ -1,4 +1,729 @@
+// Tests for skein::Queue<T>: FIFO order, move-only items, bounded add() that
+// blocks and honours its `till`, close() that wakes everyone but drains what
+// was added, and many producers and consumers losing and duplicating nothing.
 #include <QtTest>
-class tst_Xqueue: public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(tst_Xqueue)
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <skein/detail/introspection.h>
+#include <skein/error.h>
+#include <skein/queue.h>
+#include <skein/signal.h>
+#include <skein/till.h>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// A std::thread that joins when it goes out of scope, so an early return
+// from a failed check never reaches std::terminate.
+class Joining {
+public:
+    template <class F>
+    explicit Joining(F&& fn) : thread_(std::forward<F>(fn)) {}
+    Joining(Joining&&) noexcept = default;
+    Joining& operator=(Joining&&) = delete;
+    ~Joining()
+    {
+        if (thread_.joinable())
+            thread_.join();
+    }
+    void join() { thread_.join(); }
+
+private:
+    std::thread thread_;
+};
+
+// What happened, in the order it happened, across threads.
+class Events {
+public:
+    void add(std::string event)
+    {
+        std::lock_guard<std::mutex> guard(mutex_);
+        events_.push_back(std::move(event));
+    }
+    std::vector<std::string> all()
+    {
+        std::lock_guard<std::mutex> guard(mutex_);
+        return events_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::string> events_;  // guarded by mutex_
+};
+
+// A blocking add() or pop() registers a callback on its `till` just before it
+// sleeps. Counting those callbacks is how a test knows, without sleeping,
+// that `count` threads are parked inside the Queue. The bound only turns a
+// broken library's hang into a failure.
+bool waitUntilParked(const skein::Signal& till, std::size_t count)
+{
+    const skein::Till giveUp(20s);
+    while (skein::detail::pendingCallbacks(till) < count) {
+        if (giveUp)
+            return false;
+        std::this_thread::yield();
+    }
+    return true;
+}
+
+bool namesQueue(const std::string& message, const std::string& name)
+{
+    return message.find("'" + name + "'") != std::string::npos;
+}
+
+// The message of the QueueClosed that `fn` throws; nullopt when it throws
+// nothing or something else.
+template <class F>
+std::optional<std::string> queueClosedMessage(F&& fn)
+{
+    try {
+        fn();
+    } catch (const skein::QueueClosed& e) {
+        return std::string(e.what());
+    } catch (...) {
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+std::vector<int> drain(skein::Queue<int>& queue)
+{
+    std::vector<int> items;
+    while (auto item = queue.tryPop())
+        items.push_back(*item);
+    return items;
+}
+
+enum class MakeRoom { Pop, TryPop, PopAll };
+enum class TillKind { AlreadyGone, TimesOut, GoesWhileParked };
+
+} // namespace
+
+Q_DECLARE_METATYPE(MakeRoom)
+Q_DECLARE_METATYPE(TillKind)
+
+class tst_Queue : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void popsItemsInTheOrderTheyWereAdded();
+    void pushPutsAnItemAtTheFront();
+    void reportsItsNameAndGeneratesDistinctOnes();
+    void movesMoveOnlyItems();
+    void tryPopAndPopAllNeverBlock();
+
+    void boundedAddBlocksUntilRoomIsMade_data();
+    void boundedAddBlocksUntilRoomIsMade();
+    void boundedAddReturnsFalseWhenTillGoes_data();
+    void boundedAddReturnsFalseWhenTillGoes();
+    void popReturnsNulloptWhenTillGoes_data();
+    void popReturnsNulloptWhenTillGoes();
+    void popReturnsAnItemAddedLaterByAnotherThread_data();
+    void popReturnsAnItemAddedLaterByAnotherThread();
+    void extendStopsWhenTillGoesAndLeavesTheRestUntouched_data();
+    void extendStopsWhenTillGoesAndLeavesTheRestUntouched();
+
+    void closeWakesEveryBlockedAddWithQueueClosed();
+    void closeWakesEveryBlockedPopWithNullopt();
+    void closeDrainsItemsAddedBeforeIt();
+    void addingAfterCloseThrowsQueueClosedNamingTheQueue();
+
+    void everyItemArrivesExactlyOnce_data();
+    void everyItemArrivesExactlyOnce();
+    void consumersWhoseTillsGoLoseAndDuplicateNothing();
+};
+
+void tst_Queue::popsItemsInTheOrderTheyWereAdded()
+{
+    skein::Queue<int> queue("fifo");
+    QVERIFY(queue.empty());
+    QCOMPARE(queue.size(), std::size_t(0));
+    for (int i = 1; i <= 5; ++i)
+        QVERIFY(queue.add(i));
+    QVERIFY(!queue.empty());
+    QCOMPARE(queue.size(), std::size_t(5));
+    for (int i = 1; i <= 5; ++i) {
+        const auto item = queue.pop();
+        QVERIFY(item);
+        QCOMPARE(*item, i);
+        QCOMPARE(queue.size(), std::size_t(5 - i));
+    }
+    QVERIFY(queue.empty());
+}
+
+void tst_Queue::pushPutsAnItemAtTheFront()
+{
+    skein::Queue<int> queue("front");
+    queue.add(2);
+    queue.add(3);
+    queue.push(1);
+    queue.push(0);
+    QCOMPARE(queue.size(), std::size_t(4));
+    QCOMPARE(drain(queue), (std::vector<int>{0, 1, 2, 3}));
+
+    // push() hands an item back even past maxSize, without blocking.
+    skein::Queue<int> bounded("bounded front", 1);
+    QVERIFY(bounded.add(2, skein::Signal::done()));
+    bounded.push(1);
+    QCOMPARE(bounded.size(), std::size_t(2));
+    QCOMPARE(drain(bounded), (std::vector<int>{1, 2}));
+}
+
+void tst_Queue::reportsItsNameAndGeneratesDistinctOnes()
+{
+    const skein::Queue<int> named("jobs", 8);
+    QCOMPARE(named.name(), std::string("jobs"));
+    QCOMPARE(named.maxSize(), std::size_t(8));
+
+    const skein::Queue<int> a;
+    const skein::Queue<std::string> b;
+    const skein::Queue<int> c;
+    QVERIFY(!a.name().empty());
+    QVERIFY(!b.name().empty());
+    QVERIFY(a.name() != b.name());
+    QVERIFY(a.name() != c.name());
+    QVERIFY(b.name() != c.name());
+    QCOMPARE(a.maxSize(), std::size_t(0));
+}
+
+void tst_Queue::movesMoveOnlyItems()
+{
+    using Box = std::unique_ptr<int>;
+    skein::Queue<Box> queue("boxes");
+    QVERIFY(queue.add(std::make_unique<int>(1)));
+    queue.push(std::make_unique<int>(0));
+
+    std::vector<Box> more;
+    more.push_back(std::make_unique<int>(2));
+    more.push_back(std::make_unique<int>(3));
+    QVERIFY(queue.extend(more));
+    QVERIFY(!more[0]);  // moved into the queue
+    QVERIFY(!more[1]);
+
+    std::vector<Box> evenMore;
+    evenMore.push_back(std::make_unique<int>(4));
+    QVERIFY(queue.extend(std::move(evenMore)));
+    QCOMPARE(queue.size(), std::size_t(5));
+
+    const auto first = queue.pop();
+    QVERIFY(first && *first);
+    QCOMPARE(**first, 0);
+    const auto second = queue.tryPop();
+    QVERIFY(second && *second);
+    QCOMPARE(**second, 1);
+    const std::vector<Box> rest = queue.popAll();
+    QCOMPARE(rest.size(), std::size_t(3));
+    for (int i = 0; i < 3; ++i) {
+        QVERIFY(rest[i]);
+        QCOMPARE(*rest[i], i + 2);
+    }
+    QVERIFY(queue.empty());
+    QVERIFY(!queue.tryPop());
+    QVERIFY(queue.popAll().empty());
+}
+
+void tst_Queue::tryPopAndPopAllNeverBlock()
+{
+    skein::Queue<int> queue("empty");
+    QVERIFY(!queue.tryPop());
+    QVERIFY(queue.popAll().empty());
+
+    queue.add(7);
+    QCOMPARE(queue.tryPop(), std::optional<int>(7));
+    QVERIFY(!queue.tryPop());
+
+    // Not even on a closed queue, nor a full bounded one with an add() parked.
+    skein::Queue<int> full("full", 1);
+    full.add(1);
+    skein::Signal till("producer's till");
+    std::atomic<bool> added{false};
+    Joining producer([&] { added = full.add(2, till); });
+    QVERIFY(waitUntilParked(till, 1));
+    QCOMPARE(full.popAll(), (std::vector<int>{1}));
+    producer.join();
+    QVERIFY(added);
+    full.close();
+    QCOMPARE(full.tryPop(), std::optional<int>(2));
+    QVERIFY(!full.tryPop());
+    QVERIFY(full.popAll().empty());
+}
+
+void tst_Queue::boundedAddBlocksUntilRoomIsMade_data()
+{
+    QTest::addColumn<MakeRoom>("makeRoom");
+    QTest::newRow("pop") << MakeRoom::Pop;
+    QTest::newRow("tryPop") << MakeRoom::TryPop;
+    QTest::newRow("popAll") << MakeRoom::PopAll;
+}
+
+void tst_Queue::boundedAddBlocksUntilRoomIsMade()
+{
+    QFETCH(MakeRoom, makeRoom);
+    skein::Queue<int> queue("two seats", 2);
+    QVERIFY(queue.add(1));
+    QVERIFY(queue.add(2));
+
+    // Never goes: only lets waitUntilParked() see the producer inside add().
+    skein::Signal till("producer's till");
+    skein::Signal returned("add returned");
+    Events events;
+    std::atomic<bool> added{false};
+    Joining producer([&] {
+        added = queue.add(3, till);
+        events.add("add returns");
+        returned.go();
+    });
+    QVERIFY(waitUntilParked(till, 1));
+    // Only a window of time can show that something does not happen: 50 ms
+    // in which the parked add() must not return. A bound from below: a slow
+    // machine can only make the check weaker, never fail a correct Queue.
+    const bool returnedWhileFull = returned.wait(skein::Till(50ms));
+    const std::size_t sizeWhileFull = queue.size();
+
+    events.add("room is made");
+    std::vector<int> taken;
+    switch (makeRoom) {
+    case MakeRoom::Pop:
+        taken.push_back(*queue.pop());
+        break;
+    case MakeRoom::TryPop:
+        taken.push_back(*queue.tryPop());
+        break;
+    case MakeRoom::PopAll:
+        taken = queue.popAll();
+        break;
+    }
+    returned.wait();
+    producer.join();
+
+    QVERIFY(!returnedWhileFull);
+    QCOMPARE(sizeWhileFull, std::size_t(2));
+    QCOMPARE(events.all(), (std::vector<std::string>{"room is made", "add returns"}));
+    QVERIFY(added);
+    std::vector<int> all = taken;
+    for (int item : drain(queue))
+        all.push_back(item);
+    QCOMPARE(all, (std::vector<int>{1, 2, 3}));
+}
+
+void tst_Queue::boundedAddReturnsFalseWhenTillGoes_data()
+{
+    QTest::addColumn<TillKind>("kind");
+    QTest::newRow("till already gone") << TillKind::AlreadyGone;
+    QTest::newRow("till times out") << TillKind::TimesOut;
+    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
+}
+
+void tst_Queue::boundedAddReturnsFalseWhenTillGoes()
+{
+    QFETCH(TillKind, kind);
+    using Box = std::unique_ptr<int>;
+    skein::Queue<Box> queue("full", 2);
+    QVERIFY(queue.add(std::make_unique<int>(1)));
+    QVERIFY(queue.add(std::make_unique<int>(2)));
+
+    skein::Signal till("till");
+    if (kind == TillKind::AlreadyGone)
+        till.go();
+    else if (kind == TillKind::TimesOut)
+        till = skein::Till(20ms);
+    std::atomic<int> result{-1};
+    Joining producer([&] { result = queue.add(std::make_unique<int>(3), till) ? 1 : 0; });
+    if (kind == TillKind::GoesWhileParked) {
+        QVERIFY(waitUntilParked(till, 1));
+        till.go();
+    }
+    producer.join();
+
+    QCOMPARE(result.load(), 0);
+    QCOMPARE(queue.size(), std::size_t(2));
+    const std::vector<Box> items = queue.popAll();
+    QCOMPARE(items.size(), std::size_t(2));
+    QCOMPARE(*items[0], 1);
+    QCOMPARE(*items[1], 2);
+    // The refusal left the queue working.
+    QVERIFY(queue.add(std::make_unique<int>(4), till));
+    QCOMPARE(queue.size(), std::size_t(1));
+}
+
+void tst_Queue::popReturnsNulloptWhenTillGoes_data()
+{
+    QTest::addColumn<TillKind>("kind");
+    QTest::newRow("till already gone") << TillKind::AlreadyGone;
+    QTest::newRow("till times out") << TillKind::TimesOut;
+    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
+}
+
+void tst_Queue::popReturnsNulloptWhenTillGoes()
+{
+    QFETCH(TillKind, kind);
+    skein::Queue<int> queue("empty");
+    skein::Signal till("till");
+    if (kind == TillKind::AlreadyGone)
+        till.go();
+    else if (kind == TillKind::TimesOut)
+        till = skein::Till(20ms);
+    std::optional<int> popped{-1};
+    Joining consumer([&] { popped = queue.pop(till); });
+    if (kind == TillKind::GoesWhileParked) {
+        QVERIFY(waitUntilParked(till, 1));
+        till.go();
+    }
+    consumer.join();
+
+    QCOMPARE(popped, std::optional<int>());
+    QVERIFY(queue.empty());
+    QVERIFY(!queue.isClosed());
+    queue.add(5);
+    QCOMPARE(queue.pop(till), std::optional<int>(5));  // an item beats a gone till
+}
+
+void tst_Queue::popReturnsAnItemAddedLaterByAnotherThread_data()
+{
+    QTest::addColumn<bool>("withTill");
+    QTest::newRow("no till") << false;
+    QTest::newRow("till pending") << true;
+}
+
+void tst_Queue::popReturnsAnItemAddedLaterByAnotherThread()
+{
+    QFETCH(bool, withTill);
+    skein::Queue<std::string> queue("mailbox");
+    skein::Signal till = withTill ? skein::Signal("consumer's till") : skein::Signal::never();
+    skein::Signal popping("consumer about to pop");
+    std::optional<std::string> popped;
+    Joining consumer([&] {
+        popping.go();
+        popped = queue.pop(till);
+    });
+    popping.wait();
+    if (withTill)
+        QVERIFY(waitUntilParked(till, 1));
+    Joining producer([&] { queue.add("letter"); });
+    producer.join();
+    consumer.join();
+
+    QCOMPARE(popped, std::optional<std::string>("letter"));
+    QVERIFY(queue.empty());
+}
+
+void tst_Queue::extendStopsWhenTillGoesAndLeavesTheRestUntouched_data()
+{
+    QTest::addColumn<TillKind>("kind");
+    QTest::newRow("till already gone") << TillKind::AlreadyGone;
+    QTest::newRow("till times out") << TillKind::TimesOut;
+    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
+}
+
+void tst_Queue::extendStopsWhenTillGoesAndLeavesTheRestUntouched()
+{
+    QFETCH(TillKind, kind);
+    using Box = std::unique_ptr<int>;
+    skein::Queue<Box> queue("three seats", 3);
+    QVERIFY(queue.add(std::make_unique<int>(0)));
+
+    std::vector<Box> items;
+    for (int i = 1; i <= 5; ++i)
+        items.push_back(std::make_unique<int>(i));
+    skein::Signal till("till");
+    if (kind == TillKind::AlreadyGone)
+        till.go();
+    else if (kind == TillKind::TimesOut)
+        till = skein::Till(20ms);
+    std::atomic<int> result{-1};
+    Joining producer([&] { result = queue.extend(items, till) ? 1 : 0; });
+    if (kind == TillKind::GoesWhileParked) {
+        QVERIFY(waitUntilParked(till, 1));
+        till.go();
+    }
+    producer.join();
+
+    QCOMPARE(result.load(), 0);
+    // Two seats were free: items 1 and 2 went in, 3, 4 and 5 stayed put.
+    QVERIFY(!items[0]);
+    QVERIFY(!items[1]);
+    for (int i = 2; i < 5; ++i) {
+        QVERIFY(items[i]);
+        QCOMPARE(*items[i], i + 1);
+    }
+    const std::vector<Box> queued = queue.popAll();
+    QCOMPARE(queued.size(), std::size_t(3));
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(*queued[i], i);
+}
+
+void tst_Queue::closeWakesEveryBlockedAddWithQueueClosed()
+{
+    constexpr int producers = 4;
+    skein::Queue<int> queue("full at closing", 2);
+    QVERIFY(queue.add(1));
+    QVERIFY(queue.add(2));
+
+    // Never goes: only lets waitUntilParked() count the parked producers.
+    skein::Signal till("producers' till");
+    std::vector<std::optional<std::string>> messages(producers);
+    std::atomic<int> returned{0};
+    skein::Signal allReturned("every add() returned");
+    bool wokenByClose = false;
+    {
+        std::vector<Joining> threads;
+        for (int p = 0; p < producers; ++p)
+            threads.emplace_back([&, p] {
+                messages[p] = queueClosedMessage([&] { queue.add(100 + p, till); });
+                if (++returned == producers)
+                    allReturned.go();
+            });
+        const bool parked = waitUntilParked(till, producers);
+        queue.close();
+        // If close() woke nobody, going `till` frees the producers, so the
+        // test fails instead of hanging.
+        wokenByClose = allReturned.wait(skein::Till(20s));
+        till.go();
+        QVERIFY(parked);
+    }
+    QVERIFY(wokenByClose);
+    QVERIFY(queue.isClosed());
+    for (const auto& message : messages) {
+        QVERIFY2(message, "a parked add() was not woken with QueueClosed");
+        QVERIFY2(namesQueue(*message, "full at closing"), message->c_str());
+    }
+    // The woken adds added nothing; what was there before close() drains.
+    QCOMPARE(queue.size(), std::size_t(2));
+    QCOMPARE(queue.pop(), std::optional<int>(1));
+    QCOMPARE(queue.pop(), std::optional<int>(2));
+    QCOMPARE(queue.pop(), std::optional<int>());
+}
+
+void tst_Queue::closeWakesEveryBlockedPopWithNullopt()
+{
+    constexpr int consumers = 4;
+    skein::Queue<int> queue("empty at closing");
+    // Never goes: only lets waitUntilParked() count the parked consumers.
+    skein::Signal till("consumers' till");
+    std::vector<std::optional<int>> popped(consumers + 1, std::optional<int>(-1));
+    std::atomic<int> returned{0};
+    skein::Signal allReturned("every pop(till) returned");
+    bool wokenByClose = false;
+    {
+        std::vector<Joining> threads;
+        for (int c = 0; c < consumers; ++c)
+            threads.emplace_back([&, c] {
+                popped[c] = queue.pop(till);
+                if (++returned == consumers)
+                    allReturned.go();
+            });
+        // One more without a till, which nothing but close() can wake.
+        threads.emplace_back([&] { popped[consumers] = queue.pop(); });
+        const bool parked = waitUntilParked(till, consumers);
+        queue.close();
+        // If close() woke nobody, going `till` frees the consumers that have
+        // one, so the test fails instead of hanging on them.
+        wokenByClose = allReturned.wait(skein::Till(20s));
+        till.go();
+        QVERIFY(parked);
+    }
+    QVERIFY(wokenByClose);
+    for (const auto& item : popped)
+        QCOMPARE(item, std::optional<int>());
+    QVERIFY(queue.isClosed());
+    QCOMPARE(queue.pop(), std::optional<int>());
+}
+
+void tst_Queue::closeDrainsItemsAddedBeforeIt()
+{
+    skein::Queue<int> queue("closing shop");
+    for (int i = 1; i <= 3; ++i)
+        queue.add(i);
+    QVERIFY(!queue.isClosed());
+    queue.close();
+    QVERIFY(queue.isClosed());
+    queue.close();  // idempotent
+    QVERIFY(queue.isClosed());
+    QCOMPARE(queue.size(), std::size_t(3));
+    QCOMPARE(queue.pop(), std::optional<int>(1));
+    QCOMPARE(queue.pop(skein::Signal::done()), std::optional<int>(2));
+    QCOMPARE(queue.pop(skein::Signal("pending")), std::optional<int>(3));
+    // Closed and empty: nullopt at once, whatever the till.
+    QCOMPARE(queue.pop(), std::optional<int>());
+    QCOMPARE(queue.pop(skein::Signal("pending")), std::optional<int>());
+    QVERIFY(!queue.tryPop());
+    QVERIFY(queue.popAll().empty());
+}
+
+void tst_Queue::addingAfterCloseThrowsQueueClosedNamingTheQueue()
+{
+    skein::Queue<int> queue("closed");
+    queue.add(1);
+    queue.close();
+
+    const auto addMessage = queueClosedMessage([&] { queue.add(2); });
+    QVERIFY2(addMessage, "add() after close() did not throw QueueClosed");
+    QVERIFY2(namesQueue(*addMessage, "closed"), addMessage->c_str());
+
+    const auto addWithTillMessage = queueClosedMessage([&] { queue.add(2, skein::Signal::done()); });
+    QVERIFY2(addWithTillMessage, "add(item, till) after close() did not throw QueueClosed");
+    QVERIFY2(namesQueue(*addWithTillMessage, "closed"), addWithTillMessage->c_str());
+
+    const auto pushMessage = queueClosedMessage([&] { queue.push(0); });
+    QVERIFY2(pushMessage, "push() after close() did not throw QueueClosed");
+    QVERIFY2(namesQueue(*pushMessage, "closed"), pushMessage->c_str());
+
+    std::vector<int> more{3, 4};
+    const auto extendMessage = queueClosedMessage([&] { queue.extend(more); });
+    QVERIFY2(extendMessage, "extend() after close() did not throw QueueClosed");
+    QVERIFY2(namesQueue(*extendMessage, "closed"), extendMessage->c_str());
+
+    // QueueClosed is a skein::Error, so catch (const std::exception&) sees it.
+    bool caughtAsError = false;
+    try {
+        queue.add(5);
+    } catch (const skein::Error&) {
+        caughtAsError = true;
+    }
+    QVERIFY(caughtAsError);
+
+    QCOMPARE(drain(queue), std::vector<int>{1});
+}
+
+void tst_Queue::everyItemArrivesExactlyOnce_data()
+{
+    QTest::addColumn<int>("items");
+    QTest::addColumn<int>("maxSize");
+    QTest::newRow("unbounded") << 1000000 << 0;
+    QTest::newRow("bounded to 64") << 200000 << 64;
+}
+
+void tst_Queue::everyItemArrivesExactlyOnce()
+{
+    QFETCH(int, items);
+    QFETCH(int, maxSize);
+    constexpr int producers = 4;
+    constexpr int consumers = 4;
+    skein::Queue<int> queue("conveyor", static_cast<std::size_t>(maxSize));
+    std::vector<std::atomic<std::uint8_t>> arrivals(static_cast<std::size_t>(items));
+    {
+        std::vector<Joining> consumerThreads;
+        for (int c = 0; c < consumers; ++c)
+            consumerThreads.emplace_back([&] {
+                while (const auto item = queue.pop())
+                    arrivals[static_cast<std::size_t>(*item)].fetch_add(1, std::memory_order_relaxed);
+            });
+        {
+            std::vector<Joining> producerThreads;
+            for (int p = 0; p < producers; ++p)
+                producerThreads.emplace_back([&, p] {
+                    for (int item = p; item < items; item += producers)
+                        queue.add(item);
+                });
+        }
+        // Every item is in; the consumers drain them and then stop.
+        queue.close();
+    }
+    int missing = 0;
+    int duplicated = 0;
+    int firstBad = -1;
+    for (int i = 0; i < items; ++i) {
+        const int n = arrivals[static_cast<std::size_t>(i)].load(std::memory_order_relaxed);
+        if (n == 1)
+            continue;
+        (n == 0 ? missing : duplicated) += 1;
+        if (firstBad < 0)
+            firstBad = i;
+    }
+    QVERIFY2(missing == 0 && duplicated == 0,
+             qPrintable(QStringLiteral("%1 items missing, %2 duplicated, the first bad one is %3")
+                            .arg(missing)
+                            .arg(duplicated)
+                            .arg(firstBad)));
+    QVERIFY(queue.empty());
+}
+
+// Consumers each pop with their own kind of `till`: none, one that never goes,
+// and short Tills that keep going while producers add. A pop() whose till
+// goes as an item arrives must either return the item or leave it queued.
+// Each producer waits until its item has been taken before adding the next,
+// so the queue is mostly empty and the consumers mostly parked: items arrive
+// while tills go.
+void tst_Queue::consumersWhoseTillsGoLoseAndDuplicateNothing()
+{
+    const int items = 100000;
+    constexpr int producers = 4;
+    constexpr int consumers = 8;
+    skein::Queue<int> queue("fickle");
+    std::vector<std::atomic<std::uint8_t>> arrivals(static_cast<std::size_t>(items));
+    std::vector<skein::Signal> taken(static_cast<std::size_t>(items));
+    std::atomic<int> emptyHanded{0};
+    {
+        std::vector<Joining> consumerThreads;
+        for (int c = 0; c < consumers; ++c)
+            consumerThreads.emplace_back([&, c] {
+                std::minstd_rand random(static_cast<unsigned>(c) + 1);
+                for (;;) {
+                    std::optional<int> item;
+                    switch (c % 4) {
+                    case 0:
+                        item = queue.pop();
+                        break;
+                    case 1:
+                        item = queue.pop(skein::Till(1h));
+                        break;
+                    case 2:
+                        item = queue.pop(skein::Till(std::chrono::microseconds(random() % 200)));
+                        break;
+                    default:
+                        item = queue.pop(skein::Till(std::chrono::microseconds(random() % 20)));
+                        break;
+                    }
+                    if (item) {
+                        arrivals[static_cast<std::size_t>(*item)].fetch_add(1, std::memory_order_relaxed);
+                        taken[static_cast<std::size_t>(*item)].go();
+                        continue;
+                    }
+                    ++emptyHanded;
+                    // Closed and empty: nothing can be added any more.
+                    if (queue.isClosed() && queue.empty())
+                        return;
+                }
+            });
+        {
+            std::vector<Joining> producerThreads;
+            for (int p = 0; p < producers; ++p)
+                producerThreads.emplace_back([&, p] {
+                    for (int item = p; item < items; item += producers) {
+                        queue.add(item);
+                        // A lost item fails the test here instead of hanging it.
+                        if (!taken[static_cast<std::size_t>(item)].wait(skein::Till(20s)))
+                            return;
+                    }
+                });
+        }
+        queue.close();
+    }
+    int missing = 0;
+    int duplicated = 0;
+    for (int i = 0; i < items; ++i) {
+        const int n = arrivals[static_cast<std::size_t>(i)].load(std::memory_order_relaxed);
+        missing += n == 0;
+        duplicated += n > 1;
+    }
+    QVERIFY2(missing == 0 && duplicated == 0,
+             qPrintable(QStringLiteral("%1 items missing, %2 duplicated").arg(missing).arg(duplicated)));
+    // Every consumer saw the queue closed and empty at least once.
+    QVERIFY(emptyHanded >= consumers);
+}
+
+QTEST_GUILESS_MAIN(tst_Queue)
 #include "tst_queue.moc"

@@ -1,0 +1,158 @@
+// A small Skein program that tst_shutdown runs as a child process.
+//
+// It starts a tree of threads blocked in different Skein waits:
+//   main/p1/queue   Queue 'jobs'.pop(pleaseStop)
+//   main/p1/lock    Lock 'db'.wait(pleaseStop)
+//   main/p2/signal  Signal 'event'.wait(pleaseStop)
+//   main/p2/till    a bare Till(1 h).wait(), no pleaseStop: only shutdown,
+//                   which makes every pending Till go, ends it
+// prints "ready" once every thread is about to block, and then waits for
+// shutdown (SIGINT, SIGTERM, or "exit" on stdin with --stdin).
+//
+// Each thread prints "stopped <path>" when its stopped() goes, which the
+// contract puts after its function returned and its children were joined:
+// the order of these lines is the order in which shutdown ended the threads.
+//
+// With --fail, a worker main/failing throws right away and is never joined:
+// waitForShutdown() rethrows its failure; this prints "rethrown: <what>" and
+// exits with 3.
+#include <skein/lock.h>
+#include <skein/log.h>
+#include <skein/main_thread.h>
+#include <skein/queue.h>
+#include <skein/signal.h>
+#include <skein/thread.h>
+#include <skein/till.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::mutex outputMutex;
+
+// One whole line on stdout, flushed, never interleaved with another.
+void say(const std::string& line)
+{
+    const std::string text = line + '\n';
+    std::lock_guard<std::mutex> lock(outputMutex);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+}
+
+void printToStderr(const skein::LogRecord& record)
+{
+    const std::string text = std::string("log ") + skein::toString(record.level) + " [" + record.threadPath +
+                             "] " + record.message + '\n';
+    std::lock_guard<std::mutex> lock(outputMutex);
+    std::fwrite(text.data(), 1, text.size(), stderr);
+    std::fflush(stderr);
+}
+
+// Prints "stopped <path>" when the calling thread's stopped() goes.
+void announceStopOfCurrentThread()
+{
+    const skein::Thread self = skein::Thread::current();
+    const std::string path = self.path();
+    self.stopped().then([path] { say("stopped " + path); });
+}
+
+void waitInQueue(skein::Signal aboutToBlock, const skein::Signal& pleaseStop)
+{
+    announceStopOfCurrentThread();
+    skein::Queue<int> jobs("jobs");
+    aboutToBlock.go();
+    jobs.pop(pleaseStop);
+}
+
+void waitInLock(skein::Signal aboutToBlock, const skein::Signal& pleaseStop)
+{
+    announceStopOfCurrentThread();
+    skein::Lock db("db");
+    std::lock_guard<skein::Lock> held(db);
+    aboutToBlock.go();
+    db.wait(pleaseStop);
+}
+
+void waitOnSignal(skein::Signal aboutToBlock, const skein::Signal& pleaseStop)
+{
+    announceStopOfCurrentThread();
+    const skein::Signal event("event");
+    aboutToBlock.go();
+    event.wait(pleaseStop);
+}
+
+// Ignores pleaseStop: only the shutdown of every pending Till ends it.
+void waitOnBareTill(skein::Signal aboutToBlock, const skein::Signal& /*pleaseStop, ignored*/)
+{
+    announceStopOfCurrentThread();
+    aboutToBlock.go();
+    skein::Till(std::chrono::hours(1)).wait();
+}
+
+using Child = void (*)(skein::Signal aboutToBlock, const skein::Signal& pleaseStop);
+
+// A parent: starts its two children and waits to be asked to stop. Their
+// handles go out of scope: the children live on in its tree. blocked[0] is
+// the parent's own "about to block", then one per child.
+void parent(std::string firstName, Child first, std::string secondName, Child second,
+            std::vector<skein::Signal> blocked, const skein::Signal& pleaseStop)
+{
+    announceStopOfCurrentThread();
+    skein::Thread::run(firstName, first, blocked.at(1));
+    skein::Thread::run(secondName, second, blocked.at(2));
+    blocked.at(0).go();
+    pleaseStop.wait();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    bool exitOnStdin = false;
+    bool fail = false;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--stdin") == 0)
+            exitOnStdin = true;
+        else if (std::strcmp(argv[i], "--fail") == 0)
+            fail = true;
+    }
+
+    skein::MainThread::Options options;
+    options.exitOnStdin = exitOnStdin;
+    skein::MainThread mainThread(options);
+    skein::setLogSink(printToStderr);
+
+    std::vector<skein::Signal> blocked;
+    for (const char* name : {"p1", "p1/queue", "p1/lock", "p2", "p2/signal", "p2/till"})
+        blocked.emplace_back(std::string(name) + " about to block");
+
+    skein::Thread::run("p1", parent, "queue", waitInQueue, "lock", waitInLock,
+                       std::vector<skein::Signal>(blocked.begin(), blocked.begin() + 3));
+    skein::Thread::run("p2", parent, "signal", waitOnSignal, "till", waitOnBareTill,
+                       std::vector<skein::Signal>(blocked.begin() + 3, blocked.end()));
+
+    skein::Thread failing;
+    if (fail) {
+        failing = skein::Thread::run("failing", [] { throw std::runtime_error("worker failed"); });
+        // Never joined: only waited for, so that "ready" means it has failed.
+        failing.stopped().wait();
+    }
+
+    for (const skein::Signal& s : blocked)
+        s.wait();
+    say("ready");
+
+    try {
+        return mainThread.waitForShutdown();
+    } catch (const std::exception& e) {
+        say(std::string("rethrown: ") + e.what());
+        return 3;
+    }
+}

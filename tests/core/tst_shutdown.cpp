@@ -1,0 +1,183 @@
+// Shutdown of a whole program: shutdown_child (a Skein program with a small
+// tree of blocked threads) is stopped by SIGINT, SIGTERM or "exit" on stdin,
+// and must end every thread, children before parents, including one blocked
+// on a bare Till(1 h); a failure nobody joined comes back from
+// waitForShutdown().
+#include <QtTest>
+
+#include <QProcess>
+#include <QStringList>
+
+#include <csignal>
+#include <sys/types.h>
+
+namespace {
+
+enum class StopBy { Sigint, Sigterm, ExitOnStdin };
+
+// Every thread shutdown_child starts (besides main/failing with --fail).
+const QStringList childThreads = {
+    QStringLiteral("main/p1"),        QStringLiteral("main/p1/queue"),  QStringLiteral("main/p1/lock"),
+    QStringLiteral("main/p2"),        QStringLiteral("main/p2/signal"), QStringLiteral("main/p2/till"),
+};
+
+// The bound on one run of the child. The slowest thread in it waits on a
+// Till of one hour: finishing within this bound means shutdown made it go.
+constexpr int childTimeoutMs = 10000;
+
+} // namespace
+
+Q_DECLARE_METATYPE(StopBy)
+
+class tst_Shutdown : public QObject {
+    Q_OBJECT
+
+private:
+    // Starts shutdown_child with `arguments`, waits for its "ready" line.
+    bool startChild(QProcess& child, const QStringList& arguments, QByteArray& out);
+    void stop(QProcess& child, StopBy how);
+    // Waits for the exit, bounded, and collects the rest of stdout.
+    bool finish(QProcess& child, QByteArray& out);
+    // The paths of the "stopped <path>" lines, in order.
+    static QStringList stoppedPaths(const QByteArray& out);
+    static void verifyChildrenStoppedBeforeParents(const QStringList& stopped);
+
+private Q_SLOTS:
+    void everyThreadStopsChildrenFirst_data();
+    void everyThreadStopsChildrenFirst();
+    void failureNobodyJoinedIsRethrownByWaitForShutdown();
+};
+
+bool tst_Shutdown::startChild(QProcess& child, const QStringList& arguments, QByteArray& out)
+{
+    child.setProgram(QStringLiteral(SHUTDOWN_CHILD));
+    child.setArguments(arguments);
+    child.setProcessChannelMode(QProcess::SeparateChannels);
+    child.start();
+    if (!child.waitForStarted(childTimeoutMs)) {
+        qWarning() << "shutdown_child did not start:" << child.errorString();
+        return false;
+    }
+    while (!out.contains("ready\n")) {
+        if (!child.waitForReadyRead(childTimeoutMs)) {
+            qWarning() << "no \"ready\" from shutdown_child; stdout:" << out
+                       << "stderr:" << child.readAllStandardError();
+            return false;
+        }
+        out += child.readAllStandardOutput();
+    }
+    return true;
+}
+
+void tst_Shutdown::stop(QProcess& child, StopBy how)
+{
+    switch (how) {
+    case StopBy::Sigint:
+        QCOMPARE(::kill(static_cast<pid_t>(child.processId()), SIGINT), 0);
+        break;
+    case StopBy::Sigterm:
+        QCOMPARE(::kill(static_cast<pid_t>(child.processId()), SIGTERM), 0);
+        break;
+    case StopBy::ExitOnStdin:
+        QCOMPARE(child.write("exit\n"), qint64(5));
+        QVERIFY(child.waitForBytesWritten(childTimeoutMs));
+        break;
+    }
+}
+
+bool tst_Shutdown::finish(QProcess& child, QByteArray& out)
+{
+    const bool finished = child.waitForFinished(childTimeoutMs);
+    if (!finished) {
+        child.kill();
+        child.waitForFinished(childTimeoutMs);
+    }
+    out += child.readAllStandardOutput();
+    return finished;
+}
+
+QStringList tst_Shutdown::stoppedPaths(const QByteArray& out)
+{
+    QStringList paths;
+    const QString prefix = QStringLiteral("stopped ");
+    for (const QString& line : QString::fromUtf8(out).split(QLatin1Char('\n'))) {
+        if (line.startsWith(prefix))
+            paths.append(line.mid(prefix.size()));
+    }
+    return paths;
+}
+
+void tst_Shutdown::verifyChildrenStoppedBeforeParents(const QStringList& stopped)
+{
+    for (const QString& path : childThreads)
+        QVERIFY2(stopped.count(path) == 1, qPrintable(path + QStringLiteral(": not exactly one \"stopped\" line in ") +
+                                                       stopped.join(QLatin1Char(','))));
+    for (const QString& path : childThreads) {
+        const QString parentPath = path.section(QLatin1Char('/'), 0, -2);
+        if (parentPath == QLatin1String("main"))
+            continue;  // main has no line: it is the process
+        QVERIFY2(stopped.indexOf(path) < stopped.indexOf(parentPath),
+                 qPrintable(path + QStringLiteral(" stopped after its parent: ") + stopped.join(QLatin1Char(','))));
+    }
+}
+
+void tst_Shutdown::everyThreadStopsChildrenFirst_data()
+{
+    QTest::addColumn<StopBy>("how");
+    QTest::newRow("SIGINT") << StopBy::Sigint;
+    QTest::newRow("SIGTERM") << StopBy::Sigterm;
+    QTest::newRow("exit on stdin") << StopBy::ExitOnStdin;
+}
+
+void tst_Shutdown::everyThreadStopsChildrenFirst()
+{
+    QFETCH(StopBy, how);
+    QProcess child;
+    QByteArray out;
+    QStringList arguments;
+    if (how == StopBy::ExitOnStdin)
+        arguments << QStringLiteral("--stdin");
+    QVERIFY(startChild(child, arguments, out));
+    QVERIFY2(stoppedPaths(out).isEmpty(), out.constData());  // all blocked, none stopped before the request
+
+    stop(child, how);
+    if (QTest::currentTestFailed())
+        return;
+    const bool finished = finish(child, out);
+    const QByteArray err = child.readAllStandardError();
+    // main/p2/till waits on a Till of one hour and ignores pleaseStop: ending
+    // within the bound means shutdown made that Till go.
+    QVERIFY2(finished, (out + "\nstderr:\n" + err).constData());
+    QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(child.exitCode(), 0);
+    verifyChildrenStoppedBeforeParents(stoppedPaths(out));
+    // A clean shutdown warns about nobody and reports no failure.
+    QVERIFY2(!err.contains("log warning") && !err.contains("log error"), err.constData());
+}
+
+void tst_Shutdown::failureNobodyJoinedIsRethrownByWaitForShutdown()
+{
+    QProcess child;
+    QByteArray out;
+    QVERIFY(startChild(child, {QStringLiteral("--fail")}, out));
+    stop(child, StopBy::Sigint);
+    if (QTest::currentTestFailed())
+        return;
+    const bool finished = finish(child, out);
+    const QByteArray err = child.readAllStandardError();
+    QVERIFY2(finished, (out + "\nstderr:\n" + err).constData());
+    QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(child.exitCode(), 3);
+    QVERIFY2(out.contains("rethrown: worker failed\n"), out.constData());
+    // The failure is logged, as an error, with the failed thread's path.
+    bool logged = false;
+    for (const QByteArray& line : err.split('\n'))
+        logged = logged || (line.startsWith("log error ") && line.contains("main/failing") &&
+                            line.contains("worker failed"));
+    QVERIFY2(logged, err.constData());
+    // The rest of the tree still shut down in order.
+    verifyChildrenStoppedBeforeParents(stoppedPaths(out));
+}
+
+QTEST_GUILESS_MAIN(tst_Shutdown)
+#include "tst_shutdown.moc"
