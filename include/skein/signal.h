@@ -27,10 +27,13 @@
 // Composites
 //   a | b goes when either goes; a & b when both have gone. A composite of
 //   inputs that already decide it is born gone (`done() | x`, `a | b` after a
-//   went) or never goes (`never() & x`). A composite holds its inputs alive
-//   while it can still go, and unregisters from them as soon as it goes or its
-//   last handle is dropped, so a long-lived Signal such as a thread's
-//   pleaseStop does not accumulate callbacks from short-lived composites.
+//   went) or never goes (`never() & x`). A composite lives while something
+//   can still observe it: a handle, a waiter, or a pending then() callback
+//   (`(pleaseStop | done).then(cleanup)` runs cleanup though the composite was
+//   a temporary), as long as an input that can still go is alive. It
+//   unregisters from its inputs as soon as it goes or nothing observes it any
+//   more, so a long-lived Signal such as a thread's pleaseStop does not
+//   accumulate callbacks from short-lived composites.
 //
 // Memory ordering
 //   Everything a thread did before go() is visible to a thread after its

@@ -72,7 +72,8 @@ SignalState::~SignalState()
         forgetTill(this);
     // Inputs remain only when this composite never went: unregister from them.
     for (const Input& input : inputs)
-        input.state->removeCallback(input.id);
+        if (const auto in = input.state.lock())
+            in->removeCallback(input.id);
     liveStates.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -83,15 +84,33 @@ std::uint64_t SignalState::addCallback(std::function<void()>& fn)
         return 0;
     const std::uint64_t id = nextId++;
     callbacks.push_back(Callback{id, std::move(fn)});
-    if (timed && callbacks.size() - nextCallback == 1)
-        holdTill(this);  // someone waits on it now, with or without a handle
+    if (callbacks.size() - nextCallback == 1)
+        holdWhilePending();
     return id;
+}
+
+void SignalState::holdWhilePending()
+{
+    if (timed) {
+        holdTill(this);
+    } else if (const auto l = link.lock()) {
+        l->held = l->composite.lock();
+    }
+}
+
+std::shared_ptr<SignalState> SignalState::releaseHold()
+{
+    if (timed)
+        return releaseTill(this);
+    if (const auto l = link.lock())
+        return std::move(l->held);
+    return nullptr;
 }
 
 bool SignalState::removeCallback(std::uint64_t id)
 {
     // Destroyed after the mutex is released, in this order.
-    std::shared_ptr<SignalState> heldByTimer;
+    std::shared_ptr<SignalState> held;
     std::function<void()> removed;
     std::lock_guard<std::mutex> lock(mutex);
     const auto first = callbacks.begin() + static_cast<std::ptrdiff_t>(nextCallback);
@@ -100,8 +119,8 @@ bool SignalState::removeCallback(std::uint64_t id)
         return false;
     removed = std::move(it->fn);
     callbacks.erase(it);
-    if (timed && callbacks.size() == nextCallback)
-        heldByTimer = releaseTill(this);
+    if (callbacks.size() == nextCallback)
+        held = releaseHold();
     return true;
 }
 
@@ -118,17 +137,22 @@ void SignalState::go()
     cv.notify_all();
 
     for (const Input& input : detached)
-        input.state->removeCallback(input.id);
+        if (const auto in = input.state.lock())
+            in->removeCallback(input.id);
     detached.clear();
 
     // One callback at a time, taken under the mutex, so that a callback can
-    // still remove the ones after it.
+    // still remove the ones after it. Whoever called go() holds a reference,
+    // so dropping the hold at the end cannot destroy this state under us.
+    std::shared_ptr<SignalState> held;
     while (hasCallbacks) {
         lock.lock();
         if (nextCallback == callbacks.size()) {
             callbacks.clear();
             callbacks.shrink_to_fit();
             nextCallback = 0;
+            held = releaseHold();
+            lock.unlock();
             break;
         }
         const std::function<void()> fn = std::move(callbacks[nextCallback++].fn);
@@ -155,6 +179,15 @@ void SignalState::attach(const Signal& input, std::function<void()> fn)
     }
     lock.unlock();
     in->removeCallback(id);
+}
+
+std::pair<std::shared_ptr<SignalState>, std::shared_ptr<CompositeLink>> SignalState::makeComposite()
+{
+    auto state = std::make_shared<SignalState>();
+    auto link = std::make_shared<CompositeLink>();
+    link->composite = state;
+    state->link = link;
+    return {std::move(state), std::move(link)};
 }
 
 const std::shared_ptr<SignalState>& doneState()
@@ -270,10 +303,9 @@ Signal operator|(const Signal& a, const Signal& b)
 {
     if (a || b)
         return Signal::done();
-    auto any = std::make_shared<SignalState>();
-    const std::weak_ptr<SignalState> weak = any;
-    const auto goAny = [weak] {
-        if (const auto s = weak.lock())
+    auto [any, link] = detail::SignalState::makeComposite();
+    const auto goAny = [link = std::move(link)] {
+        if (const auto s = link->composite.lock())
             s->go();
     };
     any->attach(a, goAny);
@@ -292,11 +324,10 @@ Signal operator&(const Signal& a, const Signal& b)
     const int pending = int(waitA) + int(waitB);
     if (pending == 0)
         return Signal::done();
-    auto all = std::make_shared<SignalState>();
+    auto [all, link] = detail::SignalState::makeComposite();
     all->pendingInputs.store(pending, std::memory_order_relaxed);
-    const std::weak_ptr<SignalState> weak = all;
-    const auto countDown = [weak] {
-        const auto s = weak.lock();
+    const auto countDown = [link = std::move(link)] {
+        const auto s = link->composite.lock();
         if (s && s->pendingInputs.fetch_sub(1, std::memory_order_acq_rel) == 1)
             s->go();
     };

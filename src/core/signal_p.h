@@ -17,6 +17,20 @@
 
 namespace skein::detail {
 
+struct SignalState;
+
+// What a composite's registrations on its inputs hold it by. Weakly while
+// only handles can observe the composite (a dropped, unused `a | b` dies at
+// once and unregisters); strongly while it has then() callbacks, whose
+// running is observable without a handle, so `(a | b).then(f)` runs f. The
+// composite refers to its inputs only weakly: whatever can still make it go
+// (a handle, the timer holding a Till, a thread) keeps the input alive, and
+// through these registrations the composite; nothing forms a cycle.
+struct CompositeLink {
+    std::weak_ptr<SignalState> composite;
+    std::shared_ptr<SignalState> held;  // guarded by the composite's mutex
+};
+
 struct SignalState {
     enum class Kind : std::uint8_t { Plain, Never };
 
@@ -34,6 +48,14 @@ struct SignalState {
     bool removeCallback(std::uint64_t id);
     // Makes this composite depend on `input`: fn runs when the input goes.
     void attach(const Signal& input, std::function<void()> fn);
+    // A new composite, with the link its registrations hold it by.
+    static std::pair<std::shared_ptr<SignalState>, std::shared_ptr<CompositeLink>> makeComposite();
+    // With mutex held, when callbacks start or stop pending: whoever must
+    // keep this state alive meanwhile (the timer for a Till, the inputs'
+    // registrations for a composite) takes or drops its hold. The release
+    // returns the reference, to be dropped once the mutex is released.
+    void holdWhilePending();
+    std::shared_ptr<SignalState> releaseHold();
     // The name; an unnamed state is numbered on first use. Takes no lock.
     std::string displayName() const;
 
@@ -43,7 +65,7 @@ struct SignalState {
     };
     // A composite's registration on one of its inputs.
     struct Input {
-        std::shared_ptr<SignalState> state;
+        std::weak_ptr<SignalState> state;
         std::uint64_t id;
     };
 
@@ -61,6 +83,7 @@ struct SignalState {
     std::size_t nextCallback = 0;     // guarded by mutex
     std::uint64_t nextId = 1;         // guarded by mutex
     std::vector<Input> inputs;        // guarded by mutex; emptied when it goes
+    std::weak_ptr<CompositeLink> link;  // set before a composite is shared
     const std::string name;                     // empty: numbered when first asked
     mutable std::atomic<std::uint64_t> nameId{0};  // that number
 };
