@@ -35,6 +35,8 @@ void dump(const detail::ThreadState& s, int depth, Clock::time_point now, std::o
     {
         std::lock_guard<std::mutex> lock(s.mutex);
         out << phaseName(s.phase);
+        if (s.kind == detail::ThreadState::Kind::Placeholder)
+            out << ", not started by Skein";
         if (s.pleaseStop && s.phase == detail::ThreadState::Phase::Running)
             out << ", asked to stop";
         if (s.failure)

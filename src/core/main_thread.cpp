@@ -232,7 +232,7 @@ struct RegisterThread::Private {
 
 RegisterThread::RegisterThread(std::string name) : d(std::make_unique<Private>())
 {
-    const auto current = detail::currentState();
+    const detail::ThreadState* current = detail::knownCurrentState();
     if (current && current->kind != detail::ThreadState::Kind::Placeholder)
         throw UsageError("RegisterThread '" + name + "': thread '" + current->path +
                          "' is already a Skein thread");

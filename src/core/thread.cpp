@@ -268,10 +268,28 @@ std::shared_ptr<ThreadState> currentState()
     }
     if (tornDown)
         return nullptr;
-    auto s = makeRunningState(osThreadName(), mainState(), ThreadState::Kind::Placeholder);
+    // A member of main's tree, so dumpThreads() shows it and shutdown stops
+    // its children; it leaves the tree when its OS thread ends.
+    const auto& main = mainState();
+    auto s = makeRunningState(osThreadName(), main, ThreadState::Kind::Placeholder);
+    bool mainStopping = false;
+    {
+        std::lock_guard<std::mutex> lock(main->mutex);
+        main->children.push_back(s);
+        mainStopping = bool(main->pleaseStop);
+    }
+    if (mainStopping)
+        Signal(s->pleaseStop).go();
     placeholder.state = s;
     currentRaw = s.get();
     return s;
+}
+
+ThreadState* knownCurrentState() noexcept
+{
+    if (currentRaw)
+        return currentRaw;
+    return isProcessMainThread() ? mainState().get() : nullptr;
 }
 
 std::string currentThreadPath()
@@ -296,6 +314,14 @@ std::exception_ptr stopAndJoinChildren(ThreadState& parent)
             child = parent.children.back();  // newest first
         }
         Signal(child->pleaseStop).go();
+        if (child->kind == ThreadState::Kind::Placeholder) {
+            // Skein cannot end a thread it did not start: it stops and joins
+            // the Skein threads started from it, and leaves it be.
+            if (const std::exception_ptr failure = stopAndJoinChildren(*child); failure && !first)
+                first = failure;
+            removeChild(parent, child.get());
+            continue;
+        }
         waitStopped(*child);
         std::exception_ptr unseen;
         {

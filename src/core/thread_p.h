@@ -77,6 +77,8 @@ const std::shared_ptr<ThreadState>& mainState();
 std::shared_ptr<ThreadState> currentState();
 // The same, without a reference count: valid while the calling thread runs.
 ThreadState* currentStateRaw();
+// The calling thread's state if it has one already (no placeholder is made).
+ThreadState* knownCurrentState() noexcept;
 
 // Sends pleaseStop to every child, newest first.
 void stopChildren(ThreadState& parent);
