@@ -1,14 +1,15 @@
 // Skein — ThreadGroup: threads that are waited for, and stopped, together.
 //
 // spawn() starts a thread as a child of the calling thread and adds it to the
-// group. join() waits according to the group's policy:
-//   Wait::All   every thread (the default);
-//   Wait::Any   the first thread to end; then the rest are stopped;
-//   Wait::None  nobody: every thread is stopped at once.
-// In every policy a failing thread stops the rest, and join() waits for all
-// of them to end and then rethrows the first failure (its original type).
-// The destructor stops and joins whatever remains; a failure nobody joined is
-// logged. A group never leaks a thread.
+// group. The policy says when the group's threads are stopped:
+//   Wait::All   never by the group: join() waits for every thread (default);
+//   Wait::Any   when the first thread ends, the rest are asked to stop;
+//   Wait::None  by join(): it asks every thread to stop, then waits.
+// In every policy a failing thread stops the rest at once, without waiting
+// for a join(). join() always returns only when every thread has ended, and
+// rethrows the first failure (with its original type), once. The destructor
+// stops and joins whatever remains; a failure nobody joined is logged. A group
+// never leaks a thread.
 #pragma once
 
 #include <memory>
@@ -27,20 +28,19 @@ namespace detail {
 
 // The part of a group its threads report to.
 struct GroupCore {
+    explicit GroupCore(bool stopOnFirstEnd) : stopOnFirstEnd(stopOnFirstEnd) {}
+
+    // A thread failed: the first failure is kept, and the rest are stopped.
+    void fail(std::exception_ptr failure);
+    // A thread ended (or failed).
+    void ended();
+    void stopAll();
+
+    const bool stopOnFirstEnd;
+    const Signal stopRest;  // goes on the first failure, or (Any) first end
     std::mutex mutex;
     std::exception_ptr firstFailure;  // guarded by mutex
-    Signal failed;                    // goes on the first failure
-    Signal firstEnded;                // goes when the first thread ends
-
-    void fail(std::exception_ptr failure)
-    {
-        {
-            std::lock_guard<std::mutex> lock(mutex);
-            if (!firstFailure)
-                firstFailure = std::move(failure);
-        }
-        failed.go();
-    }
+    std::vector<Thread> threads;      // guarded by mutex, in spawn order
 };
 
 } // namespace detail
@@ -64,7 +64,7 @@ public:
                           const Signal& pleaseStop) mutable {
                           struct Ended {
                               detail::GroupCore& core;
-                              ~Ended() { core.firstEnded.go(); }
+                              ~Ended() { core.ended(); }
                           } ended{*core};
                           try {
                               detail::callTask<F, A...>(fn, args, pleaseStop);
@@ -94,9 +94,8 @@ private:
     const std::string name_;
     const Wait wait_;
     const std::shared_ptr<detail::GroupCore> core_;
-    mutable std::mutex mutex_;
-    std::vector<Thread> threads_;  // guarded by mutex_
-    bool joined_ = false;          // guarded by mutex_: the first failure was rethrown
+    std::mutex joinMutex_;
+    bool rethrown_ = false;  // guarded by joinMutex_: the first failure was rethrown
 };
 
 } // namespace skein

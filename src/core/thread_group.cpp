@@ -4,8 +4,42 @@
 
 namespace skein {
 
+namespace detail {
+
+void GroupCore::fail(std::exception_ptr failure)
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!firstFailure)
+            firstFailure = std::move(failure);
+    }
+    Signal(stopRest).go();
+    stopAll();
+}
+
+void GroupCore::ended()
+{
+    if (!stopOnFirstEnd)
+        return;
+    Signal(stopRest).go();
+    stopAll();
+}
+
+void GroupCore::stopAll()
+{
+    std::vector<Thread> all;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        all = threads;
+    }
+    for (const Thread& t : all)
+        t.stop();
+}
+
+} // namespace detail
+
 ThreadGroup::ThreadGroup(std::string name, Wait wait)
-    : name_(std::move(name)), wait_(wait), core_(std::make_shared<detail::GroupCore>())
+    : name_(std::move(name)), wait_(wait), core_(std::make_shared<detail::GroupCore>(wait == Wait::Any))
 {
     if (name_.empty())
         throw std::invalid_argument("skein: a ThreadGroup needs a name");
@@ -26,11 +60,20 @@ ThreadGroup::~ThreadGroup()
 void ThreadGroup::add(Thread& thread)
 {
     {
-        std::lock_guard<std::mutex> lock(mutex_);
-        threads_.push_back(thread);
+        std::lock_guard<std::mutex> lock(core_->mutex);
+        core_->threads.push_back(thread);
     }
-    thread.start();
-    if (wait_ == Wait::None || core_->failed)
+    try {
+        thread.start();
+    } catch (...) {
+        // Never started: it must not stay in the group (its task holds the core).
+        std::lock_guard<std::mutex> lock(core_->mutex);
+        core_->threads.pop_back();
+        throw;
+    }
+    // A failure (or, under Any, an end) that came before this thread was in
+    // the list could not stop it.
+    if (core_->stopRest)
         thread.stop();
 }
 
@@ -39,20 +82,8 @@ void ThreadGroup::join() { tryJoin(Signal::never()); }
 bool ThreadGroup::tryJoin(const Signal& till)
 {
     const std::vector<Thread> all = threads();
-    Signal allStopped = Signal::done();
-    for (const Thread& t : all)
-        allStopped = allStopped & t.stopped();
-
-    Signal stopWhen = core_->failed;
-    if (wait_ == Wait::Any)
-        stopWhen = stopWhen | core_->firstEnded;
-    else if (wait_ == Wait::None)
-        stopWhen = Signal::done();
-    if (!(allStopped | stopWhen).wait(till))
-        return false;
-    if (stopWhen)
+    if (wait_ == Wait::None)
         stop();
-
     for (const Thread& t : all) {
         try {
             if (!t.tryJoin(till))
@@ -67,26 +98,22 @@ bool ThreadGroup::tryJoin(const Signal& till)
         failure = core_->firstFailure;
     }
     {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (joined_)
-            failure = nullptr;  // rethrown once already
-        joined_ = joined_ || failure;
+        std::lock_guard<std::mutex> lock(joinMutex_);
+        if (rethrown_)
+            failure = nullptr;
+        rethrown_ = rethrown_ || failure;
     }
     if (failure)
         std::rethrow_exception(failure);
     return true;
 }
 
-void ThreadGroup::stop()
-{
-    for (const Thread& t : threads())
-        t.stop();
-}
+void ThreadGroup::stop() { core_->stopAll(); }
 
 std::vector<Thread> ThreadGroup::threads() const
 {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return threads_;
+    std::lock_guard<std::mutex> lock(core_->mutex);
+    return core_->threads;
 }
 
 } // namespace skein
