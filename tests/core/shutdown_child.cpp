@@ -16,6 +16,10 @@
 // With --fail, a worker main/failing throws right away and is never joined:
 // waitForShutdown() rethrows its failure; this prints "rethrown: <what>" and
 // exits with 3.
+//
+// With --no-main-thread it makes no MainThread, as a program that forgot it:
+// after "ready" it reads stdin until a line "return", and returns from main()
+// with its threads still blocked.
 #include <skein/lock.h>
 #include <skein/log.h>
 #include <skein/main_thread.h>
@@ -29,6 +33,7 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -117,16 +122,22 @@ int main(int argc, char** argv)
 {
     bool exitOnStdin = false;
     bool fail = false;
+    bool noMainThread = false;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--stdin") == 0)
             exitOnStdin = true;
         else if (std::strcmp(argv[i], "--fail") == 0)
             fail = true;
+        else if (std::strcmp(argv[i], "--no-main-thread") == 0)
+            noMainThread = true;
     }
 
-    skein::MainThread::Options options;
-    options.exitOnStdin = exitOnStdin;
-    skein::MainThread mainThread(options);
+    std::optional<skein::MainThread> mainThread;
+    if (!noMainThread) {
+        skein::MainThread::Options options;
+        options.exitOnStdin = exitOnStdin;
+        mainThread.emplace(options);
+    }
     skein::setLogSink(printToStderr);
 
     std::vector<skein::Signal> blocked;
@@ -149,8 +160,14 @@ int main(int argc, char** argv)
         s.wait();
     say("ready");
 
+    if (noMainThread) {
+        char line[64];
+        while (std::fgets(line, sizeof line, stdin) && std::strcmp(line, "return\n") != 0) {
+        }
+        return 0;
+    }
     try {
-        return mainThread.waitForShutdown();
+        return mainThread->waitForShutdown();
     } catch (const std::exception& e) {
         say(std::string("rethrown: ") + e.what());
         return 3;

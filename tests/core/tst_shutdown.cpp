@@ -8,12 +8,14 @@
 #include <QProcess>
 #include <QStringList>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/types.h>
 
 namespace {
 
-enum class StopBy { Sigint, Sigterm, ExitOnStdin };
+// ReturnFromMain: the child made no MainThread and returns from main().
+enum class StopBy { Sigint, Sigterm, ExitOnStdin, ReturnFromMain };
 
 // Every thread shutdown_child starts (besides main/failing with --fail).
 const QStringList childThreads = {
@@ -46,6 +48,7 @@ private Q_SLOTS:
     void everyThreadStopsChildrenFirst_data();
     void everyThreadStopsChildrenFirst();
     void failureNobodyJoinedIsRethrownByWaitForShutdown();
+    void profileTableIsPrintedAtExitWithSkeinProfile();
 };
 
 bool tst_Shutdown::startChild(QProcess& child, const QStringList& arguments, QByteArray& out)
@@ -80,6 +83,10 @@ void tst_Shutdown::stop(QProcess& child, StopBy how)
         break;
     case StopBy::ExitOnStdin:
         QCOMPARE(child.write("exit\n"), qint64(5));
+        QVERIFY(child.waitForBytesWritten(childTimeoutMs));
+        break;
+    case StopBy::ReturnFromMain:
+        QCOMPARE(child.write("return\n"), qint64(7));
         QVERIFY(child.waitForBytesWritten(childTimeoutMs));
         break;
     }
@@ -127,6 +134,9 @@ void tst_Shutdown::everyThreadStopsChildrenFirst_data()
     QTest::newRow("SIGINT") << StopBy::Sigint;
     QTest::newRow("SIGTERM") << StopBy::Sigterm;
     QTest::newRow("exit on stdin") << StopBy::ExitOnStdin;
+    // A program that forgot MainThread: its threads are still stopped in
+    // order at exit, with no abort and no hang.
+    QTest::newRow("return from main without MainThread") << StopBy::ReturnFromMain;
 }
 
 void tst_Shutdown::everyThreadStopsChildrenFirst()
@@ -137,6 +147,8 @@ void tst_Shutdown::everyThreadStopsChildrenFirst()
     QStringList arguments;
     if (how == StopBy::ExitOnStdin)
         arguments << QStringLiteral("--stdin");
+    if (how == StopBy::ReturnFromMain)
+        arguments << QStringLiteral("--no-main-thread");
     QVERIFY(startChild(child, arguments, out));
     QVERIFY2(stoppedPaths(out).isEmpty(), out.constData());  // all blocked, none stopped before the request
 
@@ -177,6 +189,43 @@ void tst_Shutdown::failureNobodyJoinedIsRethrownByWaitForShutdown()
     QVERIFY2(logged, err.constData());
     // The rest of the tree still shut down in order.
     verifyChildrenStoppedBeforeParents(stoppedPaths(out));
+}
+
+// SKEIN_PROFILE=1: at exit, one row per thread with its wall, CPU and
+// blocked time. Every thread of the child spent its life blocked, so its
+// blocked time is a good part of its wall time.
+void tst_Shutdown::profileTableIsPrintedAtExitWithSkeinProfile()
+{
+    QProcess child;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("SKEIN_PROFILE"), QStringLiteral("1"));
+    child.setProcessEnvironment(env);
+    QByteArray out;
+    QVERIFY(startChild(child, {}, out));
+    stop(child, StopBy::Sigterm);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(finish(child, out));
+    QCOMPARE(child.exitCode(), 0);
+    const QList<QByteArray> lines = child.readAllStandardError().split('\n');
+    const auto header = std::find_if(lines.begin(), lines.end(), [](const QByteArray& l) {
+        return l.startsWith("thread") && l.contains("wall s") && l.contains("cpu s") && l.contains("blocked s");
+    });
+    QVERIFY2(header != lines.end(), lines.join('\n').constData());
+    for (const QString& path : childThreads) {
+        const auto row = std::find_if(header, lines.end(), [&path](const QByteArray& l) {
+            return l.simplified().split(' ').value(0) == path.toUtf8();
+        });
+        QVERIFY2(row != lines.end(), qPrintable(path + QStringLiteral(" has no row")));
+        const QList<QByteArray> cells = row->simplified().split(' ');
+        QCOMPARE(cells.size(), 4);
+        bool ok[3] = {};
+        const double wall = cells[1].toDouble(&ok[0]);
+        const double cpu = cells[2].toDouble(&ok[1]);
+        const double blocked = cells[3].toDouble(&ok[2]);
+        QVERIFY(ok[0] && ok[1] && ok[2]);
+        QVERIFY2(wall > 0 && cpu >= 0 && blocked > 0 && blocked <= wall + 1e-6, row->constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Shutdown)
