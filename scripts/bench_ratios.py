@@ -30,6 +30,19 @@ RATIO_GOALS = {
     ("BM_Queue2P2C", "qt"): 1.0,
     ("BM_Queue2P2C", "moodycamel"): 0.5,
     ("BM_TillSchedule", "qt"): 1.0,
+    # Thread::run + join within 1.2x of std::thread: ratio std/skein >= 1/1.2.
+    ("BM_ThreadCreateJoin", "std"): 1 / 1.2,
+    # Shutdown within 1.5x of the floor, and faster than Boost.
+    ("BM_Shutdown1000", "std"): 1 / 1.5,
+    ("BM_Shutdown1000", "boost"): 1.0,
+    # go() on a worker -> slot in the GUI thread within 1.2x of invokeMethod.
+    ("BM_QueuedCallLatency", "qt"): 1 / 1.2,
+    # Progress in a tight loop: cheaper than QPromise::setProgressValue.
+    ("BM_Progress", "qt"): 1.0,
+    # qInfo's caller-side cost with the async handler <= 0.3x the default's.
+    ("BM_QtMessage", "qt"): 1 / 0.3,
+    # Command >= 3x faster than a Process per command.
+    ("BM_RunTrue", "process"): 3.0,
 }
 
 # family -> {counter: upper bound, in the counter's unit}, for Skein only.
@@ -40,8 +53,9 @@ LATENESS_COUNTERS = ["median_us", "p99_us", "max_us"]
 
 # The order of the table (runs with random interleaving come in any order).
 FAMILY_ORDER = ["BM_PingPong", "BM_SignalCreateGo", "BM_Queue1P1C", "BM_Queue2P2C",
-                "BM_TillSchedule", "BM_TillLateness"]
-IMPL_ORDER = [SKEIN, "std", "promise", "qt", "moodycamel"]
+                "BM_TillSchedule", "BM_TillLateness", "BM_ThreadCreateJoin", "BM_Shutdown1000",
+                "BM_QueuedCallLatency", "BM_Progress", "BM_QtMessage", "BM_RunTrue"]
+IMPL_ORDER = [SKEIN, "std", "jthread", "promise", "qt", "boost", "moodycamel", "process", "qprocess"]
 
 
 def order(known, name):
@@ -168,7 +182,7 @@ def main(paths):
             verdict = ""
             goal_text = ""
             if goal is not None:
-                goal_text = ">= %.1f" % goal
+                goal_text = ">= %.2f" % goal
                 verdict = mark(ratio >= goal)
                 missed += ratio < goal
             print("%-18s %-8s %-11s %-11s %-11s %6.2f  %-6s %-7s %s/%s" % (
