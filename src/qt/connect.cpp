@@ -6,6 +6,8 @@
 #include <atomic>
 #include <mutex>
 
+#include "skein/error.h"
+
 namespace skein {
 
 namespace detail {
@@ -42,8 +44,15 @@ struct QtConnectionState {
 
 } // namespace detail
 
+void detail::throwNoSender(const char* className)
+{
+    throw UsageError(std::string("skein::signalFrom: the sender is a null ") + className + "*");
+}
+
 Connection connect(const Signal& signal, const QObject* context, std::function<void()> functor)
 {
+    if (!context)
+        throw UsageError("skein::connect: no context object for Signal '" + signal.name() + "'");
     auto state = std::make_shared<detail::QtConnectionState>();
     state->context = const_cast<QObject*>(context);
     state->functor = std::move(functor);
