@@ -1,7 +1,5 @@
 #include "skein/qt/thread_adaptor.h"
 
-#include <QtCore/QMetaObject>
-
 #include <chrono>
 #include <exception>
 #include <optional>
@@ -46,6 +44,7 @@ struct ThreadAdaptor::Private {
     QString progressText;
     QVariant result;
     QString error;
+    Connection onStarted;
     Connection onStopRequest;
     Connection onStopped;
     Connection onProgress;  // the next progress change, or the end of the pause after one
@@ -79,6 +78,7 @@ ThreadAdaptor::~ThreadAdaptor()
     if (const std::exception_ptr failure = stopAndJoin(); failure && !d->reported)
         log(LogLevel::Error, "ThreadAdaptor '" + d->name.toStdString() + "' was destroyed before it reported that its thread '" +
                                  d->thread.path() + "' failed: " + describe(failure));
+    d->onStarted.disconnect();
     d->onStopRequest.disconnect();
     d->onStopped.disconnect();
     d->onProgress.disconnect();
@@ -172,15 +172,12 @@ void ThreadAdaptor::wire()
     d->wired = true;
     // Queued first, so that started() comes before whatever a thread that
     // has started (or even ended) already did.
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            // Set with its notification, so a binding never sees one without the other.
-            d->running = true;
-            Q_EMIT started();
-            Q_EMIT runningChanged();
-        },
-        Qt::QueuedConnection);
+    d->onStarted = skein::connect(Signal::done(), this, [this] {
+        // Set with its notification, so a binding never sees one without the other.
+        d->running = true;
+        Q_EMIT started();
+        Q_EMIT runningChanged();
+    });
     const Thread t = d->thread;
     d->onStopRequest = skein::connect(t.pleaseStop(), this, [this] { reportStopRequest(); });
     d->onStopped = skein::connect(t.stopped(), this, [this] { finish(); });

@@ -107,7 +107,9 @@ private:
 };
 
 // A QThread running its event loop, and an object of type T living in it,
-// made and destroyed in that thread.
+// made and destroyed in that thread. Hand-overs to the thread are ordered
+// with std::mutex and Skein Signals rather than Qt's blocking connections,
+// so that ThreadSanitizer sees them (Qt is not built with it).
 template <class T>
 class ObjectInThread {
 public:
@@ -116,18 +118,25 @@ public:
     {
         thread_.setObjectName(QStringLiteral("other-qthread"));
         anchor_->moveToThread(&thread_);
+        skein::Signal running;
+        // started() comes after the thread made its event dispatcher.
+        QObject::connect(&thread_, &QThread::started, &thread_, [running]() mutable { running.go(); },
+                         Qt::DirectConnection);
         thread_.start();
+        running.wait();
         inThread([&] { object_ = std::make_unique<T>(std::forward<A>(args)...); });
     }
     ObjectInThread(const ObjectInThread&) = delete;
     ObjectInThread& operator=(const ObjectInThread&) = delete;
     ~ObjectInThread()
     {
+        // The thread quits itself: a quit() from here would be one more
+        // wake-up write that the ending thread may never read.
         inThread([this] {
             object_.reset();
-            anchor_.reset();
+            anchor_.release()->deleteLater();  // when the thread finishes: this runs in one of its slots
+            thread_.quit();
         });
-        thread_.quit();
         thread_.wait();
     }
 
@@ -135,20 +144,34 @@ public:
     T* operator->() const { return object_.get(); }
     QThread* thread() { return &thread_; }
 
-    // Runs `fn` in the thread, and waits for it.
+    // Runs `fn` in the thread, and waits for it. The post is made holding
+    // handOver(), which the call takes before it reads what it was given:
+    // Qt orders the two with its own locks, which ThreadSanitizer cannot see.
     template <class F>
     void inThread(F fn)
     {
-        QMetaObject::invokeMethod(anchor_.get(), std::move(fn), Qt::BlockingQueuedConnection);
-    }
-
-    // Destroys the object in its thread; the thread goes on.
-    void destroy()
-    {
-        inThread([this] { object_.reset(); });
+        skein::Signal done;
+        {
+            std::lock_guard<std::mutex> posting(handOver());
+            QMetaObject::invokeMethod(
+                anchor_.get(),
+                [&fn, done]() mutable {
+                    { std::lock_guard<std::mutex> delivered(handOver()); }
+                    fn();
+                    done.go();
+                },
+                Qt::QueuedConnection);
+        }
+        done.wait();
     }
 
 private:
+    static std::mutex& handOver()
+    {
+        static std::mutex mutex;
+        return mutex;
+    }
+
     QThread thread_;
     std::unique_ptr<QObject> anchor_ = std::make_unique<QObject>();  // lives in thread_: the target of inThread()
     std::unique_ptr<T> object_;

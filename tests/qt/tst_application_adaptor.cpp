@@ -8,6 +8,8 @@
 #include <csignal>
 #include <sys/types.h>
 
+#include "testing.h"
+
 namespace {
 
 enum class StopBy { Sigterm, Sigint, Quit };
@@ -65,12 +67,22 @@ private Q_SLOTS:
                                     .arg(QString::fromUtf8(out), QString::fromUtf8(child.readAllStandardError()))));
             out += child.readAllStandardOutput();
         }
-        QVERIFY(stoppedPaths(linesOf(out)).isEmpty());  // nothing stopped before it was asked to
-        if (stopBy == StopBy::Sigterm)
-            QCOMPARE(::kill(pid_t(child.processId()), SIGTERM), 0);
-        else if (stopBy == StopBy::Sigint)
-            QCOMPARE(::kill(pid_t(child.processId()), SIGINT), 0);
-        const bool finished = child.waitForFinished(childTimeoutMs);
+        // Nothing stopped before it was asked to (with --quit, it asks itself right after "ready").
+        QVERIFY(stoppedPaths(linesOf(out.left(out.indexOf("ready\n")))).isEmpty());
+        const int signal = stopBy == StopBy::Sigterm ? SIGTERM : stopBy == StopBy::Sigint ? SIGINT : 0;
+        if (signal != 0)
+            QCOMPARE(::kill(pid_t(child.processId()), signal), 0);
+#ifdef SKEIN_TEST_TSAN
+        // ThreadSanitizer runs a signal handler only once the receiving
+        // thread passes one of its interceptors; here that sometimes never
+        // happens (about one child in a hundred), and the handler that turns
+        // the signal into main's pleaseStop does not run. Under it only, a
+        // child still running after 5 s gets the signal again. Elsewhere a
+        // lost signal fails the test.
+        if (signal != 0 && !child.waitForFinished(5000) && child.state() == QProcess::Running)
+            QCOMPARE(::kill(pid_t(child.processId()), signal), 0);
+#endif
+        const bool finished = child.state() == QProcess::NotRunning || child.waitForFinished(childTimeoutMs);
         if (!finished)
             child.kill();
         QVERIFY(finished);

@@ -30,10 +30,12 @@ namespace {
 // Where the Signal goes.
 enum class GoesOn { ContextThread, Worker, TimerThread, AlreadyGone };
 
-// A Signal that goes on the thread `where` says (for TimerThread, a Till of
-// 1 ms), and the thread it went on once it has.
+// A Signal that goes on the thread `where` says, and the thread it went on
+// once it has. For TimerThread a Till of 200 ms: long enough that the
+// then() below is registered before it goes even on a loaded machine under
+// a sanitizer (had it gone, the callback would run inline, on this thread).
 struct Goer {
-    explicit Goer(GoesOn where) : where(where), signal(where == GoesOn::TimerThread ? Signal(Till(1ms)) : Signal())
+    explicit Goer(GoesOn where) : where(where), signal(where == GoesOn::TimerThread ? Signal(Till(200ms)) : Signal())
     {
         signal.then([this] { wentOn = std::this_thread::get_id(); });
         if (where == GoesOn::AlreadyGone)

@@ -116,7 +116,7 @@ ThreadAdaptor::Function stoppableWork(StopFrom stopFrom, bool fails, Signal work
         if (stopFrom == StopFrom::Worker)
             self.stop();
         else if (stopFrom == StopFrom::TimerThread)
-            Till(1ms).then([self] { self.stop(); });
+            Till(20ms).then([self] { self.stop(); });  // registered long before it goes
         working.go();
         pleaseStop.wait();
         self.setProgress(1.0, "done");
