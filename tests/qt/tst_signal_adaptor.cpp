@@ -206,12 +206,13 @@ private Q_SLOTS:
 
     // 200 ms: the then() below must be registered before the Till goes (or
     // it would run inline, on this thread), also under a sanitizer on a
-    // loaded machine.
-    void tillAdaptorFiresOnTheTimerThreadNotBeforeItsSeconds()
+    // loaded machine. fired() comes in the adaptor's thread, this one.
+    void tillAdaptorFiresInItsThreadNotBeforeItsSeconds()
     {
         const auto before = std::chrono::steady_clock::now();
         TillAdaptor till(0.2, nullptr);
         QCOMPARE(till.seconds(), 0.2);
+        Emissions emissions(&till);
         std::thread::id wentOn;
         Signal recorded;  // the adaptor's own callback, registered first, may deliver fired() before this runs
         till.signal().then([&wentOn, recorded]() mutable {
@@ -223,8 +224,22 @@ private Q_SLOTS:
         QVERIFY(fired.wait());
         QVERIFY(std::chrono::steady_clock::now() - before >= 200ms);  // a deadline never comes early
         recorded.wait();
-        QVERIFY(wentOn != std::this_thread::get_id());
+        QVERIFY(wentOn != std::this_thread::get_id());  // the Till went on the timer thread
         QVERIFY(till.isFired());
+        QCOMPARE(emissions.firedIn, QList<QThread*>{QThread::currentThread()});
+        QCOMPARE(emissions.firedChangedIn, QList<QThread*>{QThread::currentThread()});
+    }
+
+    void aTillAdaptorInAnotherQThreadFiresThere()
+    {
+        testing::ObjectInThread<TillAdaptor> till;
+        Emissions emissions(till.get());
+        till.inThread([&till] { till->setSeconds(0.001); });
+        QVERIFY(emissions.firstFired.wait(Till(60s)));  // a guard against a hang
+        till.inThread([] {});
+        std::lock_guard<std::mutex> lock(emissions.mutex);
+        QCOMPARE(emissions.firedIn, QList<QThread*>{till.thread()});
+        QCOMPARE(emissions.firedChangedIn, QList<QThread*>{till.thread()});
     }
 
     void tillAdaptorWithoutSecondsNeverFires()
