@@ -50,7 +50,7 @@ struct QtConnectionState {
     std::mutex mutex;
     QObject* context = nullptr;  // guarded by mutex
     std::atomic<bool> connected{true};
-    std::function<void()> functor;  // called, and destroyed, in the context's thread
+    std::function<void()> functor;  // moved out under mutex, then called in the context's thread
     Signal signal;
     Subscription subscription;  // guarded by mutex
     QMetaObject::Connection destroyedConnection;
