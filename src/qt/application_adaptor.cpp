@@ -1,5 +1,6 @@
 #include "skein/qt/application_adaptor.h"
 
+#include "skein/error.h"
 #include "skein/log.h"
 #include "skein/main_thread.h"
 #include "skein/qt/connect.h"
@@ -8,20 +9,28 @@ namespace skein {
 
 struct ApplicationAdaptor::Private {
     std::unique_ptr<MainThread> main;
+    Thread mainThread;  // kept after shutdown
     Connection quitOnStop;
 };
 
 ApplicationAdaptor::ApplicationAdaptor(QCoreApplication* application)
     : QObject(application), d(std::make_unique<Private>())
 {
-    d->main = std::make_unique<MainThread>();
+    if (!application)
+        throw UsageError("ApplicationAdaptor: no application object (a null QCoreApplication*)");
+    try {
+        d->main = std::make_unique<MainThread>();
+    } catch (const UsageError& e) {
+        throw UsageError(std::string("ApplicationAdaptor: it is the process's MainThread, and ") + e.what());
+    }
+    d->mainThread = d->main->thread();
     d->quitOnStop = skein::connect(d->main->thread().pleaseStop(), this, [application] { application->quit(); });
     QObject::connect(application, &QCoreApplication::aboutToQuit, this, &ApplicationAdaptor::shutDown);
 }
 
 ApplicationAdaptor::~ApplicationAdaptor() { shutDown(); }
 
-Thread ApplicationAdaptor::mainThread() const { return Thread::current(); }
+Thread ApplicationAdaptor::mainThread() const { return d->mainThread; }
 
 void ApplicationAdaptor::shutDown()
 {

@@ -3,9 +3,12 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QFile>
 
+#include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <optional>
+#include <thread>
+#include <vector>
 
 #include "skein/error.h"
 #include "skein/queue.h"
@@ -67,16 +70,19 @@ struct AsyncMessageHandler::Private {
             std::fflush(out);
     }
 
+    // On the writer thread: what is queued, in batches, one flush each.
     void run(const Signal& pleaseStop)
     {
         for (;;) {
-            std::optional<Message> m = queue.pop(pleaseStop);
-            if (!m)
+            std::optional<Message> first = queue.pop(pleaseStop);
+            if (!first)
                 break;
+            std::vector<Message> rest = queue.popAll();
             std::lock_guard<std::mutex> lock(writeMutex);
-            write(*m);
-            if (queue.empty())
-                std::fflush(out);
+            write(*first);
+            for (const Message& m : rest)
+                write(m);
+            std::fflush(out);
         }
         drain();
     }
@@ -91,72 +97,100 @@ struct AsyncMessageHandler::Private {
             write(m);
         std::fflush(out);
     }
+
+    // Returns once everything queued before it is written and flushed.
+    void flush()
+    {
+        Signal flushed;
+        try {
+            queue.add(Message{QtDebugMsg, nullptr, 0, nullptr, nullptr, QString(), flushed});
+        } catch (const QueueClosed&) {
+            std::lock_guard<std::mutex> lock(writeMutex);  // the writer has drained: all is out
+            std::fflush(out);
+            return;
+        }
+        flushed.wait();
+    }
+
+    void handle(QtMsgType type, const QMessageLogContext& context, const QString& text)
+    {
+        try {
+            // A deep copy: Qt frees the caller's string when this returns.
+            // Sharing it would be correct (an atomic reference count), but
+            // the count changes inside Qt, where ThreadSanitizer cannot see.
+            queue.add(Message{type, context.file, context.line, context.function, context.category,
+                              QString(text.unicode(), text.size()), std::nullopt});
+        } catch (const QueueClosed&) {
+            std::lock_guard<std::mutex> lock(writeMutex);
+            write(Message{type, context.file, context.line, context.function, context.category, text, std::nullopt});
+            return;
+        }
+        // Qt aborts the process when the handler returns from a fatal
+        // message: it must be written by then.
+        if (type == QtFatalMsg)
+            flush();
+    }
 };
 
 namespace {
 
-AsyncMessageHandler::Private* active = nullptr;  // set while a handler is installed
-std::mutex activeMutex;
+// The installed handler's state. A call of handle() counts itself in
+// `inFlight` before it reads `active`; the destructor clears `active`, then
+// waits for `inFlight` to drain, so no call can still use the state it frees.
+// (Sequentially consistent: a call that saw the state is counted before the
+// destructor reads the count.)
+std::atomic<AsyncMessageHandler::Private*> active{nullptr};
+std::atomic<int> inFlight{0};
+// The handler that was installed before: a message that raced the
+// destructor (Qt called handle(), which then found no state) goes there.
+std::atomic<QtMessageHandler> previousHandler{nullptr};
+std::mutex installMutex;  // one install or uninstall at a time
 
 void handle(QtMsgType type, const QMessageLogContext& context, const QString& text)
 {
-    AsyncMessageHandler::Private* d = active;
-    if (!d)
+    inFlight.fetch_add(1);
+    if (AsyncMessageHandler::Private* d = active.load()) {
+        d->handle(type, context, text);
+        inFlight.fetch_sub(1);
         return;
-    Message m{type, context.file, context.line, context.function, context.category, text, std::nullopt};
-    try {
-        d->queue.add(std::move(m));
-    } catch (const QueueClosed&) {
-        std::lock_guard<std::mutex> lock(d->writeMutex);
-        d->write(Message{type, context.file, context.line, context.function, context.category, text, std::nullopt});
-        std::fflush(d->out);
     }
+    inFlight.fetch_sub(1);
+    if (const QtMessageHandler previous = previousHandler.load())
+        previous(type, context, text);
 }
 
 } // namespace
 
 AsyncMessageHandler::AsyncMessageHandler(const QString& filePath) : d(std::make_unique<Private>())
 {
+    std::lock_guard<std::mutex> lock(installMutex);
+    if (active.load())
+        throw UsageError("AsyncMessageHandler: one is installed already; there can be one at a time");
     if (!filePath.isEmpty()) {
         d->out = std::fopen(QFile::encodeName(filePath).constData(), "a");
         if (!d->out)
             throw Error("AsyncMessageHandler: cannot open '" + filePath.toStdString() + "' for writing");
         d->ownsFile = true;
     }
-    {
-        std::lock_guard<std::mutex> lock(activeMutex);
-        if (active)
-            throw UsageError("AsyncMessageHandler: one is installed already");
-        active = d.get();
-    }
     d->writer = Thread::run("qt-message-writer", [p = d.get()](const Signal& pleaseStop) { p->run(pleaseStop); });
+    active.store(d.get());
     d->previous = qInstallMessageHandler(handle);
+    previousHandler.store(d->previous);
 }
 
 AsyncMessageHandler::~AsyncMessageHandler()
 {
+    std::lock_guard<std::mutex> lock(installMutex);
     qInstallMessageHandler(d->previous);
+    active.store(nullptr);
+    while (inFlight.load() != 0)
+        std::this_thread::yield();  // a call that saw the state adds one message, and returns
     d->writer.stop();
-    d->writer.join();
-    {
-        std::lock_guard<std::mutex> lock(activeMutex);
-        active = nullptr;
-    }
+    d->writer.join();  // it writes everything queued
     if (d->ownsFile)
         std::fclose(d->out);
 }
 
-void AsyncMessageHandler::flush()
-{
-    const Signal flushed;
-    try {
-        d->queue.add(Message{QtDebugMsg, nullptr, 0, nullptr, nullptr, QString(), flushed});
-    } catch (const QueueClosed&) {
-        std::lock_guard<std::mutex> lock(d->writeMutex);  // the writer has drained: all is out
-        std::fflush(d->out);
-        return;
-    }
-    flushed.wait();
-}
+void AsyncMessageHandler::flush() { d->flush(); }
 
 } // namespace skein

@@ -1,5 +1,6 @@
 #include "skein/qt/signal_adaptor.h"
 
+#include "skein/error.h"
 #include "skein/qt/connect.h"
 #include "skein/till.h"
 
@@ -41,7 +42,15 @@ void SignalAdaptor::setSignal(Signal signal)
     Q_EMIT signalChanged();
 }
 
-void SignalAdaptor::go() { d->signal.go(); }
+void SignalAdaptor::go()
+{
+    if (d->signal.isNever()) {
+        const QString who = objectName().isEmpty() ? QString() : QStringLiteral(" '%1'").arg(objectName());
+        throw UsageError(std::string(metaObject()->className()) + who.toStdString() +
+                         ": go() on an adaptor of Signal::never(), which cannot go");
+    }
+    d->signal.go();
+}
 
 TillAdaptor::TillAdaptor(QObject* parent) : SignalAdaptor(Signal::never(), parent) {}
 

@@ -1,15 +1,35 @@
 #include "skein/qt/thread_adaptor.h"
 
-#include <QtCore/QMetaObject>
-
+#include <chrono>
 #include <exception>
 #include <optional>
+#include <string>
 
 #include "skein/error.h"
 #include "skein/log.h"
 #include "skein/qt/connect.h"
+#include "skein/till.h"
 
 namespace skein {
+
+namespace {
+
+// The least time between two progress notifications: about one frame at
+// 60 Hz, as often as a view can show a change.
+constexpr std::chrono::milliseconds progressInterval{16};
+
+std::string describe(const std::exception_ptr& failure)
+{
+    try {
+        std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "a non-standard exception";
+    }
+}
+
+} // namespace
 
 struct ThreadAdaptor::Private {
     QString name;
@@ -17,15 +37,17 @@ struct ThreadAdaptor::Private {
     std::optional<ThreadHandle<QVariant>> own;  // a thread this adaptor made
     Thread thread;                              // the thread, own or wrapped
     bool wired = false;
+    bool reported = false;  // stopped() and finished() or failed() were emitted
     bool running = false;
     bool stopRequested = false;
     double progress = 0;
     QString progressText;
     QVariant result;
     QString error;
+    Connection onStarted;
     Connection onStopRequest;
     Connection onStopped;
-    Connection onProgress;
+    Connection onProgress;  // the next progress change, or the end of the pause after one
 };
 
 ThreadAdaptor::ThreadAdaptor(QString name, Function fn, QObject* parent) : ThreadAdaptor(std::move(name), parent)
@@ -52,7 +74,11 @@ ThreadAdaptor::ThreadAdaptor(Thread thread, QObject* parent) : QObject(parent), 
 
 ThreadAdaptor::~ThreadAdaptor()
 {
-    stopAndWait();
+    // Destroyed before its stop was reported: a failure would go unseen.
+    if (const std::exception_ptr failure = stopAndJoin(); failure && !d->reported)
+        log(LogLevel::Error, "ThreadAdaptor '" + d->name.toStdString() + "' was destroyed before it reported that its thread '" +
+                                 d->thread.path() + "' failed: " + describe(failure));
+    d->onStarted.disconnect();
     d->onStopRequest.disconnect();
     d->onStopped.disconnect();
     d->onProgress.disconnect();
@@ -124,44 +150,54 @@ void ThreadAdaptor::requestStop()
 
 void ThreadAdaptor::stopAndWait()
 {
+    // A failure is reported by failed(), in the adaptor's thread.
+    (void)stopAndJoin();
+}
+
+std::exception_ptr ThreadAdaptor::stopAndJoin()
+{
     if (!d->wired)
-        return;
+        return nullptr;
     d->thread.stop();
     try {
         d->thread.join();
     } catch (...) {
-        // The failure is reported by failed(), in the adaptor's thread.
+        return std::current_exception();
     }
+    return nullptr;
 }
 
 void ThreadAdaptor::wire()
 {
     d->wired = true;
-    const Thread t = d->thread;
-    d->onStopRequest = skein::connect(t.pleaseStop(), this, [this] {
-        d->stopRequested = true;
-        Q_EMIT stopRequestedChanged();
-        Q_EMIT stopRequested();
+    // Queued first, so that started() comes before whatever a thread that
+    // has started (or even ended) already did.
+    d->onStarted = skein::connect(Signal::done(), this, [this] {
+        // Set with its notification, so a binding never sees one without the other.
+        d->running = true;
+        Q_EMIT started();
+        Q_EMIT runningChanged();
     });
+    const Thread t = d->thread;
+    d->onStopRequest = skein::connect(t.pleaseStop(), this, [this] { reportStopRequest(); });
     d->onStopped = skein::connect(t.stopped(), this, [this] { finish(); });
     watchProgress();
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            // Set with its notification, so a binding never sees one without the other.
-            d->running = true;
-            Q_EMIT started();
-            Q_EMIT runningChanged();
-        },
-        Qt::QueuedConnection);
 }
 
 void ThreadAdaptor::watchProgress()
 {
     // Ask for the next change first, then read: a value set in between
     // brings one more notification, so the last value always arrives.
-    d->onProgress = skein::connect(d->thread.progressChanged(), this, [this] { watchProgress(); });
+    d->onProgress = skein::connect(d->thread.progressChanged(), this, [this] { progressNotified(); });
     readProgress();
+}
+
+void ThreadAdaptor::progressNotified()
+{
+    readProgress();
+    // Values set during the pause are plain stores on the worker; the read
+    // that ends it (or finish()) picks up the latest.
+    d->onProgress = skein::connect(Till(progressInterval), this, [this] { watchProgress(); });
 }
 
 void ThreadAdaptor::readProgress()
@@ -175,8 +211,23 @@ void ThreadAdaptor::readProgress()
     Q_EMIT progressChanged();
 }
 
+void ThreadAdaptor::reportStopRequest()
+{
+    if (d->stopRequested)
+        return;
+    d->stopRequested = true;
+    Q_EMIT stopRequestedChanged();
+    Q_EMIT stopRequested();
+}
+
 void ThreadAdaptor::finish()
 {
+    // pleaseStop wakes the worker before it runs its callbacks, so the
+    // thread may end, and this be queued, before the stop request's own
+    // notification: report it first.
+    d->onStopRequest.disconnect();
+    if (d->thread.pleaseStop())
+        reportStopRequest();
     d->onProgress.disconnect();
     readProgress();
     try {
@@ -184,11 +235,10 @@ void ThreadAdaptor::finish()
             d->result = d->own->join();
         else
             d->thread.join();
-    } catch (const std::exception& e) {
-        d->error = QString::fromStdString(e.what());
     } catch (...) {
-        d->error = QStringLiteral("a non-standard exception");
+        d->error = QString::fromStdString(describe(std::current_exception()));
     }
+    d->reported = true;
     d->running = false;
     Q_EMIT runningChanged();
     Q_EMIT stopped();

@@ -150,7 +150,6 @@ void BM_QueuedCallLatency_skein(benchmark::State& state)
         skein::Signal signal;
         skein::connect(signal, &context, std::move(functor));
         worker.run([&sent, signal]() mutable {
-            if (std::getenv("SLEEPUS")) { auto until = Clock::now() + std::chrono::microseconds(std::atoi(std::getenv("SLEEPUS"))); while (Clock::now() < until) {} }
             sent = Clock::now();
             signal.go();
         });
@@ -162,7 +161,6 @@ void BM_QueuedCallLatency_qt(benchmark::State& state)
     queuedCallLatency(state, [](Worker& worker, QObject& context, Clock::time_point& sent,
                                 std::function<void()> functor) {
         worker.run([&sent, &context, functor = std::move(functor)] {
-            if (std::getenv("SLEEPUS")) { auto until = Clock::now() + std::chrono::microseconds(std::atoi(std::getenv("SLEEPUS"))); while (Clock::now() < until) {} }
             sent = Clock::now();
             QMetaObject::invokeMethod(&context, functor, Qt::QueuedConnection);
         });

@@ -1,1 +1,125 @@
-int main() {}
+// A Qt application that tst_application_adaptor runs as a child process.
+//
+// A QCoreApplication with an ApplicationAdaptor runs this tree, every
+// thread blocked until it is asked to stop:
+//   main/loader                 a Skein thread
+//   main/loader/reader          its children
+//   main/loader/parser
+//   main/worker                 a ThreadAdaptor, child of the application
+//   main/worker/helper          a Skein thread that the worker started
+//   main/worker/nested          a ThreadAdaptor nested under the worker
+// It prints "ready" once all of them are blocked, then runs the event loop
+// until SIGTERM or SIGINT (or, with --quit, until it quits by itself).
+//
+// Each thread prints "stopped <path>" when its stopped() goes (after its
+// function returned and its children were joined): the order of these lines
+// is the order in which shutdown ended the threads. After exec() returns it
+// prints "running after exec: <n>", the number of those threads still
+// running, and "left in the tree: <n>", main's remaining children, and
+// returns exec()'s result.
+//
+// With --second it makes a second ApplicationAdaptor, prints
+// "usage error: <what>" for the UsageError, and exits with 0.
+#include <QtCore/QCoreApplication>
+#include <QtCore/QTimer>
+
+#include <skein/error.h>
+#include <skein/qt/application_adaptor.h>
+#include <skein/qt/thread_adaptor.h>
+#include <skein/signal.h>
+#include <skein/thread.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::mutex outputMutex;
+
+void say(const std::string& line)
+{
+    const std::string text = line + '\n';
+    std::lock_guard<std::mutex> lock(outputMutex);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+}
+
+// Announces the calling thread's stop, and tells `blocked` it is about to
+// block.
+void blockUntilAskedToStop(skein::Signal blocked, const skein::Signal& pleaseStop)
+{
+    const skein::Thread self = skein::Thread::current();
+    const std::string path = self.path();
+    self.stopped().then([path] { say("stopped " + path); });
+    blocked.go();
+    pleaseStop.wait();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const bool quitByItself = argc > 1 && std::strcmp(argv[1], "--quit") == 0;
+    skein::ApplicationAdaptor adaptor(&app);
+
+    if (argc > 1 && std::strcmp(argv[1], "--second") == 0) {
+        try {
+            skein::ApplicationAdaptor second(&app);
+            say("no usage error");
+            return 1;
+        } catch (const skein::UsageError& e) {
+            say(std::string("usage error: ") + e.what());
+            return 0;
+        }
+    }
+
+    std::vector<skein::Signal> blocked(6);
+    const skein::Thread loader = skein::Thread::run("loader", [&blocked](const skein::Signal& pleaseStop) {
+        skein::Thread::run("reader", blockUntilAskedToStop, blocked[1]);
+        skein::Thread::run("parser", blockUntilAskedToStop, blocked[2]);
+        blockUntilAskedToStop(blocked[0], pleaseStop);
+    });
+    auto* worker = new skein::ThreadAdaptor(
+        QStringLiteral("worker"),
+        [&blocked](const skein::Signal& pleaseStop) -> QVariant {
+            skein::Thread::run("helper", blockUntilAskedToStop, blocked[4]);
+            blockUntilAskedToStop(blocked[3], pleaseStop);
+            return {};
+        },
+        &app);
+    worker->start();
+    auto* nested = new skein::ThreadAdaptor(
+        QStringLiteral("nested"),
+        [&blocked](const skein::Signal& pleaseStop) -> QVariant {
+            blockUntilAskedToStop(blocked[5], pleaseStop);
+            return {};
+        },
+        worker);
+    nested->start();
+
+    for (const skein::Signal& s : blocked)
+        s.wait();
+    std::vector<skein::Thread> threads;
+    for (const skein::Thread& t : {loader, worker->thread()}) {
+        threads.push_back(t);
+        for (const skein::Thread& child : t.children())
+            threads.push_back(child);
+    }
+    say("ready");
+    if (quitByItself)
+        QTimer::singleShot(0, &app, &QCoreApplication::quit);
+
+    const int result = app.exec();
+
+    int running = 0;
+    for (const skein::Thread& t : threads)
+        running += t.isRunning() ? 1 : 0;
+    say("running after exec: " + std::to_string(running));
+    say("left in the tree: " + std::to_string(adaptor.mainThread().children().size()));
+    return result;
+}

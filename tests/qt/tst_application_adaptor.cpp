@@ -1,4 +1,123 @@
+// ApplicationAdaptor in a real QCoreApplication: app_child (a tree of Skein
+// threads and ThreadAdaptors, see its header) is stopped by SIGTERM, SIGINT,
+// or quits by itself, and must exit with 0, every thread joined, stopped
+// children before parents. A second adaptor is a UsageError.
+#include <QtCore/QProcess>
 #include <QtTest>
-class tst_application_adaptor: public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(tst_application_adaptor)
+
+#include <csignal>
+#include <sys/types.h>
+
+#include "testing.h"
+
+namespace {
+
+enum class StopBy { Sigterm, Sigint, Quit };
+
+const QStringList childThreads = {
+    QStringLiteral("main/loader"), QStringLiteral("main/loader/reader"), QStringLiteral("main/loader/parser"),
+    QStringLiteral("main/worker"), QStringLiteral("main/worker/helper"), QStringLiteral("main/worker/nested"),
+};
+
+// A guard on each wait for the child, far above the milliseconds it takes:
+// the child's threads block on nothing but their pleaseStop, so only a
+// shutdown that never reaches them would take longer.
+constexpr int childTimeoutMs = 30000;
+
+QStringList linesOf(const QByteArray& out) { return QString::fromUtf8(out).split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
+
+QStringList stoppedPaths(const QStringList& lines)
+{
+    QStringList paths;
+    for (const QString& line : lines) {
+        if (line.startsWith(QLatin1String("stopped ")))
+            paths.append(line.mid(8));
+    }
+    return paths;
+}
+
+} // namespace
+
+Q_DECLARE_METATYPE(StopBy)
+
+class tst_ApplicationAdaptor : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void stopsEveryThreadChildrenFirstAndExitsWithZero_data()
+    {
+        QTest::addColumn<StopBy>("stopBy");
+        QTest::newRow("SIGTERM") << StopBy::Sigterm;
+        QTest::newRow("SIGINT") << StopBy::Sigint;
+        QTest::newRow("quit()") << StopBy::Quit;
+    }
+    void stopsEveryThreadChildrenFirstAndExitsWithZero()
+    {
+        QFETCH(StopBy, stopBy);
+        QProcess child;
+        child.setProgram(QStringLiteral(APP_CHILD));
+        if (stopBy == StopBy::Quit)
+            child.setArguments({QStringLiteral("--quit")});
+        child.start();
+        QVERIFY2(child.waitForStarted(childTimeoutMs), qPrintable(child.errorString()));
+        QByteArray out;
+        while (!out.contains("ready\n")) {
+            QVERIFY2(child.waitForReadyRead(childTimeoutMs),
+                     qPrintable(QStringLiteral("no \"ready\"; stdout: %1; stderr: %2")
+                                    .arg(QString::fromUtf8(out), QString::fromUtf8(child.readAllStandardError()))));
+            out += child.readAllStandardOutput();
+        }
+        // Nothing stopped before it was asked to (with --quit, it asks itself right after "ready").
+        QVERIFY(stoppedPaths(linesOf(out.left(out.indexOf("ready\n")))).isEmpty());
+        const int signal = stopBy == StopBy::Sigterm ? SIGTERM : stopBy == StopBy::Sigint ? SIGINT : 0;
+        if (signal != 0)
+            QCOMPARE(::kill(pid_t(child.processId()), signal), 0);
+#ifdef SKEIN_TEST_TSAN
+        // ThreadSanitizer runs a signal handler only once the receiving
+        // thread passes one of its interceptors; here that sometimes never
+        // happens (about one child in a hundred), and the handler that turns
+        // the signal into main's pleaseStop does not run. Under it only, a
+        // child still running after 5 s gets the signal again. Elsewhere a
+        // lost signal fails the test.
+        if (signal != 0 && !child.waitForFinished(5000) && child.state() == QProcess::Running)
+            QCOMPARE(::kill(pid_t(child.processId()), signal), 0);
+#endif
+        const bool finished = child.state() == QProcess::NotRunning || child.waitForFinished(childTimeoutMs);
+        if (!finished)
+            child.kill();
+        QVERIFY(finished);
+        out += child.readAllStandardOutput();
+        const QByteArray err = child.readAllStandardError();
+
+        QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(child.exitCode() == 0, err.constData());
+        const QStringList lines = linesOf(out);
+        QVERIFY2(lines.contains(QStringLiteral("running after exec: 0")), qPrintable(lines.join(QLatin1Char('|'))));
+        QVERIFY2(lines.contains(QStringLiteral("left in the tree: 0")), qPrintable(lines.join(QLatin1Char('|'))));
+        const QStringList stopped = stoppedPaths(lines);
+        for (const QString& path : childThreads) {
+            QCOMPARE(stopped.count(path), 1);
+            const QString parent = path.section(QLatin1Char('/'), 0, -2);
+            if (parent != QLatin1String("main"))
+                QVERIFY2(stopped.indexOf(path) < stopped.indexOf(parent),
+                         qPrintable(path + QStringLiteral(" stopped after its parent: ") + stopped.join(QLatin1Char(','))));
+        }
+        QCOMPARE(stopped.size(), childThreads.size());
+        // Every stop happened before exec() returned: aboutToQuit joined them.
+        QVERIFY(lines.indexOf(QStringLiteral("running after exec: 0")) > lines.indexOf(QStringLiteral("stopped main/worker")));
+    }
+
+    void aSecondAdaptorIsAUsageError()
+    {
+        QProcess child;
+        child.start(QStringLiteral(APP_CHILD), {QStringLiteral("--second")});
+        QVERIFY(child.waitForFinished(childTimeoutMs));
+        const QString out = QString::fromUtf8(child.readAllStandardOutput());
+        QCOMPARE(child.exitCode(), 0);
+        QVERIFY2(out.startsWith(QLatin1String("usage error: ")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("ApplicationAdaptor")), qPrintable(out));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_ApplicationAdaptor)
 #include "tst_application_adaptor.moc"

@@ -9,6 +9,8 @@
 // signalFrom(sender, &Sender::signal) is a Signal that goes on the first
 // emission of a Qt signal: a Cancel button's clicked() becomes a worker's
 // `till`. It goes in the emitting thread, during the emission.
+//
+// A null context or sender is a UsageError.
 #pragma once
 
 #include <QtCore/QObject>
@@ -42,12 +44,18 @@ private:
 
 Connection connect(const Signal& signal, const QObject* context, std::function<void()> functor);
 
+namespace detail {
+[[noreturn]] void throwNoSender(const char* className);
+}
+
 template <class Sender, class Func>
 Signal signalFrom(const Sender* sender, Func qtSignal)
 {
-    Signal signal(std::string("Qt signal of ") +
-                        (sender && !sender->objectName().isEmpty() ? sender->objectName().toStdString()
-                                                                   : std::string(Sender::staticMetaObject.className())));
+    if (!sender)
+        detail::throwNoSender(Sender::staticMetaObject.className());
+    Signal signal(std::string("Qt signal of ") + (!sender->objectName().isEmpty()
+                                                      ? sender->objectName().toStdString()
+                                                      : std::string(Sender::staticMetaObject.className())));
     QObject::connect(sender, qtSignal, sender, [signal]() mutable { signal.go(); }, Qt::DirectConnection);
     return signal;
 }

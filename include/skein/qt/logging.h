@@ -11,7 +11,12 @@
 // their per-thread order, the destructor writes everything still queued and
 // restores the previous handler, and once the writer thread is asked to stop
 // (at shutdown) messages are written synchronously, after the queued ones.
-// One at a time per process.
+// A message logged while the destructor runs goes either to the file or to
+// the previous handler, never nowhere; a fatal message (qFatal) is written
+// and flushed, after everything queued before it, before Qt aborts.
+// Formatting happens on the writer thread: a QT_MESSAGE_PATTERN with
+// %{threadid} or %{time} shows the writer's, not the caller's.
+// One at a time per process: a second is a UsageError.
 #pragma once
 
 #include <QtCore/QLoggingCategory>

@@ -11,8 +11,19 @@
 // under another ThreadAdaptor in the QObject tree runs its thread as a child
 // of the other's thread.
 //
+// Order: started() comes first, also for a wrapped thread that has ended
+// already; stopRequested() (if a stop was asked for) comes before
+// stopped(); stopped() is followed by finished(result) or failed(message).
+// Each property changes right before its notification.
+//
 // Progress is pushed, coalesced: at most one notification is in flight per
-// adaptor, and the last value set always arrives.
+// adaptor, notifications are at least 16 ms apart (a frame at 60 Hz: a
+// worker calling setProgress() in a tight loop never floods the event
+// loop), and the last value set always arrives, before stopped().
+//
+// A failure is reported by failed(). An adaptor destroyed before it could
+// report one (its thread failed, and the queued report had not arrived)
+// logs it instead.
 //
 // A subclass whose work() uses the subclass's own members must call
 // stopAndWait() in its destructor: C++ destroys those members before
@@ -23,6 +34,7 @@
 #include <QtCore/QString>
 #include <QtCore/QVariant>
 
+#include <exception>
 #include <functional>
 #include <memory>
 
@@ -87,7 +99,10 @@ protected:
 private:
     void wire();
     void watchProgress();
+    void progressNotified();
     void readProgress();
+    void reportStopRequest();
+    std::exception_ptr stopAndJoin();
     void finish();
 
     struct Private;
