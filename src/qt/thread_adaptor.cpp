@@ -1,5 +1,7 @@
 #include "skein/qt/thread_adaptor.h"
 
+#include <QtCore/QEvent>
+
 #include <chrono>
 #include <exception>
 #include <optional>
@@ -48,6 +50,7 @@ struct ThreadAdaptor::Private {
     Connection onStopRequest;
     Connection onStopped;
     Connection onProgress;  // the next progress change, or the end of the pause after one
+    QMetaObject::Connection onParentDestroyed;
 };
 
 ThreadAdaptor::ThreadAdaptor(QString name, Function fn, QObject* parent) : ThreadAdaptor(std::move(name), parent)
@@ -61,6 +64,7 @@ ThreadAdaptor::ThreadAdaptor(QString name, QObject* parent) : QObject(parent), d
         throw std::invalid_argument("skein: a ThreadAdaptor needs a name");
     d->name = std::move(name);
     setObjectName(d->name);
+    watchParent();
 }
 
 ThreadAdaptor::ThreadAdaptor(Thread thread, QObject* parent) : QObject(parent), d(std::make_unique<Private>())
@@ -68,8 +72,24 @@ ThreadAdaptor::ThreadAdaptor(Thread thread, QObject* parent) : QObject(parent), 
     d->name = QString::fromStdString(thread.name());
     d->thread = std::move(thread);
     setObjectName(d->name);
+    watchParent();
     if (d->thread.isStarted())
         wire();
+}
+
+bool ThreadAdaptor::event(QEvent* event)
+{
+    if (event->type() == QEvent::ParentChange)
+        watchParent();
+    return QObject::event(event);
+}
+
+void ThreadAdaptor::watchParent()
+{
+    QObject::disconnect(d->onParentDestroyed);
+    // destroyed() comes before ~QObject deletes the children, one by one.
+    if (QObject* p = parent())
+        d->onParentDestroyed = QObject::connect(p, &QObject::destroyed, this, &ThreadAdaptor::requestStop);
 }
 
 ThreadAdaptor::~ThreadAdaptor()

@@ -515,6 +515,37 @@ private Q_SLOTS:
         QCOMPARE(functorCalls, 0);
     }
 
+    // Siblings stop together: deleting the parent asks every adaptor among
+    // its children to stop before the first one is joined. Each worker ends
+    // only once all three were asked, bounded, so that a one-by-one stop
+    // (worker 1 joined before worker 2 is asked) shows up as a worker that
+    // saw its siblings asked too late, instead of as a hang.
+    void deletingAParentAsksEverySiblingToStopBeforeJoiningAny()
+    {
+        const std::vector<Signal> asked{Signal("asked-1"), Signal("asked-2"), Signal("asked-3")};
+        const Signal allAsked = asked[0] & asked[1] & asked[2];
+        testing::Countdown running(3);
+        std::atomic<int> sawAllAsked{0};
+        auto* parent = new QObject;
+        for (int i = 0; i < 3; ++i) {
+            auto* a = new ThreadAdaptor(
+                QStringLiteral("sibling-%1").arg(i + 1),
+                [&, i](const Signal& pleaseStop) -> QVariant {
+                    running.arrive();
+                    pleaseStop.wait();
+                    Signal(asked[std::size_t(i)]).go();
+                    if (allAsked.wait(Till(10s)))
+                        ++sawAllAsked;
+                    return {};
+                },
+                parent);
+            a->start();
+        }
+        QVERIFY(running.done().wait(Till(60s)));
+        delete parent;
+        QCOMPARE(sawAllAsked.load(), 3);
+    }
+
     // The GUI thread does not run its event loop while the worker calls
     // setProgress a million times: with at most one notification in flight,
     // all of them make one queued notification, which reads the last value.
