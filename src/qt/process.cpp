@@ -6,6 +6,10 @@
 
 #include <mutex>
 
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
 #include "skein/error.h"
 #include "skein/qt/connect.h"
 
@@ -14,17 +18,18 @@ namespace skein {
 namespace {
 
 // Splits a byte stream into lines; keeps the unfinished tail for later.
+// Adding to a full Queue waits (back-pressure) until `stop` goes; after that,
+// lines that do not fit are dropped. A Queue its reader closed takes nothing.
 class LineSplitter {
 public:
-    explicit LineSplitter(Queue<std::string>& queue) : queue_(queue) {}
+    LineSplitter(Queue<std::string>& queue, const Signal& stop) : queue_(queue), stop_(stop) {}
 
     void feed(const QByteArray& bytes)
     {
         qsizetype start = 0;
         for (qsizetype nl = bytes.indexOf('\n'); nl >= 0; nl = bytes.indexOf('\n', start)) {
             tail_.append(bytes.constData() + start, std::size_t(nl - start));
-            queue_.add(std::move(tail_));
-            tail_.clear();
+            deliver();
             start = nl + 1;
         }
         tail_.append(bytes.constData() + start, std::size_t(bytes.size() - start));
@@ -34,13 +39,24 @@ public:
     void finish()
     {
         if (!tail_.empty())
-            queue_.add(std::move(tail_));
-        tail_.clear();
+            deliver();
         queue_.close();
     }
 
 private:
+    void deliver()
+    {
+        std::string line;
+        line.swap(tail_);
+        try {
+            queue_.add(std::move(line), stop_);
+        } catch (const QueueClosed&) {
+            // the reader closed it: it wants no more lines
+        }
+    }
+
     Queue<std::string>& queue_;
+    Signal stop_;
     std::string tail_;
 };
 
@@ -66,9 +82,11 @@ struct Process::Private {
 
     Private(std::string n, QString p, QStringList a, Options o)
         : name(std::move(n)), program(std::move(p)), arguments(std::move(a)), options(std::move(o)),
-          out(name + ".stdout"), err(name + ".stderr") {}
+          out(name + ".stdout", options.maxQueuedLines), err(name + ".stderr", options.maxQueuedLines) {}
 
     void run(const Signal& pleaseStop);
+    // SIGTERM or SIGKILL to the child, or to its whole group.
+    void send(QProcess& p, int signal) const;
 
     // Calls fn with the QProcess on its own thread, if it still runs.
     template <class F>
@@ -80,18 +98,28 @@ struct Process::Private {
     }
 };
 
+void Process::Private::send(QProcess& p, int signal) const
+{
+    const auto childPid = pid_t(p.processId());
+    if (childPid <= 0)
+        return;
+    ::kill(options.ownProcessGroup ? -childPid : childPid, signal);
+}
+
 void Process::Private::run(const Signal& pleaseStop)
 {
     QProcess p;
     QEventLoop loop;
-    LineSplitter outLines(out);
-    LineSplitter errLines(err);
+    LineSplitter outLines(out, pleaseStop);
+    LineSplitter errLines(err, pleaseStop);
     p.setProgram(program);
     p.setArguments(arguments);
     if (!options.workingDirectory.isEmpty())
         p.setWorkingDirectory(options.workingDirectory);
     if (options.environment)
         p.setProcessEnvironment(*options.environment);
+    if (options.ownProcessGroup)
+        p.setChildProcessModifier([] { ::setpgid(0, 0); });
     QObject::connect(&p, &QProcess::readyReadStandardOutput, [&] { outLines.feed(p.readAllStandardOutput()); });
     QObject::connect(&p, &QProcess::readyReadStandardError, [&] { errLines.feed(p.readAllStandardError()); });
     QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
@@ -107,10 +135,11 @@ void Process::Private::run(const Signal& pleaseStop)
         started.go();
         return;
     }
+    const qint64 childPid = p.processId();
     {
         std::lock_guard<std::mutex> lock(mutex);
         process = &p;
-        pid = p.processId();
+        pid = childPid;
     }
     started.go();
 
@@ -120,21 +149,29 @@ void Process::Private::run(const Signal& pleaseStop)
             std::lock_guard<std::mutex> lock(mutex);
             stoppedByUs = true;
         }
-        p.terminate();
-        QTimer::singleShot(options.killGrace, &p, [&p] { p.kill(); });
+        send(p, SIGTERM);
+        QTimer::singleShot(options.killGrace, &p, [&] { send(p, SIGKILL); });
     });
     if (p.state() != QProcess::NotRunning)
         loop.exec();
     p.waitForFinished(-1);  // reaps the child
 
-    outLines.feed(p.readAllStandardOutput());
-    errLines.feed(p.readAllStandardError());
+    bool stopped = false;
     {
         std::lock_guard<std::mutex> lock(mutex);
         process = nullptr;
         crashed = p.exitStatus() == QProcess::CrashExit;
         exitCode = p.exitCode();
+        stopped = stoppedByUs;
     }
+    // What the child started may outlive it in its group; a stop means all
+    // of it. (No other group can have this id yet: the kernel hands ids out
+    // in turn, and none while a group still uses it.)
+    if (options.ownProcessGroup && stopped)
+        ::kill(-pid_t(childPid), SIGKILL);
+
+    outLines.feed(p.readAllStandardOutput());
+    errLines.feed(p.readAllStandardError());
     outLines.finish();
     errLines.finish();
 }
