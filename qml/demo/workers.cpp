@@ -127,7 +127,7 @@ QVariant PrimeCounter::work(const skein::Signal& pleaseStop)
     for (auto& c : children)
         primes += c.join();
     if (pleaseStop) {
-        me.setProgress(me.progress(), QStringLiteral("stopped at %L1 primes").arg(primes).toStdString());
+        me.setProgress(me.progress(), QStringLiteral("stopped: %L1 primes").arg(primes).toStdString());
         return {};
     }
     me.setProgress(1.0, QStringLiteral("%L1 primes").arg(primes).toStdString());
