@@ -6,7 +6,9 @@
 // and stderr arrive as lines in two Queues, in order, each line without its
 // newline; a last line without a newline is delivered too; both Queues close
 // when the process has ended and every line is in. Lines are moved as bytes
-// (UTF-8 stays intact, even when a read splits a character).
+// (UTF-8 stays intact, even when a read splits a character). Like QProcess,
+// it needs a QCoreApplication; the application's event loop need not run
+// (each Process runs one of its own).
 //
 // Back-pressure: each Queue holds at most `maxQueuedLines` lines (0: no
 // bound). While one is full the process's output is not read, so a child
