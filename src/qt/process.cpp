@@ -1,10 +1,13 @@
 #include "skein/qt/process.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QEventLoop>
 #include <QtCore/QProcess>
 #include <QtCore/QTimer>
 
+#include <map>
 #include <mutex>
+#include <vector>
 
 #include <signal.h>
 #include <sys/types.h>
@@ -60,6 +63,56 @@ private:
     std::string tail_;
 };
 
+// The threads of the Processes that run. Once the QCoreApplication is gone,
+// Qt delivers no event to a Process's thread, so none could stop (a stop,
+// and the child's end, arrive as events): the application's destruction
+// stops and waits for them first.
+class LiveProcesses {
+public:
+    static LiveProcesses& instance()
+    {
+        static LiveProcesses* const live = new LiveProcesses;  // outlives every Process
+        return *live;
+    }
+
+    void add(const void* key, const Thread& thread)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        threads_.emplace(key, thread);
+        if (!hooked_ && QCoreApplication::instance()) {
+            qAddPostRoutine(&LiveProcesses::stopAll);
+            hooked_ = true;
+        }
+    }
+
+    void remove(const void* key)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        threads_.erase(key);
+    }
+
+private:
+    // In ~QCoreApplication, before it stops delivering events.
+    static void stopAll()
+    {
+        std::vector<Thread> all;
+        {
+            std::lock_guard<std::mutex> lock(instance().mutex_);
+            for (const auto& entry : instance().threads_)
+                all.push_back(entry.second);
+            instance().hooked_ = false;  // a new application hooks again
+        }
+        for (const Thread& t : all)
+            t.stop();
+        for (const Thread& t : all)
+            t.stopped().wait();
+    }
+
+    std::mutex mutex_;
+    std::map<const void*, Thread> threads_;  // guarded by mutex_
+    bool hooked_ = false;                    // guarded by mutex_
+};
+
 } // namespace
 
 struct Process::Private {
@@ -108,6 +161,11 @@ void Process::Private::send(QProcess& p, int signal) const
 
 void Process::Private::run(const Signal& pleaseStop)
 {
+    LiveProcesses::instance().add(this, Thread::current());
+    struct Leave {
+        const void* key;
+        ~Leave() { LiveProcesses::instance().remove(key); }
+    } const leave{this};
     QProcess p;
     QEventLoop loop;
     LineSplitter outLines(out, pleaseStop);

@@ -11,6 +11,12 @@
 //   and its own child's to <dir>/busy-sleep
 // then prints "ready". After the shutdown it prints "sessions <n>" (how many
 // Command sessions still run) and exits with waitForShutdown()'s result.
+//
+//   process_child --no-shutdown
+//
+// A program without MainThread that returns from main() while an idle
+// Command session and a Process run: the QCoreApplication's end must stop
+// them (after it, Qt delivers them no event). Prints "returning" last.
 #include <QtCore/QCoreApplication>
 
 #include <cstdio>
@@ -29,8 +35,28 @@ void say(const std::string& line)
 
 } // namespace
 
+// Returns from main() with a session and a process running.
+int exitWithoutShutdown(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    if (!skein::Command::run(QStringLiteral("true")))
+        return 2;
+    const skein::Signal processStarted;
+    skein::Thread::run("runner", [&](const skein::Signal& pleaseStop) {
+        skein::Process sleeper("sleeper", QStringLiteral("/bin/sleep"), {QStringLiteral("100000")});
+        skein::Signal(processStarted).go();
+        pleaseStop.wait();
+        return sleeper.join();
+    });
+    processStarted.wait();
+    say("returning");
+    return 0;
+}
+
 int main(int argc, char** argv)
 {
+    if (argc == 2 && std::string(argv[1]) == "--no-shutdown")
+        return exitWithoutShutdown(argc, argv);
     skein::MainThread mainThread(skein::MainThread::Options{true});
     QCoreApplication app(argc, argv);  // QProcess needs one; its event loop need not run
     if (argc != 2)

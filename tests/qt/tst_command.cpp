@@ -205,6 +205,20 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(skein::Command::sessionCount(), std::size_t(0), 10000);
     }
 
+    void aProgramThatEndsItsApplicationWithSessionsRunningExitsAtOnce()
+    {
+        QProcess child;
+        child.start(QStringLiteral(PROCESS_CHILD), {QStringLiteral("--no-shutdown")});
+        // Without a stop, the program would wait out Skein's grace period
+        // at exit (2 s) and warn of the threads still running.
+        QVERIFY(child.waitForFinished(10000));
+        const QByteArray err = child.readAllStandardError();
+        QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(child.exitCode() == 0, err.constData());
+        QVERIFY(child.readAllStandardOutput().endsWith("returning\n"));
+        QVERIFY2(!err.contains("still running"), err.constData());
+    }
+
     void aProgramUsingCommandStopsCleanlyWithItsSessionsJoined_data()
     {
         QTest::addColumn<StopBy>("how");
