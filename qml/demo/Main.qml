@@ -43,9 +43,11 @@ ApplicationWindow {
         for (const w of workers)
             w.requestStop()
     }
+    // As WorkerRow says it, without a failure's message.
     function statusOf(w) {
         return w.running ? (w.stopRequested ? "cancelling" : "running")
-             : w.error !== "" ? "failed" : w.stopRequested ? "cancelled" : "finished"
+             : w.error !== "" ? "failed" : w.stopRequested ? "cancelled"
+             : w.progress > 0 || w.result !== undefined ? "finished" : "ready"
     }
     function report() {
         DemoLog.print(workers.map(w => w.name + " " + Math.round(w.progress * 100) + "% " + statusOf(w)).join(" · "))
@@ -164,7 +166,7 @@ ApplicationWindow {
         onTriggered: {
             ++step
             if (step === 1) {
-                window.addWorker(0, { limit: 5000000 })
+                window.addWorker(0, { limit: 4000000 })
                 window.addWorker(1)
                 window.addWorker(2)
                 window.addWorker(0, { limit: 200000000 })  // cancelled below
