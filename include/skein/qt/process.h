@@ -8,7 +8,9 @@
 // when the process has ended and every line is in. Lines are moved as bytes
 // (UTF-8 stays intact, even when a read splits a character). Like QProcess,
 // it needs a QCoreApplication; the application's event loop need not run
-// (each Process runs one of its own).
+// (each Process runs one of its own). Destroying the QCoreApplication stops
+// every Process still running and waits for it: after that, Qt would
+// deliver it no event, so nothing could end it.
 //
 // Back-pressure: each Queue holds at most `maxQueuedLines` lines (0: no
 // bound). While one is full the process's output is not read, so a child
