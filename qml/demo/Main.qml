@@ -166,21 +166,21 @@ ApplicationWindow {
         onTriggered: {
             ++step
             if (step === 1) {
-                window.addWorker(0, { limit: 4000000 })
+                window.addWorker(0, { limit: 5000000 })
                 window.addWorker(1)
                 window.addWorker(2)
                 window.addWorker(0, { limit: 200000000 })  // cancelled below
                 window.addWorker(1, { chunks: 10 })       // finishes early
                 window.addWorker(2, { lines: 45 })
                 window.nextKind = 6
-            } else if (step === 6) {
+            } else if (step === 5) {
                 DemoLog.print("cancel " + window.workers[3].name)
                 window.workers[3].requestStop()
-            } else if (step === 9 && window.screenshotPath !== "") {
+            } else if (step === 7 && window.screenshotPath !== "") {
                 // mid-run: running, cancelled and finished rows, the tree full
                 const saved = DemoLog.saveScreenshot(window, window.screenshotPath)
                 DemoLog.print((saved ? "screenshot " : "could not save a screenshot to ") + window.screenshotPath)
-            } else if (step > 9 && window.runningCount === 0) {
+            } else if (step > 7 && window.runningCount === 0) {
                 running = false
                 reporter.running = false
                 finish.start()

@@ -143,7 +143,7 @@ Pane {
                 elide: Text.ElideRight
                 opacity: 0.7
                 font.pixelSize: 12
-                Layout.preferredWidth: 150
+                Layout.preferredWidth: 165
             }
         }
     }
