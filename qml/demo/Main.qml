@@ -2,7 +2,7 @@
 // Cancel that takes effect at once, the live thread tree, and a window that
 // closes at once however busy the workers are.
 import QtQuick
-import QtQuick.Controls
+import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Skein
 import SkeinDemo
@@ -14,6 +14,11 @@ ApplicationWindow {
     visible: true
     title: "Skein — progress demo"
 
+    Material.theme: Material.Dark
+    Material.accent: "#64b5f6"
+    Material.primary: "#1f2023"
+    Material.background: "#202124"
+
     // Set by the C++ main: a scripted run (no display), where to save a
     // screenshot, how many CPU-bound workers to start at once.
     property bool scripted: false
@@ -22,13 +27,14 @@ ApplicationWindow {
 
     property var workers: []
     property int nextKind: 0
+    readonly property int runningCount: workers.filter(w => w.running).length
 
     Component { id: primeKind; PrimeCounter {} }
     Component { id: downloadKind; Download {} }
     Component { id: processKind; ProcessLines {} }
 
-    function addWorker(kind) {
-        const worker = [primeKind, downloadKind, processKind][kind % 3].createObject(window)
+    function addWorker(kind, properties) {
+        const worker = [primeKind, downloadKind, processKind][kind % 3].createObject(window, properties || {})
         workers = workers.concat([worker])
         worker.start()
         return worker
@@ -37,87 +43,144 @@ ApplicationWindow {
         for (const w of workers)
             w.requestStop()
     }
-    function anyRunning() {
-        return workers.some(w => w.running)
+    // As WorkerRow says it, without a failure's message.
+    function statusOf(w) {
+        return w.running ? (w.stopRequested ? "cancelling" : "running")
+             : w.error !== "" ? "failed" : w.stopRequested ? "cancelled"
+             : w.progress > 0 || w.result !== undefined ? "finished" : "ready"
+    }
+    function report() {
+        DemoLog.print(workers.map(w => w.name + " " + Math.round(w.progress * 100) + "% " + statusOf(w)).join(" · "))
     }
 
-    onClosing: DemoLog.print("window closing: stopping every thread, children first")
+    onClosing: DemoLog.print("window closing with " + runningCount + " workers running: stopping every thread, children first")
 
     header: ToolBar {
         RowLayout {
             anchors.fill: parent
-            anchors.margins: 4
+            anchors.leftMargin: 16
+            anchors.rightMargin: 8
+            spacing: 8
+            Label {
+                text: "Skein"
+                font.pixelSize: 20
+                font.bold: true
+            }
+            Label {
+                text: "threads with a name, a parent and pleaseStop"
+                opacity: 0.6
+                Layout.fillWidth: true
+            }
+            Label {
+                text: window.runningCount + " of " + window.workers.length + " workers running"
+                opacity: 0.8
+                Layout.rightMargin: 8
+            }
             Button {
                 objectName: "addWorker"
                 text: "Add worker"
+                highlighted: true
                 onClicked: window.addWorker(window.nextKind++)
             }
             Button {
                 objectName: "cancelAll"
                 text: "Cancel all"
-                enabled: window.anyRunning()
+                enabled: window.runningCount > 0
                 onClicked: window.cancelAll()
             }
-            Label {
-                text: "CPU-bound primes · a download paced by a Till · a child process streaming lines"
-                elide: Text.ElideRight
-                Layout.fillWidth: true
-                Layout.leftMargin: 12
-            }
         }
+    }
+
+    footer: Label {
+        padding: 8
+        leftPadding: 16
+        text: "Cancel stops a worker and its child threads at once · closing the window stops every thread, children first"
+        opacity: 0.55
+        font.pixelSize: 12
     }
 
     SplitView {
         anchors.fill: parent
+        handle: Rectangle {
+            implicitWidth: 3
+            color: "#303134"
+        }
 
         ListView {
             id: list
-            SplitView.preferredWidth: 620
+            SplitView.preferredWidth: 600
             clip: true
-            spacing: 4
+            spacing: 8
+            topMargin: 10
+            bottomMargin: 10
+            leftMargin: 10
+            rightMargin: 10
             model: window.workers
             delegate: WorkerRow {
                 required property var modelData
                 worker: modelData
-                width: list.width
+                width: list.width - list.leftMargin - list.rightMargin
+            }
+            Label {
+                anchors.centerIn: parent
+                visible: window.workers.length === 0
+                text: "Add a worker to start"
+                opacity: 0.5
             }
         }
-        ThreadTree {
+        Pane {
             SplitView.fillWidth: true
+            padding: 10
+            Material.background: "#26282c"
+            ColumnLayout {
+                anchors.fill: parent
+                Label {
+                    text: "Thread tree (live)"
+                    font.bold: true
+                    opacity: 0.8
+                }
+                ThreadTree {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                }
+            }
         }
     }
 
-    // The scripted run: start workers, save a screenshot while they work,
-    // cancel one, let the rest finish, print progress as it goes, quit.
+    // The scripted run: start workers of every kind, cancel one, save a
+    // screenshot while the others work (one has finished already), let the
+    // rest finish, print progress as it goes, quit.
     Timer {
         id: reporter
         interval: 250
         repeat: true
         running: window.scripted
-        onTriggered: {
-            for (const w of window.workers)
-                DemoLog.print(w.name + " " + Math.round(w.progress * 100) + "% " + (w.running ? "running" : "done"))
-        }
+        onTriggered: window.report()
     }
     Timer {
         id: script
         property int step: 0
-        interval: 400
+        interval: 200
         repeat: true
         running: window.scripted
         onTriggered: {
             ++step
             if (step === 1) {
-                for (let k = 0; k < 4; ++k)
-                    window.addWorker(window.nextKind++)
-            } else if (step === 3 && window.screenshotPath !== "") {
-                // mid-run, with every worker busy and the tree at its fullest
+                window.addWorker(0, { limit: 5000000 })
+                window.addWorker(1)
+                window.addWorker(2)
+                window.addWorker(0, { limit: 200000000 })  // cancelled below
+                window.addWorker(1, { chunks: 10 })       // finishes early
+                window.addWorker(2, { lines: 45 })
+                window.nextKind = 6
+            } else if (step === 5) {
+                DemoLog.print("cancel " + window.workers[3].name)
+                window.workers[3].requestStop()
+            } else if (step === 7 && window.screenshotPath !== "") {
+                // mid-run: running, cancelled and finished rows, the tree full
                 const saved = DemoLog.saveScreenshot(window, window.screenshotPath)
                 DemoLog.print((saved ? "screenshot " : "could not save a screenshot to ") + window.screenshotPath)
-            } else if (step === 4) {
-                DemoLog.print("cancel " + window.workers[1].name)
-                window.workers[1].requestStop()
-            } else if (step > 4 && !window.anyRunning()) {
+            } else if (step > 7 && window.runningCount === 0) {
                 running = false
                 reporter.running = false
                 finish.start()
@@ -129,13 +192,13 @@ ApplicationWindow {
         interval: 300  // one more tree refresh: the finished threads have left
         onTriggered: {
             for (const w of window.workers)
-                DemoLog.print(w.name + " " + Math.round(w.progress * 100) + "% "
-                              + (w.error !== "" ? "failed" : w.stopRequested ? "cancelled" : "finished"))
+                DemoLog.print(w.name + " " + Math.round(w.progress * 100) + "% " + window.statusOf(w)
+                              + (w.error !== "" ? ": " + w.error : ""))
             Qt.quit()
         }
     }
     Component.onCompleted: {
         for (let i = 0; i < busyWorkers; ++i)
-            addWorker(0)
+            addWorker(0, { limit: 2000000000 })  // busy until stopped
     }
 }

@@ -1,14 +1,21 @@
 #include "workers.h"
 
-#include <QtCore/QProcess>
 #include <QtGui/QImage>
 #include <QtQuick/QQuickWindow>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <vector>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+#include <skein/qt/process.h>
 #include <skein/skein.h>
 
 namespace {
@@ -24,14 +31,44 @@ struct SayStopped {
     ~SayStopped() { DemoLog::print(QStringLiteral("stopped ") + QString::fromStdString(skein::Thread::current().path())); }
 };
 
-bool isPrime(int n)
+// CPU-bound work gives way to the GUI thread: the calling thread (only it:
+// Linux keeps a nice value per thread) runs at a lower priority, so the
+// window stays responsive however many workers count.
+void yieldToTheGui()
+{
+#ifdef __linux__
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
+#endif
+}
+
+bool isPrime(std::int64_t n)
 {
     if (n < 2)
         return false;
-    for (int d = 2; d * d <= n; ++d)
+    for (std::int64_t d = 2; d * d <= n; ++d)
         if (n % d == 0)
             return false;
     return true;
+}
+
+// Counts the primes in this part's share of [0, limit): blocks of 4096
+// numbers dealt out in turn, so that every part works as long. Reports
+// progress after every number, as fast as it can; `report` turns the part's
+// own fraction into what it sets.
+template <class Report>
+int countPrimes(int part, int parts, int limit, const skein::Signal& stop, Report report)
+{
+    constexpr int block = 4096;
+    const double share = std::max(1.0, double(limit) / parts);
+    int count = 0;
+    int done = 0;
+    for (int first = part * block; first < limit && !stop; first += parts * block) {
+        for (int n = first; n < std::min(first + block, limit); ++n) {
+            count += isPrime(n);
+            report(std::min(1.0, ++done / share));
+        }
+    }
+    return count;
 }
 
 } // namespace
@@ -56,42 +93,44 @@ PrimeCounter::PrimeCounter(QObject* parent) : ThreadAdaptor(uniqueName("primes")
 QVariant PrimeCounter::work(const skein::Signal& pleaseStop)
 {
     const SayStopped say;
-    // Two child threads share the range; the parent reports their progress.
-    constexpr int parts = 2;
+    yieldToTheGui();
+    // Three parts share the range: two child threads and this one, which
+    // reports the progress of all three.
+    constexpr int parts = 3;
     const int limit = limit_;
     std::vector<skein::ThreadHandle<int>> children;
-    for (int part = 0; part < parts; ++part) {
-        children.push_back(skein::Thread::run("part-" + std::to_string(part + 1), [=](const skein::Signal& stop) {
+    for (int part = 1; part < parts; ++part) {
+        children.push_back(skein::Thread::run("part-" + std::to_string(part), [=](const skein::Signal& stop) {
             const SayStopped sayChild;
-            int count = 0;
+            yieldToTheGui();
             const auto me = skein::Thread::current();
-            // Blocks of 4096 numbers, dealt out in turn, so both parts work as long.
-            constexpr int block = 4096;
-            for (int first = part * block; first < limit && !stop; first += parts * block) {
-                for (int n = first; n < std::min(first + block, limit); ++n)
-                    count += isPrime(n);
-                me.setProgress(double(first + block) / limit);
-            }
-            me.setProgress(stop ? me.progress() : 1.0);
-            return count;
+            return countPrimes(part, parts, limit, stop, [&](double fraction) { me.setProgress(fraction); });
         }));
     }
     const auto me = skein::Thread::current();
+    me.setProgress(0, "counting");
+    double own = 0;  // this part's fraction
+    const auto report = [&](double fraction) {
+        own = fraction;
+        double sum = own;
+        for (const auto& c : children)
+            sum += c.progress();
+        me.setProgress(sum / parts);
+    };
+    int primes = countPrimes(0, parts, limit, pleaseStop, report);
+    // This part is done; the others may not be: keep reporting until they are.
     skein::Signal allDone = skein::Signal::done();
     for (const auto& c : children)
         allDone = allDone & c.stopped();
-    while (!allDone.wait(skein::Till(std::chrono::milliseconds(50)))) {
-        double sum = 0;
-        for (const auto& c : children)
-            sum += c.progress();
-        me.setProgress(sum / parts, "counting");
-    }
-    int primes = 0;
+    while (!allDone.wait(skein::Till(std::chrono::milliseconds(20))))
+        report(own);
     for (auto& c : children)
         primes += c.join();
-    if (pleaseStop)
+    if (pleaseStop) {
+        me.setProgress(me.progress(), QStringLiteral("stopped: %L1 primes").arg(primes).toStdString());
         return {};
-    me.setProgress(1.0, QStringLiteral("%1 primes").arg(primes).toStdString());
+    }
+    me.setProgress(1.0, QStringLiteral("%L1 primes").arg(primes).toStdString());
     return primes;
 }
 
@@ -115,24 +154,17 @@ QVariant ProcessLines::work(const skein::Signal& pleaseStop)
 {
     const SayStopped say;
     const auto me = skein::Thread::current();
-    QProcess process;
-    process.start(QStringLiteral("/bin/sh"),
-                  {QStringLiteral("-c"),
-                   QStringLiteral("for i in $(seq 1 %1); do echo \"line $i\"; sleep 0.05; done").arg(lines_)});
-    if (!process.waitForStarted())
-        throw skein::Error("cannot start /bin/sh: " + process.errorString().toStdString());
+    // The process runs on a thread of its own under this one ("sh" in the
+    // tree), and stops with it: a cancel stops the child process too.
+    skein::Process process("sh", QStringLiteral("/bin/sh"),
+                           {QStringLiteral("-c"), QStringLiteral("for i in $(seq 1 %1); do echo \"line $i of %1\"; sleep 0.05; done")
+                                                      .arg(lines_)});
     int seen = 0;
-    while (!pleaseStop && process.state() != QProcess::NotRunning) {
-        process.waitForReadyRead(20);  // QProcess's own wait; pleaseStop is checked between
-        while (process.canReadLine()) {
-            const QString line = QString::fromLocal8Bit(process.readLine()).trimmed();
-            me.setProgress(double(++seen) / lines_, line.toStdString());
-        }
-    }
-    if (pleaseStop) {
-        process.kill();
-        process.waitForFinished();
+    while (const auto line = process.stdoutLines().pop(pleaseStop))
+        me.setProgress(double(++seen) / lines_, *line);
+    if (pleaseStop)
         return {};
-    }
+    if (const int code = process.join(); code != 0)
+        throw skein::Error("sh exited with " + std::to_string(code));
     return seen;
 }

@@ -19,7 +19,8 @@ using Clock = std::chrono::steady_clock;
 struct Session {
     QString key;  // working directory and environment
     std::unique_ptr<Process> shell;
-    std::uint64_t idleSince = 0;  // guarded by the pool's mutex: which release() made it idle
+    Clock::time_point idleSince;  // guarded by the pool's mutex
+    bool closing = false;         // guarded by the pool's mutex: its stdin is being closed
 };
 
 QString keyOf(const Command::Options& options)
@@ -44,18 +45,19 @@ public:
     std::unique_ptr<Session> acquire(const Command::Options& options)
     {
         const QString key = keyOf(options);
+        std::list<std::unique_ptr<Session>> ended;  // destroyed (joined) outside the lock
         {
             std::lock_guard<std::mutex> lock(mutex_);
+            ended = takeEnded();
             for (auto it = idle_.begin(); it != idle_.end(); ++it) {
-                if ((*it)->key != key)
-                    continue;
-                auto session = std::move(*it);
-                idle_.erase(it);
-                if (session->shell->isRunning())
+                if ((*it)->key == key) {
+                    auto session = std::move(*it);
+                    idle_.erase(it);
+                    ++busy_;
                     return session;
-                --count_;  // it died while idle: replace it
+                }
             }
-            ++count_;
+            ++busy_;
         }
         auto session = std::make_unique<Session>();
         session->key = key;
@@ -64,12 +66,14 @@ public:
         processOptions.environment = options.environment;
         processOptions.parent = rootThread();
         processOptions.killGrace = std::chrono::milliseconds(200);
+        processOptions.maxQueuedLines = 0;   // a command's lines are all kept in its Result anyway
+        processOptions.ownProcessGroup = true;  // stopping a session stops what its commands started
         try {
             session->shell = std::make_unique<Process>(
                 "command-session-" + std::to_string(++made_), QStringLiteral("/bin/sh"), QStringList(), processOptions);
         } catch (...) {
             std::lock_guard<std::mutex> lock(mutex_);
-            --count_;
+            --busy_;
             throw;
         }
         return session;
@@ -77,23 +81,25 @@ public:
 
     void release(std::unique_ptr<Session> session)
     {
-        Session* raw = session.get();
-        std::uint64_t release = 0;
+        Clock::time_point sweepAt;
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            release = session->idleSince = ++releases_;
+            --busy_;
+            session->idleSince = Clock::now();
             idle_.push_back(std::move(session));
+            if (!scheduleSweepLocked(idle_.back()->idleSince + idleTimeout(), &sweepAt))
+                return;
         }
-        // Close it if it is still idle, since this release, when the timeout comes.
-        Till(std::chrono::milliseconds(idleMillis_.load())).then([this, raw, release] { closeIfIdle(raw, release); });
+        scheduleSweep(sweepAt);
     }
 
+    // Stops the session and everything its command started, and joins it.
     void discard(std::unique_ptr<Session> session)
     {
         session->shell->stop();
-        session.reset();  // joins its thread
+        session.reset();
         std::lock_guard<std::mutex> lock(mutex_);
-        --count_;
+        --busy_;
     }
 
     void closeIdle()
@@ -102,35 +108,91 @@ public:
         {
             std::lock_guard<std::mutex> lock(mutex_);
             idle.swap(idle_);
-            count_ -= idle.size();
         }
         idle.clear();  // each stops and joins its shell
     }
 
     std::size_t count()
     {
+        std::list<std::unique_ptr<Session>> ended;
         std::lock_guard<std::mutex> lock(mutex_);
-        const auto closed = std::count_if(idle_.begin(), idle_.end(), [](const auto& s) { return !s->shell->isRunning(); });
-        return count_ - std::size_t(closed);
+        ended = takeEnded();
+        return busy_ + idle_.size();
     }
 
-    std::atomic<std::int64_t> idleMillis_{60000};
+    void setIdleTimeout(std::chrono::milliseconds timeout)
+    {
+        idleMillis_ = timeout.count();
+        sweep();  // sessions idle for longer than the new timeout close now
+    }
 
 private:
-    // On the timer thread: only asks the shell to end (closing its stdin);
-    // the Session is destroyed, and its thread joined, by the next caller.
-    void closeIfIdle(const Session* session, std::uint64_t release)
+    std::chrono::milliseconds idleTimeout() const { return std::chrono::milliseconds(idleMillis_.load()); }
+
+    // Idle sessions whose shell has ended (closed for idleness, or died).
+    std::list<std::unique_ptr<Session>> takeEnded()
     {
-        std::lock_guard<std::mutex> lock(mutex_);
-        for (const auto& s : idle_)
-            if (s.get() == session && s->idleSince == release)
-                s->shell->closeStdin();
+        std::list<std::unique_ptr<Session>> ended;
+        for (auto it = idle_.begin(); it != idle_.end();) {
+            const auto next = std::next(it);
+            if ((*it)->closing || !(*it)->shell->isRunning())
+                ended.splice(ended.end(), idle_, it);
+            it = next;
+        }
+        return ended;
+    }
+
+    // One sweep pending at a time, at the earliest deadline: true when a
+    // new one must be scheduled, at `*at` (outside the lock: a Till that has
+    // gone already runs its callback at once).
+    bool scheduleSweepLocked(Clock::time_point when, Clock::time_point* at)
+    {
+        if (nextSweep_ && *nextSweep_ <= when)
+            return false;
+        nextSweep_ = when;
+        *at = when;
+        return true;
+    }
+
+    void scheduleSweep(Clock::time_point at)
+    {
+        Till(at).then([this] { sweep(); });
+    }
+
+    // Asks every session idle for longer than the timeout to end (closing
+    // its stdin: the shell exits); the next caller reaps it. Runs on the
+    // timer thread, so it must not wait.
+    void sweep()
+    {
+        Clock::time_point sweepAt;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            const auto now = Clock::now();
+            if (nextSweep_ && *nextSweep_ <= now)
+                nextSweep_.reset();
+            std::optional<Clock::time_point> next;
+            for (const auto& s : idle_) {
+                if (s->closing)
+                    continue;
+                const auto deadline = s->idleSince + idleTimeout();
+                if (deadline <= now) {
+                    s->closing = true;
+                    s->shell->closeStdin();
+                } else if (!next || deadline < *next) {
+                    next = deadline;
+                }
+            }
+            if (!next || !scheduleSweepLocked(*next, &sweepAt))
+                return;
+        }
+        scheduleSweep(sweepAt);
     }
 
     std::mutex mutex_;
-    std::list<std::unique_ptr<Session>> idle_;  // guarded by mutex_
-    std::size_t count_ = 0;                     // guarded by mutex_
-    std::uint64_t releases_ = 0;                // guarded by mutex_
+    std::list<std::unique_ptr<Session>> idle_;     // guarded by mutex_
+    std::size_t busy_ = 0;                         // guarded by mutex_
+    std::optional<Clock::time_point> nextSweep_;   // guarded by mutex_
+    std::atomic<std::int64_t> idleMillis_{60000};
     std::atomic<int> made_{0};
 };
 
@@ -140,39 +202,56 @@ Pool& pool()
     return *instance;
 }
 
-// `line` ends with "<marker> <code>": the end of the command's output.
-bool endsWithMarker(const std::string& line, const std::string& marker, std::string* before, int* code)
+QString freshMarker()
 {
-    const auto at = line.rfind(marker);
-    if (at == std::string::npos)
-        return false;
-    const std::string rest = line.substr(at + marker.size());
-    if (code) {
-        if (rest.size() < 2 || rest[0] != ' ')
-            return false;
-        *code = std::atoi(rest.c_str() + 1);
-    } else if (!rest.empty()) {
-        return false;
-    }
-    *before = line.substr(0, at);
-    return true;
+    return QStringLiteral("__skein_%1%2__")
+        .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'))
+        .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
 }
 
-// Reads `lines` up to the marker; false when `till` went or the shell ended.
-bool readUntilMarker(Queue<std::string>& lines, const std::string& marker, const Signal& till,
-                     std::vector<std::string>& into, int* code)
+// A shell word that is exactly `text`.
+QString singleQuoted(const QString& text)
+{
+    QString quoted = text;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+// The lines written to the session for one command: a start marker on both
+// streams, the command in a subshell (its stdin is not ours), then its
+// status and an end marker.
+QByteArray script(const QString& commandLine, const QString& marker)
+{
+    return QStringLiteral("printf '%1\\n'; printf '%1\\n' >&2\n"
+                          "( eval %2 ) </dev/null\n"
+                          "printf '%1 %d\\n' \"$?\"; printf '%1\\n' >&2\n")
+        .arg(marker, singleQuoted(commandLine))
+        .toUtf8();
+}
+
+enum class Read { Marker, TillWent, Ended };
+
+// Pops lines from `lines` until one ending with `marker`; the lines before it
+// go to `into` (if given), and so does text before the marker on its line (a
+// last line without a newline). `*rest` receives what follows the marker.
+Read readThroughMarker(Queue<std::string>& lines, const std::string& marker, const Signal& till,
+                       std::vector<std::string>* into, std::string* rest)
 {
     for (;;) {
         std::optional<std::string> line = lines.pop(till);
         if (!line)
-            return false;
-        std::string before;
-        if (endsWithMarker(*line, marker, &before, code)) {
-            if (!before.empty())
-                into.push_back(std::move(before));  // a last line without a newline
-            return true;
+            return till ? Read::TillWent : Read::Ended;
+        const auto at = line->rfind(marker);
+        if (at == std::string::npos) {
+            if (into)
+                into->push_back(std::move(*line));
+            continue;
         }
-        into.push_back(std::move(*line));
+        if (into && at > 0)
+            into->push_back(line->substr(0, at));
+        if (rest)
+            *rest = line->substr(at + marker.size());
+        return Read::Marker;
     }
 }
 
@@ -180,38 +259,47 @@ bool readUntilMarker(Queue<std::string>& lines, const std::string& marker, const
 
 std::optional<Command::Result> Command::run(const QString& commandLine, const Signal& till, const Options& options)
 {
-    const QString marker = QStringLiteral("__skein_%1%2__")
-                               .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'))
-                               .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
-    std::unique_ptr<Session> session = pool().acquire(options);
-    // The command reads no stdin of ours; its status and the markers follow it.
-    session->shell->write((QStringLiteral("{\n%1\n} </dev/null\n__skein_rc=$?\n"
-                                          "printf '%2 %d\\n' \"$__skein_rc\"\nprintf '%2\\n' >&2\n")
-                               .arg(commandLine, marker))
-                              .toUtf8());
-    Result result;
+    const QString marker = freshMarker();
     const std::string mark = marker.toStdString();
-    const bool outDone = readUntilMarker(session->shell->stdoutLines(), mark, till, result.stdoutLines, &result.exitCode);
-    const bool errDone = outDone && readUntilMarker(session->shell->stderrLines(), mark, till, result.stderrLines, nullptr);
-    if (outDone && errDone) {
-        pool().release(std::move(session));
-        return result;
-    }
-    if (till) {
+    const QByteArray lines = script(commandLine, marker);
+    const std::string what = "Command '" + commandLine.toStdString() + "'";
+
+    // A session may have died since it was last used: if it ends before the
+    // command reaches it, the command never ran, and a new session runs it.
+    for (int attempt = 1;; ++attempt) {
+        std::unique_ptr<Session> session = pool().acquire(options);
+        Process& shell = *session->shell;
+        shell.write(lines);
+        // Anything before the start markers is not this command's (a
+        // background job of an earlier one): dropped.
+        Read read = readThroughMarker(shell.stdoutLines(), mark, till, nullptr, nullptr);
+        if (read == Read::Marker)
+            read = readThroughMarker(shell.stderrLines(), mark, till, nullptr, nullptr);
+        if (read == Read::Ended) {
+            pool().discard(std::move(session));
+            if (attempt == 1)
+                continue;
+            throw Error(what + ": a new shell session ended before running it");
+        }
+        Result result;
+        std::string status;
+        if (read == Read::Marker)
+            read = readThroughMarker(shell.stdoutLines(), mark, till, &result.stdoutLines, &status);
+        if (read == Read::Marker)
+            read = readThroughMarker(shell.stderrLines(), mark, till, &result.stderrLines, nullptr);
+        if (read == Read::Marker) {
+            result.exitCode = std::atoi(status.c_str());
+            pool().release(std::move(session));
+            return result;
+        }
         pool().discard(std::move(session));
-        return std::nullopt;
+        if (read == Read::TillWent)
+            return std::nullopt;
+        throw Error(what + ": its shell session ended while it ran");
     }
-    // The command ended the shell itself (exit, exec, …): its status is the shell's.
-    for (auto& line : session->shell->stdoutLines().popAll())
-        result.stdoutLines.push_back(std::move(line));
-    for (auto& line : session->shell->stderrLines().popAll())
-        result.stderrLines.push_back(std::move(line));
-    result.exitCode = session->shell->join();
-    pool().discard(std::move(session));
-    return result;
 }
 
-void Command::setIdleTimeout(std::chrono::milliseconds timeout) { pool().idleMillis_ = timeout.count(); }
+void Command::setIdleTimeout(std::chrono::milliseconds timeout) { pool().setIdleTimeout(timeout); }
 std::size_t Command::sessionCount() { return pool().count(); }
 void Command::closeIdleSessions() { pool().closeIdle(); }
 

@@ -1,10 +1,17 @@
 #include "skein/qt/process.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QEventLoop>
 #include <QtCore/QProcess>
 #include <QtCore/QTimer>
 
+#include <map>
 #include <mutex>
+#include <vector>
+
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "skein/error.h"
 #include "skein/qt/connect.h"
@@ -14,17 +21,18 @@ namespace skein {
 namespace {
 
 // Splits a byte stream into lines; keeps the unfinished tail for later.
+// Adding to a full Queue waits (back-pressure) until `stop` goes; after that,
+// lines that do not fit are dropped. A Queue its reader closed takes nothing.
 class LineSplitter {
 public:
-    explicit LineSplitter(Queue<std::string>& queue) : queue_(queue) {}
+    LineSplitter(Queue<std::string>& queue, const Signal& stop) : queue_(queue), stop_(stop) {}
 
     void feed(const QByteArray& bytes)
     {
         qsizetype start = 0;
         for (qsizetype nl = bytes.indexOf('\n'); nl >= 0; nl = bytes.indexOf('\n', start)) {
             tail_.append(bytes.constData() + start, std::size_t(nl - start));
-            queue_.add(std::move(tail_));
-            tail_.clear();
+            deliver();
             start = nl + 1;
         }
         tail_.append(bytes.constData() + start, std::size_t(bytes.size() - start));
@@ -34,14 +42,75 @@ public:
     void finish()
     {
         if (!tail_.empty())
-            queue_.add(std::move(tail_));
-        tail_.clear();
+            deliver();
         queue_.close();
     }
 
 private:
+    void deliver()
+    {
+        std::string line;
+        line.swap(tail_);
+        try {
+            queue_.add(std::move(line), stop_);
+        } catch (const QueueClosed&) {
+            // the reader closed it: it wants no more lines
+        }
+    }
+
     Queue<std::string>& queue_;
+    Signal stop_;
     std::string tail_;
+};
+
+// The threads of the Processes that run. Once the QCoreApplication is gone,
+// Qt delivers no event to a Process's thread, so none could stop (a stop,
+// and the child's end, arrive as events): the application's destruction
+// stops and waits for them first.
+class LiveProcesses {
+public:
+    static LiveProcesses& instance()
+    {
+        static LiveProcesses* const live = new LiveProcesses;  // outlives every Process
+        return *live;
+    }
+
+    void add(const void* key, const Thread& thread)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        threads_.emplace(key, thread);
+        if (!hooked_ && QCoreApplication::instance()) {
+            qAddPostRoutine(&LiveProcesses::stopAll);
+            hooked_ = true;
+        }
+    }
+
+    void remove(const void* key)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        threads_.erase(key);
+    }
+
+private:
+    // In ~QCoreApplication, before it stops delivering events.
+    static void stopAll()
+    {
+        std::vector<Thread> all;
+        {
+            std::lock_guard<std::mutex> lock(instance().mutex_);
+            for (const auto& entry : instance().threads_)
+                all.push_back(entry.second);
+            instance().hooked_ = false;  // a new application hooks again
+        }
+        for (const Thread& t : all)
+            t.stop();
+        for (const Thread& t : all)
+            t.stopped().wait();
+    }
+
+    std::mutex mutex_;
+    std::map<const void*, Thread> threads_;  // guarded by mutex_
+    bool hooked_ = false;                    // guarded by mutex_
 };
 
 } // namespace
@@ -66,9 +135,11 @@ struct Process::Private {
 
     Private(std::string n, QString p, QStringList a, Options o)
         : name(std::move(n)), program(std::move(p)), arguments(std::move(a)), options(std::move(o)),
-          out(name + ".stdout"), err(name + ".stderr") {}
+          out(name + ".stdout", options.maxQueuedLines), err(name + ".stderr", options.maxQueuedLines) {}
 
     void run(const Signal& pleaseStop);
+    // SIGTERM or SIGKILL to the child, or to its whole group.
+    void send(QProcess& p, int signal) const;
 
     // Calls fn with the QProcess on its own thread, if it still runs.
     template <class F>
@@ -80,18 +151,33 @@ struct Process::Private {
     }
 };
 
+void Process::Private::send(QProcess& p, int signal) const
+{
+    const auto childPid = pid_t(p.processId());
+    if (childPid <= 0)
+        return;
+    ::kill(options.ownProcessGroup ? -childPid : childPid, signal);
+}
+
 void Process::Private::run(const Signal& pleaseStop)
 {
+    LiveProcesses::instance().add(this, Thread::current());
+    struct Leave {
+        const void* key;
+        ~Leave() { LiveProcesses::instance().remove(key); }
+    } const leave{this};
     QProcess p;
     QEventLoop loop;
-    LineSplitter outLines(out);
-    LineSplitter errLines(err);
+    LineSplitter outLines(out, pleaseStop);
+    LineSplitter errLines(err, pleaseStop);
     p.setProgram(program);
     p.setArguments(arguments);
     if (!options.workingDirectory.isEmpty())
         p.setWorkingDirectory(options.workingDirectory);
     if (options.environment)
         p.setProcessEnvironment(*options.environment);
+    if (options.ownProcessGroup)
+        p.setChildProcessModifier([] { ::setpgid(0, 0); });
     QObject::connect(&p, &QProcess::readyReadStandardOutput, [&] { outLines.feed(p.readAllStandardOutput()); });
     QObject::connect(&p, &QProcess::readyReadStandardError, [&] { errLines.feed(p.readAllStandardError()); });
     QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
@@ -107,10 +193,11 @@ void Process::Private::run(const Signal& pleaseStop)
         started.go();
         return;
     }
+    const qint64 childPid = p.processId();
     {
         std::lock_guard<std::mutex> lock(mutex);
         process = &p;
-        pid = p.processId();
+        pid = childPid;
     }
     started.go();
 
@@ -120,21 +207,29 @@ void Process::Private::run(const Signal& pleaseStop)
             std::lock_guard<std::mutex> lock(mutex);
             stoppedByUs = true;
         }
-        p.terminate();
-        QTimer::singleShot(options.killGrace, &p, [&p] { p.kill(); });
+        send(p, SIGTERM);
+        QTimer::singleShot(options.killGrace, &p, [&] { send(p, SIGKILL); });
     });
     if (p.state() != QProcess::NotRunning)
         loop.exec();
     p.waitForFinished(-1);  // reaps the child
 
-    outLines.feed(p.readAllStandardOutput());
-    errLines.feed(p.readAllStandardError());
+    bool stopped = false;
     {
         std::lock_guard<std::mutex> lock(mutex);
         process = nullptr;
         crashed = p.exitStatus() == QProcess::CrashExit;
         exitCode = p.exitCode();
+        stopped = stoppedByUs;
     }
+    // What the child started may outlive it in its group; a stop means all
+    // of it. (No other group can have this id yet: the kernel hands ids out
+    // in turn, and none while a group still uses it.)
+    if (options.ownProcessGroup && stopped)
+        ::kill(-pid_t(childPid), SIGKILL);
+
+    outLines.feed(p.readAllStandardOutput());
+    errLines.feed(p.readAllStandardError());
     outLines.finish();
     errLines.finish();
 }

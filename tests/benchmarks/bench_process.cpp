@@ -6,7 +6,8 @@
 //   per run (the iteration's time / kRuns).
 //   skein:    skein::Command::run("true"): the command line goes to a shell
 //             session that is already running (one run before the timing
-//             starts the session).
+//             starts the session), which runs it in a subshell: one fork,
+//             no exec, no thread.
 //   process:  skein::Process p("t", "/bin/true"); p.join(): a process, read
 //             by a Skein thread of its own.
 //   qprocess: a bare QProcess on the calling thread: start("/bin/true") +

@@ -21,33 +21,48 @@ TestCase {
         PrimeCounter { limit: 200000000 }  // runs until cancelled
     }
 
-    // The labels the tree view shows, top to bottom, each as "<indent>name".
-    function shownLines(item, out, depth) {
+    // The lines the tree view shows, top to bottom, each as "<depth>:<name>".
+    function shownLines(item, out) {
         for (let i = 0; i < item.children.length; ++i) {
             const child = item.children[i]
             if (child.objectName === "threadLine" && child.visible)
                 out.push(child.depth + ":" + child.name)
-            shownLines(child, out, depth)
+            shownLines(child, out)
         }
         return out
+    }
+
+    Component {
+        id: processLines
+        ProcessLines { lines: 1000 }  // 50 s: runs until cancelled
+    }
+
+    function test_aProcessWorkersProcessAppearsUnderIt() {
+        const tree = createTemporaryObject(treeComponent, this)
+        const worker = createTemporaryObject(processLines, this)
+        worker.start()
+        tryVerify(() => {
+            const shown = shownLines(tree, [])
+            const at = shown.indexOf("1:" + worker.name)
+            return at >= 0 && shown[at + 1] === "2:sh"
+        }, 5000, "the worker, and its process's thread right under it")
+        worker.requestStop()
+        tryCompare(worker, "running", false, 5000)
+        tryVerify(() => shownLines(tree, []).indexOf("2:sh") < 0, 5000, "the process's thread goes with it")
     }
 
     function test_aWorkersChildThreadsAppearUnderItInTheTreeView() {
         const tree = createTemporaryObject(treeComponent, this)
         const worker = createTemporaryObject(primes, this)
         worker.start()
-        const prefix = "main/" + worker.name + "/"
-        // The model: the worker's row has its two parts as children.
         tryVerify(() => {
-            const lines = shownLines(tree, [], 0)
-            return lines.indexOf("1:" + worker.name) >= 0
-                && lines.indexOf("2:part-1") >= 0 && lines.indexOf("2:part-2") >= 0
-        }, 5000, "the worker and its two parts are shown, the parts one level deeper")
-        const lines = shownLines(tree, [], 0)
-        verify(lines.indexOf("2:part-1") > lines.indexOf("1:" + worker.name), "part-1 comes under its worker")
+            const shown = shownLines(tree, [])
+            const at = shown.indexOf("1:" + worker.name)
+            return at >= 0 && shown[at + 1] === "2:part-1" && shown[at + 2] === "2:part-2"
+        }, 5000, "the worker, and right under it its two parts, one level deeper")
         worker.requestStop()
         tryCompare(worker, "running", false, 5000)
-        tryVerify(() => shownLines(tree, [], 0).indexOf("1:" + worker.name) < 0, 5000,
+        tryVerify(() => shownLines(tree, []).indexOf("1:" + worker.name) < 0, 5000,
                   "the worker's line goes once it has stopped")
     }
 }

@@ -5,23 +5,38 @@ import Skein
 TestCase {
     name: "Till"
 
-    Till {
-        id: till
-        seconds: 0.2
+    Component {
+        id: tillComponent
+        Till {}
     }
-    SignalSpy {
-        id: firedSpy
-        target: till
-        signalName: "fired"
+    Component {
+        id: spyComponent
+        SignalSpy { signalName: "fired" }
     }
 
     function test_firesOnceAfterItsSeconds() {
         const started = Date.now()
-        firedSpy.wait(5000)
-        // Date.now() has millisecond resolution; the Till is never early.
-        verify(Date.now() - started >= 200 - 20, "fired too early")
+        const till = createTemporaryObject(tillComponent, this, { seconds: 0.2 })
+        const spy = createTemporaryObject(spyComponent, this, { target: till })
+        compare(till.fired, false)
+        spy.wait(5000)
+        // Never early. Date.now() counts whole milliseconds on another clock
+        // than the Till's: 2 ms of slack for the rounding of both.
+        verify(Date.now() - started >= 200 - 2, "fired after " + (Date.now() - started) + " ms")
         compare(till.fired, true)
-        wait(300)  // a second firing would arrive within this
-        compare(firedSpy.count, 1)
+
+        // A Till that goes later has fired too: this one still fired once.
+        const later = createTemporaryObject(tillComponent, this, { seconds: 0.1 })
+        createTemporaryObject(spyComponent, this, { target: later }).wait(5000)
+        compare(spy.count, 1)
+        compare(till.fired, true)
+    }
+
+    function test_aTillOfZeroSecondsFiresOnceAtOnce() {
+        const till = createTemporaryObject(tillComponent, this, { seconds: 0 })
+        const spy = createTemporaryObject(spyComponent, this, { target: till })
+        spy.wait(5000)
+        compare(spy.count, 1)
+        compare(till.fired, true)
     }
 }

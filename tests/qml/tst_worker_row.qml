@@ -37,9 +37,11 @@ TestCase {
         const cancel = findChild(row, "cancel")
         verify(cancel.enabled)
         mouseClick(cancel)
+        // 1000 chunks of 50 ms: only the cancel ends it within the bound
         tryCompare(worker, "running", false, 5000)
         compare(findChild(row, "status").text, "cancelled")
         verify(worker.progress < 1)
+        verify(!cancel.enabled)
         row.destroy()  // before its worker
     }
 

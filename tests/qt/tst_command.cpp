@@ -1,81 +1,284 @@
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
 #include <QtCore/QTemporaryDir>
 #include <QtTest>
+
+#include <csignal>
+#include <sys/types.h>
 
 #include <skein/qt/process.h>
 #include <skein/skein.h>
 
 using namespace std::chrono_literals;
 
+namespace {
+
+// The pid of the session's shell that runs commands with these options.
+qint64 sessionPid(const skein::Command::Options& options = {})
+{
+    const auto r = skein::Command::run(QStringLiteral("echo $$"), skein::Signal::never(), options);
+    return r && r->stdoutLines.size() == 1 ? std::stoll(r->stdoutLines.front()) : -1;
+}
+
+// Not running: gone, or a zombie waiting for its parent (init, here).
+bool isNotRunning(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return true;
+    const QByteArray line = stat.readAll();
+    const qsizetype afterName = line.lastIndexOf(')');
+    return afterName >= 0 && line.mid(afterName + 2, 1) == "Z";
+}
+
+enum class StopBy { Sigint, Sigterm, ExitOnStdin };
+
+} // namespace
+
+Q_DECLARE_METATYPE(StopBy)
+
 class tst_Command : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void cleanup() { skein::Command::closeIdleSessions(); }
+    void cleanup()
+    {
+        skein::Command::setIdleTimeout(60s);
+        skein::Command::closeIdleSessions();
+        QCOMPARE(skein::Command::sessionCount(), std::size_t(0));
+    }
 
     void returnsExitCodeAndOutputLines()
     {
-        const auto r = skein::Command::run(QStringLiteral("echo out; echo err >&2; printf 'no newline'; exit 3"));
+        const auto r = skein::Command::run(QStringLiteral("echo out; echo err >&2; echo 'ünï ✓'; printf 'no newline'; exit 3"));
         QVERIFY(r);
         QCOMPARE(r->exitCode, 3);
-        QCOMPARE(r->stdoutLines, (std::vector<std::string>{"out", "no newline"}));
+        QCOMPARE(r->stdoutLines, (std::vector<std::string>{"out", "ünï ✓", "no newline"}));
         QCOMPARE(r->stderrLines, (std::vector<std::string>{"err"}));
     }
 
     void reusesOneSessionForManyCommands()
     {
+        const qint64 shell = sessionPid();
+        QVERIFY(shell > 0);
         for (int i = 0; i < 50; ++i) {
-            const auto r = skein::Command::run(QStringLiteral("echo %1").arg(i));
+            const auto r = skein::Command::run(QStringLiteral("echo %1 $$").arg(i));
             QVERIFY(r);
-            QCOMPARE(r->stdoutLines, (std::vector<std::string>{std::to_string(i)}));
+            QCOMPARE(r->stdoutLines, (std::vector<std::string>{std::to_string(i) + ' ' + std::to_string(shell)}));
         }
         QCOMPARE(skein::Command::sessionCount(), std::size_t(1));
     }
 
     void outputThatLooksLikeAMarkerDoesNotConfuseIt()
     {
-        const auto r = skein::Command::run(QStringLiteral("echo '__skein_0123456789abcdef0123456789abcdef__ 0'; echo after"));
+        // What an end marker looks like, on both streams, with and without a
+        // newline after it.
+        const auto r = skein::Command::run(QStringLiteral(
+            "echo '__skein_0123456789abcdef0123456789abcdef__ 0'; echo '__skein_0123456789abcdef0123456789abcdef__' >&2;"
+            "echo after; printf '__skein_0123456789abcdef0123456789abcdef__ 9'; exit 4"));
+        QVERIFY(r);
+        QCOMPARE(r->exitCode, 4);
+        QCOMPARE(r->stdoutLines, (std::vector<std::string>{"__skein_0123456789abcdef0123456789abcdef__ 0", "after",
+                                                             "__skein_0123456789abcdef0123456789abcdef__ 9"}));
+        QCOMPARE(r->stderrLines, (std::vector<std::string>{"__skein_0123456789abcdef0123456789abcdef__"}));
+    }
+
+    void aCommandCannotChangeOrEndItsSession()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const skein::Command::Options inDir{dir.path(), std::nullopt};
+        const qint64 shell = sessionPid(inDir);
+
+        const auto exits = skein::Command::run(QStringLiteral("cd /; export SKEIN_LEAK=1; exit 7"), skein::Signal::never(), inDir);
+        QVERIFY(exits);
+        QCOMPARE(exits->exitCode, 7);
+        const auto syntaxError = skein::Command::run(QStringLiteral("echo \"unterminated"), skein::Signal::never(), inDir);
+        QVERIFY(syntaxError);
+        QCOMPARE(syntaxError->exitCode, 2);
+        QVERIFY(!syntaxError->stderrLines.empty());
+
+        const auto after = skein::Command::run(QStringLiteral("pwd -P; echo \"[$SKEIN_LEAK]\""), skein::Signal::never(), inDir);
+        QVERIFY(after);
+        QCOMPARE(after->stdoutLines,
+                 (std::vector<std::string>{QDir(dir.path()).canonicalPath().toStdString(), "[]"}));
+        QCOMPARE(sessionPid(inDir), shell);
+    }
+
+    void aSessionThatDiedIsReplacedTransparently()
+    {
+        const qint64 shell = sessionPid();
+        QVERIFY(shell > 0);
+        QCOMPARE(::kill(pid_t(shell), SIGKILL), 0);
+        // At once: whether the pool has seen the death yet or not.
+        const auto r = skein::Command::run(QStringLiteral("echo again; echo $$"));
         QVERIFY(r);
         QCOMPARE(r->exitCode, 0);
         QCOMPARE(r->stdoutLines.size(), std::size_t(2));
-        QCOMPARE(r->stdoutLines[1], std::string("after"));
+        QCOMPARE(r->stdoutLines[0], std::string("again"));
+        QVERIFY(std::stoll(r->stdoutLines[1]) != shell);
+        QCOMPARE(skein::Command::sessionCount(), std::size_t(1));
     }
 
-    void aCommandThatEndsTheShellIsReportedAndTheSessionReplaced()
+    void aSessionThatDiesWhileItsCommandRunsIsAnError()
     {
-        const auto r = skein::Command::run(QStringLiteral("exit 7"));
-        QVERIFY(r);
-        QCOMPARE(r->exitCode, 7);
-        const auto next = skein::Command::run(QStringLiteral("echo again"));
-        QVERIFY(next);
-        QCOMPARE(next->stdoutLines, (std::vector<std::string>{"again"}));
+        try {
+            skein::Command::run(QStringLiteral("kill -KILL $$; sleep 5"));
+            QFAIL("no exception");
+        } catch (const skein::Error& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("kill -KILL $$")), e.what());
+        }
+        QCOMPARE(skein::Command::sessionCount(), std::size_t(0));
+        QCOMPARE(skein::Command::run(QStringLiteral("true"))->exitCode, 0);
     }
 
-    void honoursTill()
+    void honoursTillAndLeavesNothingRunning()
     {
-        const auto r = skein::Command::run(QStringLiteral("sleep 30"), skein::Till(100ms));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString pidFile = dir.filePath(QStringLiteral("pid"));
+        // A grandchild of the session that ignores SIGTERM.
+        const auto r = skein::Command::run(
+            QStringLiteral("sh -c 'trap \"\" TERM; exec sleep 30' & echo $! > %1; wait").arg(pidFile), skein::Till(300ms));
         QVERIFY(!r);
         QCOMPARE(skein::Command::sessionCount(), std::size_t(0));  // that session was stopped
+        QFile file(pidFile);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const qint64 sleeper = file.readAll().trimmed().toLongLong();
+        QVERIFY(sleeper > 0);
+        // Its parent is gone, so init reaps it, in its own time.
+        QTRY_VERIFY_WITH_TIMEOUT(isNotRunning(sleeper), 10000);
     }
 
-    void sessionsArePerWorkingDirectory()
+    void sessionsArePerWorkingDirectoryAndEnvironment()
     {
         QTemporaryDir a, b;
-        skein::Command::Options inA{a.path(), std::nullopt};
-        skein::Command::Options inB{b.path(), std::nullopt};
+        const skein::Command::Options inA{a.path(), std::nullopt};
+        const skein::Command::Options inB{b.path(), std::nullopt};
         QCOMPARE(QString::fromStdString(skein::Command::run(QStringLiteral("pwd -P"), skein::Signal::never(), inA)->stdoutLines.at(0)),
                  QDir(a.path()).canonicalPath());
         QCOMPARE(QString::fromStdString(skein::Command::run(QStringLiteral("pwd -P"), skein::Signal::never(), inB)->stdoutLines.at(0)),
                  QDir(b.path()).canonicalPath());
-        QCOMPARE(skein::Command::sessionCount(), std::size_t(2));
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("SKEIN_TEST_VALUE"), QStringLiteral("forty-two"));
+        const skein::Command::Options withEnv{QString(), env};
+        QCOMPARE(skein::Command::run(QStringLiteral("echo $SKEIN_TEST_VALUE"), skein::Signal::never(), withEnv)->stdoutLines,
+                 (std::vector<std::string>{"forty-two"}));
+        QCOMPARE(skein::Command::run(QStringLiteral("echo \"[$SKEIN_TEST_VALUE]\""))->stdoutLines,
+                 (std::vector<std::string>{"[]"}));
+        QCOMPARE(skein::Command::sessionCount(), std::size_t(4));
     }
 
-    void idleSessionsCloseAfterTheIdleTimeout()
+    void manyThreadsRunCommandsAtOnce()
     {
-        skein::Command::setIdleTimeout(50ms);
+        skein::ThreadGroup group("callers");
+        for (int t = 0; t < 4; ++t) {
+            group.spawn("caller-" + std::to_string(t), [t] {
+                for (int i = 0; i < 25; ++i) {
+                    const auto r = skein::Command::run(QStringLiteral("echo %1-%2; echo e%1 >&2").arg(t).arg(i));
+                    if (!r || r->stdoutLines != std::vector<std::string>{std::to_string(t) + '-' + std::to_string(i)} ||
+                        r->stderrLines != std::vector<std::string>{'e' + std::to_string(t)})
+                        throw skein::Error("wrong result for " + std::to_string(t) + '-' + std::to_string(i));
+                }
+            });
+        }
+        group.join();
+        QVERIFY(skein::Command::sessionCount() >= 1);
+        QVERIFY(skein::Command::sessionCount() <= 4);  // one per concurrent caller at most
+    }
+
+    void idleSessionsCloseAfterTheIdleTimeoutAndNotBefore()
+    {
+        skein::Command::setIdleTimeout(300ms);
+        QElapsedTimer idle;
+        idle.start();  // the session goes idle after this
+        QVERIFY(skein::Command::run(QStringLiteral("true")));
+        QTRY_COMPARE_WITH_TIMEOUT(skein::Command::sessionCount(), std::size_t(0), 10000);
+        QVERIFY2(idle.elapsed() >= 300, qPrintable(QStringLiteral("closed after %1 ms").arg(idle.elapsed())));
+    }
+
+    void loweringTheIdleTimeoutClosesSessionsIdleForLonger()
+    {
         QVERIFY(skein::Command::run(QStringLiteral("true")));
         QCOMPARE(skein::Command::sessionCount(), std::size_t(1));
+        skein::Command::setIdleTimeout(0ms);
         QTRY_COMPARE_WITH_TIMEOUT(skein::Command::sessionCount(), std::size_t(0), 10000);
-        skein::Command::setIdleTimeout(60s);
+    }
+
+    void aProgramThatEndsItsApplicationWithSessionsRunningExitsAtOnce()
+    {
+        QProcess child;
+        child.start(QStringLiteral(PROCESS_CHILD), {QStringLiteral("--no-shutdown")});
+        // Without a stop, the program would wait out Skein's grace period
+        // at exit (2 s) and warn of the threads still running.
+        QVERIFY(child.waitForFinished(10000));
+        const QByteArray err = child.readAllStandardError();
+        QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(child.exitCode() == 0, err.constData());
+        QVERIFY(child.readAllStandardOutput().endsWith("returning\n"));
+        QVERIFY2(!err.contains("still running"), err.constData());
+    }
+
+    void aProgramUsingCommandStopsCleanlyWithItsSessionsJoined_data()
+    {
+        QTest::addColumn<StopBy>("how");
+        QTest::newRow("SIGINT") << StopBy::Sigint;
+        QTest::newRow("SIGTERM") << StopBy::Sigterm;
+        QTest::newRow("exit on stdin") << StopBy::ExitOnStdin;
+    }
+
+    void aProgramUsingCommandStopsCleanlyWithItsSessionsJoined()
+    {
+        QFETCH(StopBy, how);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QProcess child;
+        child.start(QStringLiteral(PROCESS_CHILD), {dir.path()});
+        // Every wait on the child is bounded by 10 s: far more than it needs
+        // even under a sanitizer, so only a hang reaches the bound.
+        QVERIFY(child.waitForStarted(10000));
+        QByteArray out;
+        while (!out.contains("ready\n")) {
+            QVERIFY2(child.waitForReadyRead(10000), child.readAllStandardError().constData());
+            out += child.readAllStandardOutput();
+        }
+        const QFile busySession(dir.filePath(QStringLiteral("busy-session")));
+        const QFile busySleep(dir.filePath(QStringLiteral("busy-sleep")));
+        QTRY_VERIFY_WITH_TIMEOUT(busySession.exists() && busySleep.exists(), 10000);
+
+        std::vector<qint64> pids;  // every process the child started, directly or not
+        for (const QByteArray& line : out.split('\n'))
+            if (line.startsWith("idle-session ") || line.startsWith("process "))
+                pids.push_back(line.split(' ').last().toLongLong());
+        for (const QFile* file : {&busySession, &busySleep}) {
+            QFile f(file->fileName());
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            pids.push_back(f.readAll().trimmed().toLongLong());
+        }
+        QCOMPARE(pids.size(), std::size_t(4));
+        for (const qint64 pid : pids)
+            QVERIFY2(pid > 0 && !isNotRunning(pid), qPrintable(QString::number(pid)));
+
+        switch (how) {
+        case StopBy::Sigint:
+            QCOMPARE(::kill(pid_t(child.processId()), SIGINT), 0);
+            break;
+        case StopBy::Sigterm:
+            QCOMPARE(::kill(pid_t(child.processId()), SIGTERM), 0);
+            break;
+        case StopBy::ExitOnStdin:
+            child.write("exit\n");
+            break;
+        }
+        QVERIFY(child.waitForFinished(10000));
+        out += child.readAllStandardOutput();
+        QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(child.exitCode() == 0, child.readAllStandardError().constData());
+        QVERIFY2(out.contains("\nsessions 0\n"), out.constData());
+        // Each was stopped and reaped by the child before it exited, or is an
+        // orphan that init reaps in its own time.
+        for (const qint64 pid : pids)
+            QTRY_VERIFY2_WITH_TIMEOUT(isNotRunning(pid), qPrintable(QString::number(pid)), 10000);
     }
 };
 

@@ -1,10 +1,11 @@
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
 #include <QtCore/QTemporaryDir>
 #include <QtTest>
 
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 
 #include <skein/qt/process.h>
 #include <skein/skein.h>
@@ -17,6 +18,17 @@ namespace {
 // still answer.
 bool isGone(qint64 pid) { return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH; }
 
+// Not running: gone, or a zombie waiting for a parent that is not ours.
+bool isNotRunning(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return true;
+    const QByteArray line = stat.readAll();
+    const qsizetype afterName = line.lastIndexOf(')');
+    return afterName >= 0 && line.mid(afterName + 2, 1) == "Z";
+}
+
 std::vector<std::string> drain(skein::Queue<std::string>& lines)
 {
     std::vector<std::string> all;
@@ -25,13 +37,56 @@ std::vector<std::string> drain(skein::Queue<std::string>& lines)
     return all;
 }
 
+// The largest resident set this process has had, in bytes.
+qint64 peakResidentBytes()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : status.readAll().split('\n'))
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong() * 1024;
+    return -1;
+}
+
+// Checks each line of a flood as it arrives, keeping nothing: "<i> <payload>"
+// for i = 0, 1, …, the last one without its newline.
+struct FloodCheck {
+    int lines = 0;
+    int wrong = 0;
+    std::string firstWrong;
+
+    void check(const std::string& line, const std::string& payload)
+    {
+        if (line != std::to_string(lines) + ' ' + payload && ++wrong == 1)
+            firstWrong = line;
+        ++lines;
+    }
+};
+
+FloodCheck readFlood(skein::Queue<std::string>& queue, const std::string& payload)
+{
+    FloodCheck check;
+    while (auto line = queue.pop(skein::Till(60s)))
+        check.check(*line, payload);
+    return check;
+}
+
 } // namespace
 
 class tst_Process : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void aProgramThatDoesNotExistThrowsAnErrorNamingIt()
+    void initTestCase()
+    {
+        // Before anything here has made the process large: the flood's
+        // memory bound is checked against this.
+        baseline_ = peakResidentBytes();
+        QVERIFY(baseline_ > 0);
+    }
+
+    void aProgramThatDoesNotExistThrowsAnErrorNamingItAtOnce()
     {
         QElapsedTimer clock;
         clock.start();
@@ -42,6 +97,10 @@ private Q_SLOTS:
             QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("/no/such/program")), e.what());
             QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("missing")), e.what());
         }
+        // exec() fails in microseconds. The bound is 100 times what a loaded
+        // machine under a sanitizer needs, and catches what matters: an
+        // error found by a timeout (QProcess's default is 30 s) or a hang.
+        QVERIFY2(clock.elapsed() < 3000, qPrintable(QStringLiteral("%1 ms").arg(clock.elapsed())));
         QVERIFY(skein::Thread::current().children().empty());
     }
 
@@ -82,6 +141,16 @@ private Q_SLOTS:
         QCOMPARE(cat.join(), 0);
     }
 
+    void theProcessIsAChildOfTheThreadThatMadeIt()
+    {
+        skein::Process cat("reader", QStringLiteral("/bin/cat"));
+        const auto children = skein::Thread::current().children();
+        QCOMPARE(children.size(), std::size_t(1));
+        QCOMPARE(children.front().name(), std::string("reader"));
+        cat.closeStdin();
+        QCOMPARE(cat.join(), 0);
+    }
+
     void aChildThatNeverExitsIsKilledWhenItsParentThreadStopsAndLeavesNoZombie()
     {
         qint64 pid = 0;
@@ -115,6 +184,24 @@ private Q_SLOTS:
         QVERIFY(isGone(pid));
     }
 
+    void withItsOwnProcessGroupWhatTheChildStartedStopsWithIt()
+    {
+        skein::Process::Options options;
+        options.ownProcessGroup = true;
+        // The grandchild ignores SIGTERM, as a careless program might.
+        skein::Process p("group", QStringLiteral("/bin/sh"),
+                         {QStringLiteral("-c"), QStringLiteral("sh -c 'trap \"\" TERM; while :; do sleep 1; done' & echo $!; wait")},
+                         options);
+        const auto grandchild = p.stdoutLines().pop(skein::Till(10s));
+        QVERIFY(grandchild);
+        const qint64 pid = std::stoll(*grandchild);
+        QVERIFY(!isNotRunning(pid));
+        p.stop();
+        QCOMPARE(p.join(), 128 + SIGTERM);
+        // Its parent (the shell) is gone, so init reaps it, in its own time.
+        QTRY_VERIFY_WITH_TIMEOUT(isNotRunning(pid), 10000);
+    }
+
     void aCrashIsReportedAsSuch()
     {
         skein::Process p("crasher", QStringLiteral("/bin/sh"), {QStringLiteral("-c"), QStringLiteral("kill -SEGV $$")});
@@ -129,37 +216,85 @@ private Q_SLOTS:
 
     void aFailedProcessLeavesNoTraceInTheThreadTreeAfterJoin()
     {
-        {
-            skein::Process p("failing", QStringLiteral("/bin/sh"), {QStringLiteral("-c"), QStringLiteral("exit 1")});
-            QCOMPARE(p.join(), 1);
-        }
+        skein::Process failing("failing", QStringLiteral("/bin/sh"), {QStringLiteral("-c"), QStringLiteral("exit 1")});
+        QCOMPARE(failing.join(), 1);
         QVERIFY(skein::Thread::current().children().empty());
+
+        skein::Process crasher("crasher", QStringLiteral("/bin/sh"), {QStringLiteral("-c"), QStringLiteral("kill -KILL $$")});
+        QVERIFY_THROWS_EXCEPTION(skein::Error, crasher.join());
+        QVERIFY(skein::Thread::current().children().empty());
+        QVERIFY2(skein::dumpThreads().find("crasher") == std::string::npos, skein::dumpThreads().c_str());
     }
 
-    void hugeOutputOnBothStreamsAtOnceArrivesWhole()
+    void aFullQueueMakesTheChildWaitAndLosesNothing()
+    {
+        skein::Process::Options options;
+        options.maxQueuedLines = 10;
+        skein::Process p("seq", QStringLiteral("/usr/bin/seq"), {QStringLiteral("1"), QStringLiteral("20000")}, options);
+        int expected = 0;
+        while (auto line = p.stdoutLines().pop(skein::Till(60s))) {
+            QVERIFY(p.stdoutLines().size() <= 10);
+            QCOMPARE(*line, std::to_string(++expected));
+        }
+        QCOMPARE(expected, 20000);
+        QCOMPARE(p.join(), 0);
+    }
+
+    void stopWhileTheQueueIsFullEndsTheProcess()
+    {
+        skein::Process::Options options;
+        options.maxQueuedLines = 1;
+        skein::Process yes("yes", QStringLiteral("/usr/bin/yes"), {}, options);
+        const qint64 pid = yes.processId();
+        QTRY_COMPARE_WITH_TIMEOUT(yes.stdoutLines().size(), std::size_t(1), 10000);
+        yes.stop();  // its thread waits for room in the queue: the stop must reach it there
+        QCOMPARE(yes.join(), 128 + SIGTERM);
+        QVERIFY(isGone(pid));
+    }
+
+    void aQueueClosedByItsReaderTakesNoMoreLines()
+    {
+        skein::Process p("seq", QStringLiteral("/usr/bin/seq"), {QStringLiteral("1"), QStringLiteral("100000")});
+        p.stdoutLines().close();
+        QCOMPARE(p.join(), 0);  // the output was read and dropped, and the child ended
+    }
+
+    void hugeOutputOnBothStreamsAtOnceArrivesWholeInBoundedMemory()
     {
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
         const int lines = 200000;  // ~10 MB: the sanitizers slow every line tenfold
 #else
         const int lines = 1000000;  // 2 streams × 1 000 000 lines × ~50 bytes = ~100 MB
 #endif
-        const QString script = QStringLiteral(
-            "awk 'BEGIN { for (i = 0; i < %1; i++) printf \"%d ........................................\\n\", i }' &"
-            "awk 'BEGIN { for (i = 0; i < %1; i++) printf \"%d ........................................\\n\", i }' >&2;"
-            "wait").arg(lines);
-        skein::Process p("flood", QStringLiteral("/bin/sh"), {QStringLiteral("-c"), script});
+        // Multi-byte UTF-8 throughout, so that reads split characters; the
+        // last line of each stream has no newline.
+        const std::string payload = "ünïcødé ✓ 日本語 ..........................";
+        const QString awk = QStringLiteral(
+            "awk 'BEGIN { for (i = 0; i < %1 - 1; i++) printf \"%d %2\\n\", i; printf \"%d %2\", %1 - 1 }'")
+                                .arg(lines)
+                                .arg(QString::fromStdString(payload));
+        skein::Process p("flood", QStringLiteral("/bin/sh"), {QStringLiteral("-c"), awk + " & " + awk + " >&2; wait"});
         // Read stderr on another thread while this one reads stdout.
-        auto errReader = skein::Thread::run("stderr-reader", [&p] { return drain(p.stderrLines()); });
-        const auto out = drain(p.stdoutLines());
-        const auto err = errReader.join();
+        auto errReader = skein::Thread::run("stderr-reader", [&] { return readFlood(p.stderrLines(), payload); });
+        const FloodCheck out = readFlood(p.stdoutLines(), payload);
+        const FloodCheck err = errReader.join();
         QCOMPARE(p.join(), 0);
-        for (const auto* stream : {&out, &err}) {
-            QCOMPARE(stream->size(), std::size_t(lines));
-            for (int i = 0; i < lines; i += 9973)
-                QCOMPARE(std::stoi((*stream)[std::size_t(i)]), i);
-            QCOMPARE(std::stoi(stream->back()), lines - 1);
+        for (const FloodCheck* stream : {&out, &err}) {
+            QVERIFY2(stream->wrong == 0, stream->firstWrong.c_str());
+            QCOMPARE(stream->lines, lines);
         }
+#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+        // Bounded Queues: ~100 MB went through, but no more than the Queues'
+        // bound (2 × 65 536 lines, ~15 MB) was held at once. 64 MB is four
+        // times that; holding the output would take 200 MB. (The sanitizers
+        // keep freed memory in quarantine, so RSS says nothing there.)
+        const qint64 grown = peakResidentBytes() - baseline_;
+        QVERIFY2(grown < 64 * 1024 * 1024, qPrintable(QStringLiteral("peak RSS grew by %1 MB").arg(grown >> 20)));
+#endif
     }
+
+private:
+    qint64 baseline_ = 0;
 };
 
 QTEST_GUILESS_MAIN(tst_Process)

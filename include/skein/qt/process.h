@@ -6,22 +6,43 @@
 // and stderr arrive as lines in two Queues, in order, each line without its
 // newline; a last line without a newline is delivered too; both Queues close
 // when the process has ended and every line is in. Lines are moved as bytes
-// (UTF-8 stays intact).
+// (UTF-8 stays intact, even when a read splits a character). Like QProcess,
+// it needs a QCoreApplication; the application's event loop need not run
+// (each Process runs one of its own). Destroying the QCoreApplication stops
+// every Process still running and waits for it: after that, Qt would
+// deliver it no event, so nothing could end it.
+//
+// Back-pressure: each Queue holds at most `maxQueuedLines` lines (0: no
+// bound). While one is full the process's output is not read, so a child
+// that writes faster than you read waits, as it would on a pipe, and memory
+// stays bounded. Read both Queues while it runs (or set 0) when a child may
+// write more than that: join() reads nothing. Closing a Queue yourself means
+// "no more of these lines": the rest of that stream is read and dropped.
 //
 // Stopping: pleaseStop (stop(), or the parent stopping) sends SIGTERM, then
-// SIGKILL after the grace period. The child is always reaped: no zombie.
+// SIGKILL after the grace period. With `ownProcessGroup` the child leads a
+// process group of its own and both signals go to the whole group: what the
+// child started stops with it (once the child has ended, what is left of its
+// group is killed). Lines that no longer fit a full Queue after a stop are
+// dropped. The child is always reaped: no zombie.
 //
 // join() returns the exit code. A process that dies by a signal it was not
 // sent by stop() throws skein::Error saying so ("crashed"); one that Skein
 // stopped returns 128 + the signal, as a shell would report it. A program that
-// cannot be started throws skein::Error naming it from the constructor.
+// cannot be started throws skein::Error naming it from the constructor, at
+// once. A Process that has ended has left the thread tree, whatever its exit.
 //
 // Command runs shell command lines through a reused `sh` session per
 // (working directory, environment): starting a process per command is the
-// slow part, so a session saves it. Each command ends with a fresh random
-// marker, so output that looks like a marker is just output. A session that
-// dies is replaced; idle sessions close after a settable time; sessions are
-// children of main and join at shutdown.
+// slow part, so a session saves it. Each command runs in a subshell of the
+// session, so `cd`, `exit` or a syntax error in one command cannot change or
+// end the session, and the next command starts from the session's own
+// directory and environment. Each command is framed by fresh random markers,
+// so output that looks like a marker is just output. A session that died
+// before the command reached it is replaced transparently; one that dies
+// while the command runs is an Error. Idle sessions close after a settable
+// time; sessions are children of the root thread (main) and are joined by
+// its shutdown.
 #pragma once
 
 #include <QtCore/QByteArray>
@@ -48,6 +69,8 @@ public:
         std::optional<QProcessEnvironment> environment;  // empty: the caller's
         std::chrono::milliseconds killGrace{2000};        // SIGTERM, then SIGKILL after this
         std::optional<Thread> parent;                     // empty: the calling thread
+        std::size_t maxQueuedLines = 65536;               // per stream; 0: no bound
+        bool ownProcessGroup = false;                     // stop signals everything the child started
     };
 
     Process(std::string name, QString program, QStringList arguments = {});
@@ -93,7 +116,9 @@ public:
     };
 
     // Runs `commandLine` in a session's shell. nullopt when `till` went
-    // first (that session is stopped: the command is not left running).
+    // first (that session is stopped, and with it everything the command
+    // started: nothing is left running). Throws skein::Error when the session
+    // dies while the command runs, or a new session cannot start.
     static std::optional<Result> run(const QString& commandLine, const Signal& till = Signal::never(),
                                      const Options& options = {});
 
