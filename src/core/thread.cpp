@@ -171,6 +171,16 @@ void finishThread(ThreadState& s)
         leaveParent(s);
 }
 
+void TaskDeleter::operator()(Task* task) const noexcept
+{
+    try {
+        delete task;
+    } catch (...) {
+        log(LogLevel::Error, "a thread function that never ran was dropped, and destroying what it held threw: " +
+                                 describe(std::current_exception()));
+    }
+}
+
 ThreadState* swapCurrent(ThreadState* s) noexcept
 {
     ThreadState* previous = currentRaw;
@@ -183,14 +193,27 @@ namespace {
 void threadMain(std::shared_ptr<ThreadState> self)
 {
     currentRaw = self.get();
-    std::unique_ptr<Task> task = std::move(self->task);
+    TaskPtr task = std::move(self->task);
     try {
         task->run(self->pleaseStop);
     } catch (...) {
         std::lock_guard<std::mutex> lock(self->mutex);
         self->failure = std::current_exception();
     }
-    task.reset();
+    // What fn captured ends here, on its thread, where a throwing destructor
+    // can fail the thread instead of terminating the process.
+    try {
+        delete task.release();
+    } catch (...) {
+        std::unique_lock<std::mutex> lock(self->mutex);
+        if (!self->failure) {
+            self->failure = std::current_exception();
+        } else {
+            lock.unlock();
+            log(LogLevel::Error, "thread '" + self->path + "' failed, and then destroying what its function held threw: " +
+                                     describe(std::current_exception()));
+        }
+    }
     recordProfile(*self);
     finishThread(*self);
     currentRaw = nullptr;
@@ -210,7 +233,7 @@ PlaceholderHolder::~PlaceholderHolder()
 } // namespace
 
 ThreadState::ThreadState(std::string name_, const std::shared_ptr<ThreadState>& parent_, Kind kind_,
-                         std::unique_ptr<Task> task_)
+                         TaskPtr task_)
     : name(std::move(name_)),
       path(parent_ ? parent_->path + '/' + name : name),
       parent(parent_),
@@ -222,6 +245,19 @@ ThreadState::ThreadState(std::string name_, const std::shared_ptr<ThreadState>& 
 {
     if (name.empty())
         throw std::invalid_argument("skein: a thread needs a name");
+}
+
+ThreadState::~ThreadState()
+{
+    // Still here: the thread never started, and its function ends unrun.
+    if (Task* const unrun = task.release()) {
+        try {
+            delete unrun;
+        } catch (...) {
+            log(LogLevel::Error, "thread '" + path + "' never started, and destroying what its function held threw: " +
+                                     describe(std::current_exception()));
+        }
+    }
 }
 
 void cascadeStop(const std::shared_ptr<ThreadState>& s)
@@ -347,13 +383,13 @@ bool isSelfOrAncestorOfCurrent(const ThreadState& s)
 
 } // namespace
 
-std::shared_ptr<ThreadState> Thread::create(std::string name, std::unique_ptr<detail::Task> task)
+std::shared_ptr<ThreadState> Thread::create(std::string name, detail::TaskPtr task)
 {
     return create(detail::currentState(), std::move(name), std::move(task));
 }
 
 std::shared_ptr<ThreadState> Thread::create(const std::shared_ptr<ThreadState>& parent, std::string name,
-                                            std::unique_ptr<detail::Task> task)
+                                            detail::TaskPtr task)
 {
     auto s = std::make_shared<ThreadState>(std::move(name), parent ? parent : detail::mainState(),
                                            ThreadState::Kind::Started, std::move(task));

@@ -19,7 +19,8 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     enum class Phase { Created, Running, Finishing, Finished };
 
     ThreadState(std::string name, const std::shared_ptr<ThreadState>& parent, Kind kind,
-                std::unique_ptr<Task> task = nullptr);
+                TaskPtr task = nullptr);
+    ~ThreadState();
     ThreadState(const ThreadState&) = delete;
     ThreadState& operator=(const ThreadState&) = delete;
 
@@ -32,7 +33,7 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     // Goes once stopped()'s callbacks have run: what joins wait for, so that
     // nothing of a joined thread still runs, not even a stopped() callback.
     const Signal ended;
-    std::unique_ptr<Task> task;  // handed to the thread at start
+    TaskPtr task;  // handed to the thread at start
 
     mutable std::mutex mutex;
     Phase phase = Phase::Created;                         // guarded by mutex

@@ -119,6 +119,39 @@ private:
 
 enum class QueueOp { Add, Push, Extend, Pop, TryPop, PopAll };
 
+struct Exploded : std::runtime_error {
+    Exploded() : std::runtime_error("a destructor threw") {}
+};
+
+// Throws from its destructor (declared noexcept(false)) unless it was moved
+// from; records the path of the thread that destroyed it armed.
+struct Bomb {
+    std::shared_ptr<std::string> destroyedOn = std::make_shared<std::string>();
+    bool armed = true;
+
+    Bomb() = default;
+    Bomb(Bomb&& other) noexcept : destroyedOn(other.destroyedOn), armed(std::exchange(other.armed, false)) {}
+    Bomb& operator=(Bomb&&) = delete;
+    ~Bomb() noexcept(false)
+    {
+        if (!armed)
+            return;
+        *destroyedOn = skein::Thread::current().path();
+        throw Exploded();
+    }
+};
+
+template <class E, class F>
+std::optional<std::string> messageOf(F&& fn)
+{
+    try {
+        fn();
+    } catch (const E& e) {
+        return std::string(e.what());
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 Q_DECLARE_METATYPE(QueueOp)
@@ -131,6 +164,17 @@ private Q_SLOTS:
     void queueItemWhoseMoveThrowsIsNeitherLostNorDuplicated();
     void queuePopMovesAnItemOnlyOnce();
     void queueUnderTrafficOfFragileItemsHandsEachOutOnce();
+
+    void throwingDestructorOfWhatTheFunctionHeldFailsTheThread();
+    void throwingDestructorOfAnArgumentFailsTheThread();
+    void functionsOwnFailureWinsOverAThrowingDestructor();
+    void threadNeverStartedLogsItsThrowingDestructor();
+    void releasedThreadLogsAThrowingDestructorAtOnce();
+    void nonStandardExceptionIsRethrownAndLoggedWhenUnjoined();
+    void throwingStopCallbacksDoNotBreakTheStopOrder();
+    void throwingTillCallbackLeavesTheTimerRunning();
+    void throwingProgressTextLeavesProgressIntact();
+    void throwingProgressCallbackDoesNotFailSetProgress();
 };
 
 void tst_Faults::queueItemWhoseMoveThrowsIsNeitherLostNorDuplicated_data()
@@ -319,6 +363,180 @@ void tst_Faults::queueUnderTrafficOfFragileItemsHandsEachOutOnce()
     QCOMPARE(popped.size(), added.size());
     QVERIFY(popped == added);
     QVERIFY(!added.empty());
+}
+
+// The destructor runs on the thread, right after the function returned, and
+// its exception is the thread's failure: join() rethrows it, with its type.
+void tst_Faults::throwingDestructorOfWhatTheFunctionHeldFailsTheThread()
+{
+    Bomb bomb;
+    const auto destroyedOn = bomb.destroyedOn;
+    auto thread = skein::Thread::run("bomb", [bomb = std::move(bomb)] { return 42; });
+    QVERIFY(messageOf<Exploded>([&] { (void)thread.join(); }));
+    QCOMPARE(*destroyedOn, std::string("main/bomb"));
+    // Every join says the same.
+    QVERIFY(messageOf<Exploded>([&] { static_cast<skein::Thread&>(thread).join(); }));
+}
+
+void tst_Faults::throwingDestructorOfAnArgumentFailsTheThread()
+{
+    Bomb bomb;
+    const auto destroyedOn = bomb.destroyedOn;
+    skein::Thread thread = skein::Thread::run("bomb-argument", [](const Bomb&) {}, std::move(bomb));
+    QVERIFY(messageOf<Exploded>([&] { thread.join(); }));
+    QCOMPARE(*destroyedOn, std::string("main/bomb-argument"));
+}
+
+// Two failures: the function's is the thread's, the destructor's is logged.
+void tst_Faults::functionsOwnFailureWinsOverAThrowingDestructor()
+{
+    const LogCapture log;
+    skein::Thread thread =
+        skein::Thread::run("both", [bomb = Bomb()] { throw std::logic_error("the function failed"); });
+    QCOMPARE(messageOf<std::logic_error>([&] { thread.join(); }), std::optional<std::string>("the function failed"));
+    QVERIFY2(log.count(skein::LogLevel::Error, {"main/both", "a destructor threw"}) == 1, log.dump().c_str());
+}
+
+// Nobody can be failed: the exception is logged, with the thread's path,
+// where the last handle goes.
+void tst_Faults::threadNeverStartedLogsItsThrowingDestructor()
+{
+    const LogCapture log;
+    {
+        const skein::Thread unstarted("unstarted", [bomb = Bomb()] {});
+        QVERIFY(!unstarted.isStarted());
+    }
+    QVERIFY2(log.count(skein::LogLevel::Error, {"main/unstarted", "never started", "a destructor threw"}) == 1,
+             log.dump().c_str());
+}
+
+void tst_Faults::releasedThreadLogsAThrowingDestructorAtOnce()
+{
+    const LogCapture log;
+    const skein::Signal release("release");
+    skein::Thread thread = skein::Thread::run("released-bomb", [release, bomb = Bomb()] { release.wait(); });
+    thread.release();
+    const skein::Signal stopped = thread.stopped();
+    thread = skein::Thread();
+    skein::Signal(release).go();
+    stopped.wait();
+    QVERIFY2(log.count(skein::LogLevel::Error, {"main/released-bomb", "a destructor threw"}) == 1,
+             log.dump().c_str());
+    QVERIFY(skein::Thread::current().children().empty());
+}
+
+void tst_Faults::nonStandardExceptionIsRethrownAndLoggedWhenUnjoined()
+{
+    skein::Thread joined = skein::Thread::run("throws-int", [] { throw 7; });
+    bool caught = false;
+    try {
+        joined.join();
+    } catch (int value) {
+        caught = value == 7;
+    }
+    QVERIFY(caught);
+
+    // Unjoined, under a parent that ends: the parent logs it.
+    const LogCapture log;
+    skein::Thread parent = skein::Thread::run("parent", [] {
+        const skein::Thread child = skein::Thread::run("throws-int", [] { throw 7; });
+        child.stopped().wait();
+    });
+    parent.join();
+    QVERIFY2(log.count(skein::LogLevel::Error, {"main/parent/throws-int", "a non-standard exception"}) == 1,
+             log.dump().c_str());
+}
+
+// Callbacks that throw on pleaseStop and stopped are logged; the stop still
+// reaches the children first and the thread ends normally.
+void tst_Faults::throwingStopCallbacksDoNotBreakTheStopOrder()
+{
+    const LogCapture log;
+    std::mutex mutex;
+    std::vector<std::string> order;  // guarded by mutex
+    const auto record = [&](std::string what) {
+        std::lock_guard<std::mutex> lock(mutex);
+        order.push_back(std::move(what));
+    };
+    const skein::Signal childReady("child ready");
+    skein::Thread parent = skein::Thread::run("parent", [&, childReady](const skein::Signal& pleaseStop) {
+        skein::Thread child = skein::Thread::run("child", [](const skein::Signal& stop) { stop.wait(); });
+        child.pleaseStop().then([] { throw std::runtime_error("pleaseStop callback"); });
+        child.stopped().then([&] { record("child stopped"); });
+        child.stopped().then([] { throw std::runtime_error("stopped callback"); });
+        skein::Signal(childReady).go();
+        pleaseStop.wait();
+    });
+    parent.pleaseStop().then([] { throw std::runtime_error("pleaseStop callback"); });
+    parent.stopped().then([] { throw std::runtime_error("stopped callback"); });
+    parent.stopped().then([&] { record("parent stopped"); });
+    childReady.wait();
+    parent.stop();
+    parent.join();  // a callback's exception is not the thread's failure
+    QCOMPARE(order, (std::vector<std::string>{"child stopped", "parent stopped"}));
+    QVERIFY2(log.count(skein::LogLevel::Warning, {"pleaseStop callback"}) == 2, log.dump().c_str());
+    QVERIFY2(log.count(skein::LogLevel::Warning, {"stopped callback"}) == 2, log.dump().c_str());
+}
+
+void tst_Faults::throwingTillCallbackLeavesTheTimerRunning()
+{
+    const LogCapture log;
+    const skein::Till first(1ms);
+    first.then([] { throw std::runtime_error("till callback"); });
+    const skein::Signal after("after");
+    first.then([after] { skein::Signal(after).go(); });
+    after.wait();  // the callback after the throwing one ran
+    // The timer thread goes on to the next Till.
+    const skein::Till second(1ms);
+    second.wait();
+    QVERIFY2(log.count(skein::LogLevel::Warning, {"till callback"}) == 1, log.dump().c_str());
+}
+
+// The text is built before setProgress() is called: a conversion that throws
+// leaves the thread's progress as it was, and the thread carries on.
+void tst_Faults::throwingProgressTextLeavesProgressIntact()
+{
+    struct Label {
+        bool fails;
+        operator std::string() const
+        {
+            if (fails)
+                throw std::runtime_error("no text");
+            return "halfway";
+        }
+    };
+    auto thread = skein::Thread::run("progress", [] {
+        const skein::Thread self = skein::Thread::current();
+        self.setProgress(0.5, Label{false});
+        try {
+            self.setProgress(0.9, Label{true});
+        } catch (const std::runtime_error&) {
+        }
+        return std::make_pair(self.progress(), self.progressText());
+    });
+    const auto [progress, text] = thread.join();
+    QCOMPARE(progress, 0.5);
+    QCOMPARE(text, std::string("halfway"));
+}
+
+void tst_Faults::throwingProgressCallbackDoesNotFailSetProgress()
+{
+    const LogCapture log;
+    const skein::Signal watching("watching");
+    const skein::Signal proceed("proceed");
+    skein::Thread thread = skein::Thread::run("progress", [watching, proceed] {
+        const skein::Thread self = skein::Thread::current();
+        self.progressChanged().then([] { throw std::runtime_error("progress callback"); });
+        skein::Signal(watching).go();
+        proceed.wait();
+        self.setProgress(0.25, "a quarter");
+    });
+    watching.wait();
+    skein::Signal(proceed).go();
+    thread.join();  // setProgress() did not throw
+    QCOMPARE(thread.progress(), 0.25);
+    QCOMPARE(thread.progressText(), std::string("a quarter"));
+    QVERIFY2(log.count(skein::LogLevel::Warning, {"progress callback"}) == 1, log.dump().c_str());
 }
 
 QTEST_GUILESS_MAIN(tst_Faults)
