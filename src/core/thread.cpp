@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -71,21 +72,31 @@ std::string osThreadName()
 
 // --- Threads still on their OS thread -------------------------------------
 
-std::mutex liveMutex;
-std::condition_variable liveCv;
-std::size_t liveThreads = 0;  // guarded by liveMutex
+// Never destroyed: a thread that shutdown gave up on may end during static
+// destruction.
+struct LiveThreads {
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::size_t count = 0;  // guarded by mutex
+};
+
+LiveThreads& live()
+{
+    static LiveThreads* const instance = new LiveThreads;
+    return *instance;
+}
 
 void threadBegins()
 {
-    std::lock_guard<std::mutex> lock(liveMutex);
-    ++liveThreads;
+    std::lock_guard<std::mutex> lock(live().mutex);
+    ++live().count;
 }
 
 void threadEnds()
 {
-    std::lock_guard<std::mutex> lock(liveMutex);
-    if (--liveThreads == 0)
-        liveCv.notify_all();
+    std::lock_guard<std::mutex> lock(live().mutex);
+    if (--live().count == 0)
+        live().cv.notify_all();
 }
 
 // --- Tree -------------------------------------------------------------------
@@ -116,31 +127,105 @@ void stopChildren(ThreadState& s)
         Signal((*it)->pleaseStop).go();
 }
 
+std::string stragglersIn(const ThreadState& s, bool withItself)
+{
+    std::vector<std::shared_ptr<ThreadState>> children;
+    std::string found;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        // A thread that is joining its children only waits for them: they
+        // are the ones to name.
+        if (withItself && s.phase == ThreadState::Phase::Running && s.kind != ThreadState::Kind::Placeholder) {
+            const std::string what = s.waitingOnLocked();
+            found = s.path + " (" + (what.empty() ? "not in a Skein wait" : what) + ")";
+        }
+        children = s.children;
+    }
+    for (const auto& c : children) {
+        const std::string below = stragglersIn(*c);
+        if (!below.empty())
+            found += (found.empty() ? "" : ", ") + below;
+    }
+    return found;
+}
+
 namespace {
 
+std::string secondsText(Clock::duration d)
+{
+    std::ostringstream out;
+    out << std::setprecision(3) << std::chrono::duration<double>(d).count() << " s";
+    return out.str();
+}
+
+bool isJoiningItsChildren(const ThreadState& s)
+{
+    std::lock_guard<std::mutex> lock(s.mutex);
+    return s.phase == ThreadState::Phase::Finishing;
+}
+
+// Names what holds `s` up; when no function in its subtree runs any more, it
+// is ending (its stopped() callbacks, or children about to leave).
+std::string stragglersOrEnding(const ThreadState& s)
+{
+    std::string found = stragglersIn(s);
+    return found.empty() ? s.path + " (ending)" : found;
+}
+
 // Waits for `s` to end (stopped() and its callbacks); once it has been asked
-// to stop, names it in a warning after the grace period, and again with
-// back-off.
-void waitStopped(const ThreadState& s)
+// to stop, names what holds it up in a warning after the grace period, and
+// again with back-off. False when `giveUpAt` came first.
+bool waitStopped(const ThreadState& s, Clock::time_point giveUpAt = Clock::time_point::max())
 {
     if (s.ended)
-        return;
+        return true;
     if (!s.pleaseStop.wait(s.ended))
-        return;  // it ended first
+        return true;  // it ended first
+    const Clock::time_point since = Clock::now();
     auto grace = stopGracePeriod();
-    while (!waitWithoutTimer(s.ended, Clock::now() + grace)) {
-        std::string what;
-        {
-            std::lock_guard<std::mutex> lock(s.mutex);
-            what = s.waitingOnLocked();
-        }
-        if (what.empty())
-            what = "not in a Skein wait";
-        log(LogLevel::Warning, "thread '" + s.path + "' was asked to stop and has not stopped after " +
-                                   std::to_string(std::chrono::duration<double>(grace).count()) + " s (" +
-                                   what + ")");
+    for (;;) {
+        const Clock::time_point warnAt = Clock::now() + grace;
+        if (giveUpAt <= warnAt)
+            return waitWithoutTimer(s.ended, giveUpAt);
+        if (waitWithoutTimer(s.ended, warnAt))
+            return true;
+        // A thread joining its children is held up by them, and its own join
+        // of them names them: one warning per straggler, not one per ancestor.
+        if (!isJoiningItsChildren(s))
+            log(LogLevel::Warning, "thread '" + s.path + "' was asked to stop and has not stopped after " +
+                                       secondsText(Clock::now() - since) + ": still running " + stragglersOrEnding(s));
         grace *= 2;
     }
+}
+
+// Shutdown leaves `s` running, detached, and says so.
+void giveUp(ThreadState& s)
+{
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        s.released = true;  // nobody will join it: a failure is logged when it comes
+    }
+    markThreadsAbandoned();
+    log(LogLevel::Error, "shutdown gave up on thread '" + s.path + "' after the stop time limit (" +
+                             secondsText(stopTimeLimit()) + ") and leaves it running, detached: " +
+                             stragglersOrEnding(s));
+}
+
+// The stragglers below `root` that no ancestor is joining (and naming).
+std::string unwatchedStragglersBelow(const ThreadState& root)
+{
+    std::vector<std::shared_ptr<ThreadState>> children;
+    {
+        std::lock_guard<std::mutex> lock(root.mutex);
+        children = root.children;
+    }
+    std::string found;
+    for (const auto& c : children) {
+        const std::string below = isJoiningItsChildren(*c) ? std::string() : stragglersIn(*c);
+        if (!below.empty())
+            found += (found.empty() ? "" : ", ") + below;
+    }
+    return found;
 }
 
 } // namespace
@@ -319,7 +404,7 @@ std::string currentThreadPath()
     return osThreadName();
 }
 
-std::exception_ptr stopAndJoinChildren(ThreadState& parent)
+std::exception_ptr stopAndJoinChildren(ThreadState& parent, Clock::time_point giveUpAt)
 {
     stopChildren(parent);
     std::exception_ptr first;
@@ -332,7 +417,11 @@ std::exception_ptr stopAndJoinChildren(ThreadState& parent)
             child = parent.children.back();  // newest first
         }
         Signal(child->pleaseStop).go();
-        waitStopped(*child);
+        if (!waitStopped(*child, giveUpAt)) {
+            giveUp(*child);
+            removeChild(parent, child.get());
+            continue;
+        }
         std::exception_ptr unseen;
         {
             std::lock_guard<std::mutex> lock(child->mutex);
@@ -353,8 +442,8 @@ std::exception_ptr stopAndJoinChildren(ThreadState& parent)
 
 bool waitForAllThreadsToEnd(Clock::time_point deadline)
 {
-    std::unique_lock<std::mutex> lock(liveMutex);
-    return liveCv.wait_until(lock, deadline, [] { return liveThreads == 0; });
+    std::unique_lock<std::mutex> lock(live().mutex);
+    return live().cv.wait_until(lock, deadline, [] { return live().count == 0; });
 }
 
 bool waitForThreadExits(std::chrono::milliseconds timeout)
@@ -407,15 +496,40 @@ const ThreadState& Thread::state() const
 namespace {
 
 // For a program without MainThread: at exit, ask every thread to stop and
-// give them the grace period, so none runs on into static destruction.
+// wait for them, so none runs on into static destruction; name stragglers as
+// join() does, and give up on them at the stop time limit.
 struct ExitGuard {
     ~ExitGuard()
     {
+        using Clock = std::chrono::steady_clock;
+        const Clock::time_point giveUpAt = detail::beginShutdown();
         const auto& main = *detail::mainState();
         Signal(main.pleaseStop).go();
         detail::shutdownTimers();
-        if (!detail::waitForAllThreadsToEnd(std::chrono::steady_clock::now() + stopGracePeriod()))
-            log(LogLevel::Warning, "at exit, threads still running after the grace period:\n" + dumpThreads());
+        if (detail::threadsWereAbandoned())
+            return;  // MainThread's shutdown gave up on them, and said so
+        const Clock::time_point since = Clock::now();
+        auto grace = stopGracePeriod();
+        for (;;) {
+            const Clock::time_point warnAt = Clock::now() + grace;
+            if (giveUpAt <= warnAt)
+                break;
+            if (detail::waitForAllThreadsToEnd(warnAt))
+                return;
+            // Nobody joins main's children here; deeper stragglers are named
+            // by the ancestors that join them.
+            const std::string unwatched = detail::unwatchedStragglersBelow(main);
+            if (!unwatched.empty())
+                log(LogLevel::Warning, "at exit, threads asked to stop have not stopped after " +
+                                           detail::secondsText(Clock::now() - since) + ": still running " + unwatched);
+            grace *= 2;
+        }
+        if (detail::waitForAllThreadsToEnd(giveUpAt))
+            return;
+        detail::markThreadsAbandoned();
+        log(LogLevel::Error, "at exit, gave up after the stop time limit (" + detail::secondsText(stopTimeLimit()) +
+                                 ") on threads that did not stop, leaving them running: " +
+                                 detail::stragglersIn(main, false));
     }
 };
 

@@ -94,8 +94,21 @@ std::shared_ptr<ThreadState> makeRunningState(std::string name, const std::share
 
 // Stops every child (newest first), waits for each (with straggler warnings),
 // and takes them out of the tree; a failure nobody joined is logged, and the
-// first one is returned.
-std::exception_ptr stopAndJoinChildren(ThreadState& parent);
+// first one is returned. A child still running at `giveUpAt` is given up on.
+std::exception_ptr stopAndJoinChildren(ThreadState& parent,
+                                       std::chrono::steady_clock::time_point giveUpAt =
+                                           std::chrono::steady_clock::time_point::max());
+// "path (what it waits on)" of each thread in the subtree of `s` whose
+// function still runs, comma-separated; `s` itself only if `withItself`.
+std::string stragglersIn(const ThreadState& s, bool withItself = true);
+
+// Shutdown begins: the first call fixes the moment at which shutdown gives up
+// on threads that do not stop (the stop time limit from now), and every call
+// returns it.
+std::chrono::steady_clock::time_point beginShutdown();
+// Shutdown gave up on a thread, which may still be running.
+void markThreadsAbandoned() noexcept;
+bool threadsWereAbandoned() noexcept;
 
 // Skein threads still running their OS thread; MainThread waits for zero.
 bool waitForAllThreadsToEnd(std::chrono::steady_clock::time_point deadline);
