@@ -595,10 +595,18 @@ bool Thread::tryJoin(const Signal& till) const
     if (isSelfOrAncestorOfCurrent(s))
         throw UsageError("Thread '" + s.path + "': join() from thread '" + detail::currentThreadPath() +
                          "', which is that thread or one of its descendants");
-    if (till.isNever())
-        detail::waitStopped(s);
-    else if (!s.ended.wait(till))
-        return false;
+    {
+        // Names the join in diagnostics, and refuses it where a wait may not
+        // block (the timer thread), unless it cannot block.
+        std::optional<detail::BlockedScope> joining;
+        if (!s.ended && !till)
+            joining.emplace(
+                [](const void* t) { return "Thread '" + static_cast<const ThreadState*>(t)->path + "' (join)"; }, &s);
+        if (till.isNever())
+            detail::waitStopped(s);
+        else if (!s.ended.wait(till))
+            return false;
+    }
     std::exception_ptr failure;
     {
         std::lock_guard<std::mutex> lock(s.mutex);
