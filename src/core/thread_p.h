@@ -14,6 +14,14 @@
 
 namespace skein::detail {
 
+// Counts the thread states alive in the process (liveThreadStates()).
+struct CountedThreadState {
+    CountedThreadState() noexcept;
+    ~CountedThreadState();
+    CountedThreadState(const CountedThreadState&) = delete;
+    CountedThreadState& operator=(const CountedThreadState&) = delete;
+};
+
 struct ThreadState : std::enable_shared_from_this<ThreadState> {
     enum class Kind { Main, Started, Registered, Placeholder };
     enum class Phase { Created, Running, Finishing, Finished };
@@ -54,6 +62,7 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     std::chrono::steady_clock::time_point startedAt;           // set before the thread runs
     std::atomic<std::int64_t> blockedNanos{0};                 // time in Skein waits
     int waitDepth = 0;                                         // touched by its own thread only
+    const CountedThreadState counted;
 
     // "waiting on <what>", or empty; call with mutex held.
     std::string waitingOnLocked() const
