@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include <skein/detail/introspection.h>
 #include <skein/error.h>
 #include <skein/log.h>
 #include <skein/queue.h>
@@ -422,6 +423,8 @@ void tst_Faults::releasedThreadLogsAThrowingDestructorAtOnce()
     stopped.wait();
     QVERIFY2(log.count(skein::LogLevel::Error, {"main/released-bomb", "a destructor threw"}) == 1,
              log.dump().c_str());
+    // It leaves the tree on its own thread, just after stopped() went.
+    QVERIFY(skein::detail::waitForThreadExits(10s));
     QVERIFY(skein::Thread::current().children().empty());
 }
 
