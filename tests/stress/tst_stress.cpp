@@ -23,7 +23,7 @@ using namespace std::chrono_literals;
 namespace {
 
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-constexpr int scale = 1;  // the sanitizers slow every step about tenfold
+constexpr int scale = 2;  // the sanitizers slow every step about tenfold
 #else
 constexpr int scale = 4;
 #endif
