@@ -11,8 +11,10 @@
 //      warning, with what it waits on, and again with back-off;
 //   4. a failure that nobody joined is logged (and rethrown by
 //      waitForShutdown()).
+// A thread that has not stopped by the stop time limit is given up on: named
+// in an error and left running, so that shutdown always completes.
 // A program without MainThread still exits cleanly: at exit, its threads are
-// asked to stop and given the grace period.
+// asked to stop and waited for in the same way (warnings, then the limit).
 //
 // RegisterThread makes a thread Skein did not start a named member of the
 // tree (parent: main) for as long as the guard lives: it gets a pleaseStop,
@@ -40,8 +42,9 @@ public:
     ~MainThread();
 
     // Blocks until SIGINT, SIGTERM, "exit" on stdin (if enabled) or stop();
-    // then shuts down. Returns 0; rethrows the first failure of a thread
-    // nobody joined (after logging it).
+    // then shuts down. Rethrows the first failure of a thread nobody joined
+    // (after logging it). Otherwise returns 0, or 1 when shutdown gave up on
+    // a thread that did not stop (see setStopTimeLimit()): an exit code.
     int waitForShutdown();
     // Asks main to stop: waitForShutdown() returns.
     void stop();
@@ -70,5 +73,24 @@ private:
 // Default 2 s.
 void setStopGracePeriod(std::chrono::milliseconds period);
 std::chrono::milliseconds stopGracePeriod();
+
+// How long shutdown (MainThread's destructor, waitForShutdown(), or the exit
+// of a program without MainThread) waits for threads that were asked to stop
+// before it gives up on them. Counted from the start of shutdown. A thread
+// still running then is named in an error (with what it waits on), left
+// running, detached, and shutdown completes: waitForShutdown() then returns
+// 1, and a program that exits runs on into static destruction beside it (so
+// such a thread must not use objects that are destroyed at exit). Only
+// shutdown gives up: join() waits as long as it takes, naming the straggler
+// in warnings. milliseconds::max() never gives up; a negative limit is zero.
+// Read once, when shutdown begins.
+//
+// Default 8 s: a thread that ignores pleaseStop is named twice in warnings
+// first (after 2 s and 6 s, with the default grace period); a thread that is
+// merely slow (a flush, a network round-trip) has ample time; and the
+// process still ends, with that error logged, before `docker stop` (10 s),
+// Kubernetes (30 s) or systemd (90 s) would kill it without a word.
+void setStopTimeLimit(std::chrono::milliseconds limit);
+std::chrono::milliseconds stopTimeLimit();
 
 } // namespace skein

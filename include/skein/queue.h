@@ -19,6 +19,18 @@
 // - tryPop() and popAll() never block.
 // - close() is idempotent and wakes every blocked add() and pop().
 //
+// Exception safety
+//   T's move constructor may throw; the Queue neither loses nor duplicates an
+//   item and stays usable. Each item is moved once on the way in and once on
+//   the way out, and leaves its place only after its move succeeded:
+// - add() and push() that throw have changed nothing (the item, handed over
+//   by value, ends with the call).
+// - extend() that throws has added the items before the one whose move threw;
+//   that one and the rest are left in the range.
+// - pop() and tryPop() that throw leave the item at the front.
+// - popAll() returns the items before the first whose move throws, which
+//   stays at the front; when that is the first item, popAll() throws.
+//
 // Memory ordering
 //   Everything a thread did before adding an item is visible to the thread
 //   that pops it.
@@ -28,11 +40,13 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <exception>
 #include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -115,12 +129,31 @@ public:
     std::vector<T> popAll()
     {
         std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
-        std::vector<T> all(std::make_move_iterator(core_->items.begin()),
-                           std::make_move_iterator(core_->items.end()));
-        core_->items.clear();
-        core_->counted();
+        Core& core = *core_;
+        std::vector<T> all;
+        if constexpr (std::is_nothrow_move_constructible_v<T>) {
+            all.assign(std::make_move_iterator(core.items.begin()), std::make_move_iterator(core.items.end()));
+            core.items.clear();
+        } else {
+            // One at a time, so that a throwing move leaves that item and the
+            // rest in place. Reserved: push_back never reallocates, so it
+            // either adds the item or changes nothing.
+            all.reserve(core.items.size());
+            try {
+                while (!core.items.empty()) {
+                    all.push_back(std::move(core.items.front()));
+                    core.items.pop_front();
+                }
+            } catch (...) {
+                if (all.empty())
+                    throw;
+                // The items taken so far are handed out; the one that threw is
+                // still at the front, and fails its next pop if it fails again.
+            }
+        }
+        core.counted();
         lock.unlock();
-        core_->notFull.notify_all();
+        core.notFull.notify_all();
         return all;
     }
 
@@ -185,19 +218,35 @@ private:
             throw QueueClosed("Queue '" + name_ + "' is closed: " + operation + "() refused");
     }
 
+    // With the mutex held: removes the front item, if any, and releases the
+    // mutex. The item is moved once, straight into the caller's result (a
+    // returned prvalue is not moved again), and leaves the deque only after
+    // that move succeeded: a move that throws leaves it at the front.
     std::optional<T> takeFront(std::unique_lock<std::mutex>& lock)
     {
         if (core_->items.empty())
             return std::nullopt;
-        std::optional<T> item(std::move(core_->items.front()));
-        core_->items.pop_front();
-        core_->counted();
-        const bool bounded = maxSize_ != 0;
-        lock.unlock();
-        if (bounded)
-            core_->notFull.notify_one();
-        return item;
+        const DropFrontOnSuccess drop{*this, lock};
+        return std::optional<T>(std::in_place, std::move(core_->items.front()));
     }
+
+    struct DropFrontOnSuccess {
+        Queue& queue;
+        std::unique_lock<std::mutex>& lock;
+        const int exceptions = std::uncaught_exceptions();
+
+        ~DropFrontOnSuccess()
+        {
+            if (std::uncaught_exceptions() != exceptions)
+                return;  // the move threw: the item stays
+            Core& core = *queue.core_;
+            core.items.pop_front();
+            core.counted();
+            lock.unlock();
+            if (queue.maxSize_ != 0)
+                core.notFull.notify_one();
+        }
+    };
 
     const std::shared_ptr<Core> core_;
     const std::string name_;

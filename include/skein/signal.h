@@ -13,8 +13,11 @@
 // - then(fn) on a Signal that has gone runs fn at once, on the caller's
 //   thread, before then() returns. Otherwise fn runs on the thread that calls
 //   go(). A callback must not block waiting for work that the thread calling
-//   go() would have to do after it. An exception thrown by a callback is caught
-//   and logged (skein/log.h); the remaining callbacks still run.
+//   go() would have to do after it. Waiting on the Signal itself is fine (it
+//   has gone: the wait returns at once); a thread's join() inside its own
+//   stopped() callbacks, and any blocking wait inside a Till's callbacks (on
+//   the timer thread), throw UsageError. An exception thrown by a callback is
+//   caught and logged (skein/log.h); the remaining callbacks still run.
 // - removeThen(s) returns true when it removed the callback before it started;
 //   the callback then never runs. It returns false when the callback has run,
 //   is running (it does not wait for it), or was never registered here. A

@@ -31,7 +31,16 @@
 //   nobody joins it, its parent logs the failure (with the path) when it
 //   joins its children. release() says nobody will join: the failure is
 //   logged the moment it happens, and the thread leaves the tree when it ends.
+// - What fn captured, and the arguments, are destroyed on the thread as soon
+//   as fn returns or throws, before its children are stopped. A destructor
+//   declared noexcept(false) that throws there fails the thread as if fn had
+//   thrown it (join() rethrows it); if fn threw already, fn's exception stays
+//   the failure and the destructor's is logged. Never std::terminate. A
+//   thread that is never started destroys them with its last handle, and
+//   logs such an exception with its path.
 // - setProgress(fraction) is one atomic store; progress text takes a mutex.
+//   The text is built by the caller: a conversion that throws there leaves
+//   the thread's progress as it was.
 // - A default-constructed or moved-from handle refers to no thread: every
 //   call on it throws UsageError.
 //
@@ -60,11 +69,25 @@ namespace detail {
 struct ThreadState;
 struct ThreadAccess;
 
-// The work of one thread, type-erased; move-only functions are fine.
+// The work of one thread, type-erased; move-only functions are fine. What it
+// holds may have a destructor declared noexcept(false), so may its own.
 struct Task {
-    virtual ~Task() = default;
+    virtual ~Task() noexcept(false) = default;
     virtual void run(const Signal& pleaseStop) = 0;
 };
+
+// Deletes a Task that never ran (the thread was not started): an exception
+// from its destructor is logged, as nobody can be failed by it.
+struct TaskDeleter {
+    void operator()(Task* task) const noexcept;
+};
+using TaskPtr = std::unique_ptr<Task, TaskDeleter>;
+
+template <class T, class... Args>
+TaskPtr makeTask(Args&&... args)
+{
+    return TaskPtr(new T(std::forward<Args>(args)...));
+}
 
 template <class F, class... A>
 constexpr bool takesPleaseStop = std::is_invocable_v<std::decay_t<F>, std::decay_t<A>..., const Signal&>;
@@ -139,14 +162,14 @@ public:
     template <class F, class... A>
     Thread(std::string name, F&& fn, A&&... args)
         : Thread(create(std::move(name),
-                        std::make_unique<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn),
+                        detail::makeTask<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn),
                                                                       std::forward<A>(args)...))) {}
 
     // Creates a thread whose parent is `parent` instead of the calling thread.
     template <class F, class... A>
     Thread(const Thread& parent, std::string name, F&& fn, A&&... args)
         : Thread(create(parent.state_, std::move(name),
-                        std::make_unique<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn),
+                        detail::makeTask<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn),
                                                                       std::forward<A>(args)...))) {}
 
     // A handle that refers to no thread.
@@ -191,9 +214,9 @@ public:
 
 protected:
     explicit Thread(std::shared_ptr<detail::ThreadState> state) noexcept : state_(std::move(state)) {}
-    static std::shared_ptr<detail::ThreadState> create(std::string name, std::unique_ptr<detail::Task> task);
+    static std::shared_ptr<detail::ThreadState> create(std::string name, detail::TaskPtr task);
     static std::shared_ptr<detail::ThreadState> create(const std::shared_ptr<detail::ThreadState>& parent,
-                                                       std::string name, std::unique_ptr<detail::Task> task);
+                                                       std::string name, detail::TaskPtr task);
     const detail::ThreadState& state() const;
     static const std::shared_ptr<detail::ThreadState>& stateOf(const Thread& t) noexcept { return t.state_; }
 
@@ -238,7 +261,7 @@ public:
 private:
     template <class F, class... A>
     ThreadHandle(std::shared_ptr<detail::ResultSlot<R>> slot, std::string name, F&& fn, A&&... args)
-        : Thread(create(std::move(name), std::make_unique<detail::TaskOf<R, F, A...>>(
+        : Thread(create(std::move(name), detail::makeTask<detail::TaskOf<R, F, A...>>(
                                              slot, std::forward<F>(fn), std::forward<A>(args)...))),
           slot_(std::move(slot)) {}
 
@@ -246,7 +269,7 @@ private:
     ThreadHandle(const Thread& parent, std::shared_ptr<detail::ResultSlot<R>> slot, std::string name, F&& fn,
                  A&&... args)
         : Thread(create(stateOf(parent), std::move(name),
-                        std::make_unique<detail::TaskOf<R, F, A...>>(slot, std::forward<F>(fn),
+                        detail::makeTask<detail::TaskOf<R, F, A...>>(slot, std::forward<F>(fn),
                                                                      std::forward<A>(args)...))),
           slot_(std::move(slot)) {}
 

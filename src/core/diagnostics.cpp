@@ -1,4 +1,5 @@
 // dumpThreads() and the SKEIN_PROFILE table.
+#include <atomic>
 #include <cstdlib>
 #include <ctime>
 #include <iomanip>
@@ -6,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include "skein/detail/introspection.h"
 #include "skein/thread.h"
 #include "thread_p.h"
 
@@ -81,6 +83,14 @@ std::string dumpThreads()
 }
 
 namespace detail {
+
+namespace {
+std::atomic<std::size_t> liveThreadStateCount{0};
+}
+
+CountedThreadState::CountedThreadState() noexcept { liveThreadStateCount.fetch_add(1, std::memory_order_relaxed); }
+CountedThreadState::~CountedThreadState() { liveThreadStateCount.fetch_sub(1, std::memory_order_relaxed); }
+std::size_t liveThreadStates() { return liveThreadStateCount.load(std::memory_order_relaxed); }
 
 void recordProfile(const ThreadState& s)
 {

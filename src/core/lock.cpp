@@ -50,9 +50,12 @@ void Lock::unlock()
 bool Lock::wait(const Signal& till)
 {
     requireHeld("wait");
-    // Before anything changes: it throws where a wait may not block.
-    const detail::BlockedScope blocked(
-        [](const void* lock) { return "Lock '" + static_cast<const Lock*>(lock)->name_ + "' (wait)"; }, this);
+    // Before anything changes: it throws where a wait may not block. A
+    // `till` that has gone already means no blocking, so nothing to refuse.
+    std::optional<detail::BlockedScope> blocked;
+    if (!till)
+        blocked.emplace([](const void* lock) { return "Lock '" + static_cast<const Lock*>(lock)->name_ + "' (wait)"; },
+                        this);
     const Signal woken;
     waiters_.push_back(woken);
     owner_.store(std::thread::id(), std::memory_order_relaxed);

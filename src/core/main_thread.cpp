@@ -1,5 +1,6 @@
 #include "skein/main_thread.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -28,6 +29,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::atomic<std::int64_t> graceMillis{2000};
+std::atomic<std::int64_t> stopLimitMillis{8000};
+// When shutdown gives up, as steady_clock ticks; 0 until shutdown begins.
+std::atomic<Clock::rep> giveUpTicks{0};
+std::atomic<bool> abandoned{false};
 
 // --- Signals to a pipe, the pipe to main's pleaseStop -----------------------
 
@@ -61,6 +66,37 @@ std::chrono::milliseconds stopGracePeriod()
 {
     return std::chrono::milliseconds(graceMillis.load(std::memory_order_relaxed));
 }
+
+void setStopTimeLimit(std::chrono::milliseconds limit)
+{
+    stopLimitMillis.store(std::max<std::int64_t>(limit.count(), 0), std::memory_order_relaxed);
+}
+
+std::chrono::milliseconds stopTimeLimit()
+{
+    return std::chrono::milliseconds(stopLimitMillis.load(std::memory_order_relaxed));
+}
+
+namespace detail {
+
+Clock::time_point beginShutdown()
+{
+    const auto limit = stopTimeLimit();
+    const Clock::time_point now = Clock::now();
+    const Clock::time_point candidate = limit >= std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                      Clock::time_point::max() - now)
+                                            ? Clock::time_point::max()
+                                            : now + limit;
+    Clock::rep expected = 0;
+    if (giveUpTicks.compare_exchange_strong(expected, candidate.time_since_epoch().count()))
+        return candidate;
+    return Clock::time_point(Clock::duration(expected));
+}
+
+void markThreadsAbandoned() noexcept { abandoned.store(true); }
+bool threadsWereAbandoned() noexcept { return abandoned.load(); }
+
+} // namespace detail
 
 // --- BlockedScope -------------------------------------------------------------
 
@@ -157,11 +193,16 @@ struct MainThread::Private {
         if (shutDown)
             return nullptr;
         shutDown = true;
+        const Clock::time_point giveUpAt = detail::beginShutdown();
         const auto& main = *detail::mainState();
         Signal(main.pleaseStop).go();
         detail::shutdownTimers();
-        std::exception_ptr failure = detail::stopAndJoinChildren(const_cast<detail::ThreadState&>(main));
-        if (!detail::waitForAllThreadsToEnd(Clock::now() + stopGracePeriod()))
+        std::exception_ptr failure =
+            detail::stopAndJoinChildren(const_cast<detail::ThreadState&>(main), giveUpAt);
+        // Joined threads are only leaving their OS threads now; one that was
+        // given up on never will, and has been named already.
+        if (!detail::threadsWereAbandoned() &&
+            !detail::waitForAllThreadsToEnd(std::min(Clock::now() + stopGracePeriod(), giveUpAt)))
             log(LogLevel::Warning, "some threads were still ending their OS thread at shutdown");
         const char wake = 0;
         [[maybe_unused]] const auto n = ::write(signalPipe[1], &wake, 1);
@@ -216,7 +257,7 @@ int MainThread::waitForShutdown()
     detail::mainState()->pleaseStop.wait();
     if (const std::exception_ptr failure = d->shutdown())
         std::rethrow_exception(failure);
-    return 0;
+    return detail::threadsWereAbandoned() ? 1 : 0;
 }
 
 void MainThread::stop() { Signal(detail::mainState()->pleaseStop).go(); }

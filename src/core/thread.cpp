@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -71,21 +72,31 @@ std::string osThreadName()
 
 // --- Threads still on their OS thread -------------------------------------
 
-std::mutex liveMutex;
-std::condition_variable liveCv;
-std::size_t liveThreads = 0;  // guarded by liveMutex
+// Never destroyed: a thread that shutdown gave up on may end during static
+// destruction.
+struct LiveThreads {
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::size_t count = 0;  // guarded by mutex
+};
+
+LiveThreads& live()
+{
+    static LiveThreads* const instance = new LiveThreads;
+    return *instance;
+}
 
 void threadBegins()
 {
-    std::lock_guard<std::mutex> lock(liveMutex);
-    ++liveThreads;
+    std::lock_guard<std::mutex> lock(live().mutex);
+    ++live().count;
 }
 
 void threadEnds()
 {
-    std::lock_guard<std::mutex> lock(liveMutex);
-    if (--liveThreads == 0)
-        liveCv.notify_all();
+    std::lock_guard<std::mutex> lock(live().mutex);
+    if (--live().count == 0)
+        live().cv.notify_all();
 }
 
 // --- Tree -------------------------------------------------------------------
@@ -116,31 +127,105 @@ void stopChildren(ThreadState& s)
         Signal((*it)->pleaseStop).go();
 }
 
+std::string stragglersIn(const ThreadState& s, bool withItself)
+{
+    std::vector<std::shared_ptr<ThreadState>> children;
+    std::string found;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        // A thread that is joining its children only waits for them: they
+        // are the ones to name.
+        if (withItself && s.phase == ThreadState::Phase::Running && s.kind != ThreadState::Kind::Placeholder) {
+            const std::string what = s.waitingOnLocked();
+            found = s.path + " (" + (what.empty() ? "not in a Skein wait" : what) + ")";
+        }
+        children = s.children;
+    }
+    for (const auto& c : children) {
+        const std::string below = stragglersIn(*c);
+        if (!below.empty())
+            found += (found.empty() ? "" : ", ") + below;
+    }
+    return found;
+}
+
 namespace {
 
+std::string secondsText(Clock::duration d)
+{
+    std::ostringstream out;
+    out << std::setprecision(3) << std::chrono::duration<double>(d).count() << " s";
+    return out.str();
+}
+
+bool isJoiningItsChildren(const ThreadState& s)
+{
+    std::lock_guard<std::mutex> lock(s.mutex);
+    return s.phase == ThreadState::Phase::Finishing;
+}
+
+// Names what holds `s` up; when no function in its subtree runs any more, it
+// is ending (its stopped() callbacks, or children about to leave).
+std::string stragglersOrEnding(const ThreadState& s)
+{
+    std::string found = stragglersIn(s);
+    return found.empty() ? s.path + " (ending)" : found;
+}
+
 // Waits for `s` to end (stopped() and its callbacks); once it has been asked
-// to stop, names it in a warning after the grace period, and again with
-// back-off.
-void waitStopped(const ThreadState& s)
+// to stop, names what holds it up in a warning after the grace period, and
+// again with back-off. False when `giveUpAt` came first.
+bool waitStopped(const ThreadState& s, Clock::time_point giveUpAt = Clock::time_point::max())
 {
     if (s.ended)
-        return;
+        return true;
     if (!s.pleaseStop.wait(s.ended))
-        return;  // it ended first
+        return true;  // it ended first
+    const Clock::time_point since = Clock::now();
     auto grace = stopGracePeriod();
-    while (!waitWithoutTimer(s.ended, Clock::now() + grace)) {
-        std::string what;
-        {
-            std::lock_guard<std::mutex> lock(s.mutex);
-            what = s.waitingOnLocked();
-        }
-        if (what.empty())
-            what = "not in a Skein wait";
-        log(LogLevel::Warning, "thread '" + s.path + "' was asked to stop and has not stopped after " +
-                                   std::to_string(std::chrono::duration<double>(grace).count()) + " s (" +
-                                   what + ")");
+    for (;;) {
+        const Clock::time_point warnAt = Clock::now() + grace;
+        if (giveUpAt <= warnAt)
+            return waitWithoutTimer(s.ended, giveUpAt);
+        if (waitWithoutTimer(s.ended, warnAt))
+            return true;
+        // A thread joining its children is held up by them, and its own join
+        // of them names them: one warning per straggler, not one per ancestor.
+        if (!isJoiningItsChildren(s))
+            log(LogLevel::Warning, "thread '" + s.path + "' was asked to stop and has not stopped after " +
+                                       secondsText(Clock::now() - since) + ": still running " + stragglersOrEnding(s));
         grace *= 2;
     }
+}
+
+// Shutdown leaves `s` running, detached, and says so.
+void giveUp(ThreadState& s)
+{
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        s.released = true;  // nobody will join it: a failure is logged when it comes
+    }
+    markThreadsAbandoned();
+    log(LogLevel::Error, "shutdown gave up on thread '" + s.path + "' after the stop time limit (" +
+                             secondsText(stopTimeLimit()) + ") and leaves it running, detached: " +
+                             stragglersOrEnding(s));
+}
+
+// The stragglers below `root` that no ancestor is joining (and naming).
+std::string unwatchedStragglersBelow(const ThreadState& root)
+{
+    std::vector<std::shared_ptr<ThreadState>> children;
+    {
+        std::lock_guard<std::mutex> lock(root.mutex);
+        children = root.children;
+    }
+    std::string found;
+    for (const auto& c : children) {
+        const std::string below = isJoiningItsChildren(*c) ? std::string() : stragglersIn(*c);
+        if (!below.empty())
+            found += (found.empty() ? "" : ", ") + below;
+    }
+    return found;
 }
 
 } // namespace
@@ -171,6 +256,16 @@ void finishThread(ThreadState& s)
         leaveParent(s);
 }
 
+void TaskDeleter::operator()(Task* task) const noexcept
+{
+    try {
+        delete task;
+    } catch (...) {
+        log(LogLevel::Error, "a thread function that never ran was dropped, and destroying what it held threw: " +
+                                 describe(std::current_exception()));
+    }
+}
+
 ThreadState* swapCurrent(ThreadState* s) noexcept
 {
     ThreadState* previous = currentRaw;
@@ -183,14 +278,27 @@ namespace {
 void threadMain(std::shared_ptr<ThreadState> self)
 {
     currentRaw = self.get();
-    std::unique_ptr<Task> task = std::move(self->task);
+    TaskPtr task = std::move(self->task);
     try {
         task->run(self->pleaseStop);
     } catch (...) {
         std::lock_guard<std::mutex> lock(self->mutex);
         self->failure = std::current_exception();
     }
-    task.reset();
+    // What fn captured ends here, on its thread, where a throwing destructor
+    // can fail the thread instead of terminating the process.
+    try {
+        delete task.release();
+    } catch (...) {
+        std::unique_lock<std::mutex> lock(self->mutex);
+        if (!self->failure) {
+            self->failure = std::current_exception();
+        } else {
+            lock.unlock();
+            log(LogLevel::Error, "thread '" + self->path + "' failed, and then destroying what its function held threw: " +
+                                     describe(std::current_exception()));
+        }
+    }
     recordProfile(*self);
     finishThread(*self);
     currentRaw = nullptr;
@@ -210,7 +318,7 @@ PlaceholderHolder::~PlaceholderHolder()
 } // namespace
 
 ThreadState::ThreadState(std::string name_, const std::shared_ptr<ThreadState>& parent_, Kind kind_,
-                         std::unique_ptr<Task> task_)
+                         TaskPtr task_)
     : name(std::move(name_)),
       path(parent_ ? parent_->path + '/' + name : name),
       parent(parent_),
@@ -222,6 +330,19 @@ ThreadState::ThreadState(std::string name_, const std::shared_ptr<ThreadState>& 
 {
     if (name.empty())
         throw std::invalid_argument("skein: a thread needs a name");
+}
+
+ThreadState::~ThreadState()
+{
+    // Still here: the thread never started, and its function ends unrun.
+    if (Task* const unrun = task.release()) {
+        try {
+            delete unrun;
+        } catch (...) {
+            log(LogLevel::Error, "thread '" + path + "' never started, and destroying what its function held threw: " +
+                                     describe(std::current_exception()));
+        }
+    }
 }
 
 void cascadeStop(const std::shared_ptr<ThreadState>& s)
@@ -301,7 +422,7 @@ std::string currentThreadPath()
     return osThreadName();
 }
 
-std::exception_ptr stopAndJoinChildren(ThreadState& parent)
+std::exception_ptr stopAndJoinChildren(ThreadState& parent, Clock::time_point giveUpAt)
 {
     stopChildren(parent);
     std::exception_ptr first;
@@ -317,12 +438,16 @@ std::exception_ptr stopAndJoinChildren(ThreadState& parent)
         if (child->kind == ThreadState::Kind::Placeholder) {
             // Skein cannot end a thread it did not start: it stops and joins
             // the Skein threads started from it, and leaves it be.
-            if (const std::exception_ptr failure = stopAndJoinChildren(*child); failure && !first)
+            if (const std::exception_ptr failure = stopAndJoinChildren(*child, giveUpAt); failure && !first)
                 first = failure;
             removeChild(parent, child.get());
             continue;
         }
-        waitStopped(*child);
+        if (!waitStopped(*child, giveUpAt)) {
+            giveUp(*child);
+            removeChild(parent, child.get());
+            continue;
+        }
         std::exception_ptr unseen;
         {
             std::lock_guard<std::mutex> lock(child->mutex);
@@ -343,8 +468,8 @@ std::exception_ptr stopAndJoinChildren(ThreadState& parent)
 
 bool waitForAllThreadsToEnd(Clock::time_point deadline)
 {
-    std::unique_lock<std::mutex> lock(liveMutex);
-    return liveCv.wait_until(lock, deadline, [] { return liveThreads == 0; });
+    std::unique_lock<std::mutex> lock(live().mutex);
+    return live().cv.wait_until(lock, deadline, [] { return live().count == 0; });
 }
 
 bool waitForThreadExits(std::chrono::milliseconds timeout)
@@ -373,13 +498,13 @@ bool isSelfOrAncestorOfCurrent(const ThreadState& s)
 
 } // namespace
 
-std::shared_ptr<ThreadState> Thread::create(std::string name, std::unique_ptr<detail::Task> task)
+std::shared_ptr<ThreadState> Thread::create(std::string name, detail::TaskPtr task)
 {
     return create(detail::currentState(), std::move(name), std::move(task));
 }
 
 std::shared_ptr<ThreadState> Thread::create(const std::shared_ptr<ThreadState>& parent, std::string name,
-                                            std::unique_ptr<detail::Task> task)
+                                            detail::TaskPtr task)
 {
     auto s = std::make_shared<ThreadState>(std::move(name), parent ? parent : detail::mainState(),
                                            ThreadState::Kind::Started, std::move(task));
@@ -397,15 +522,40 @@ const ThreadState& Thread::state() const
 namespace {
 
 // For a program without MainThread: at exit, ask every thread to stop and
-// give them the grace period, so none runs on into static destruction.
+// wait for them, so none runs on into static destruction; name stragglers as
+// join() does, and give up on them at the stop time limit.
 struct ExitGuard {
     ~ExitGuard()
     {
+        using Clock = std::chrono::steady_clock;
+        const Clock::time_point giveUpAt = detail::beginShutdown();
         const auto& main = *detail::mainState();
         Signal(main.pleaseStop).go();
         detail::shutdownTimers();
-        if (!detail::waitForAllThreadsToEnd(std::chrono::steady_clock::now() + stopGracePeriod()))
-            log(LogLevel::Warning, "at exit, threads still running after the grace period:\n" + dumpThreads());
+        if (detail::threadsWereAbandoned())
+            return;  // MainThread's shutdown gave up on them, and said so
+        const Clock::time_point since = Clock::now();
+        auto grace = stopGracePeriod();
+        for (;;) {
+            const Clock::time_point warnAt = Clock::now() + grace;
+            if (giveUpAt <= warnAt)
+                break;
+            if (detail::waitForAllThreadsToEnd(warnAt))
+                return;
+            // Nobody joins main's children here; deeper stragglers are named
+            // by the ancestors that join them.
+            const std::string unwatched = detail::unwatchedStragglersBelow(main);
+            if (!unwatched.empty())
+                log(LogLevel::Warning, "at exit, threads asked to stop have not stopped after " +
+                                           detail::secondsText(Clock::now() - since) + ": still running " + unwatched);
+            grace *= 2;
+        }
+        if (detail::waitForAllThreadsToEnd(giveUpAt))
+            return;
+        detail::markThreadsAbandoned();
+        log(LogLevel::Error, "at exit, gave up after the stop time limit (" + detail::secondsText(stopTimeLimit()) +
+                                 ") on threads that did not stop, leaving them running: " +
+                                 detail::stragglersIn(main, false));
     }
 };
 
@@ -471,10 +621,18 @@ bool Thread::tryJoin(const Signal& till) const
     if (isSelfOrAncestorOfCurrent(s))
         throw UsageError("Thread '" + s.path + "': join() from thread '" + detail::currentThreadPath() +
                          "', which is that thread or one of its descendants");
-    if (till.isNever())
-        detail::waitStopped(s);
-    else if (!s.ended.wait(till))
-        return false;
+    {
+        // Names the join in diagnostics, and refuses it where a wait may not
+        // block (the timer thread), unless it cannot block.
+        std::optional<detail::BlockedScope> joining;
+        if (!s.ended && !till)
+            joining.emplace(
+                [](const void* t) { return "Thread '" + static_cast<const ThreadState*>(t)->path + "' (join)"; }, &s);
+        if (till.isNever())
+            detail::waitStopped(s);
+        else if (!s.ended.wait(till))
+            return false;
+    }
     std::exception_ptr failure;
     {
         std::lock_guard<std::mutex> lock(s.mutex);

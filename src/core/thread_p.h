@@ -14,12 +14,21 @@
 
 namespace skein::detail {
 
+// Counts the thread states alive in the process (liveThreadStates()).
+struct CountedThreadState {
+    CountedThreadState() noexcept;
+    ~CountedThreadState();
+    CountedThreadState(const CountedThreadState&) = delete;
+    CountedThreadState& operator=(const CountedThreadState&) = delete;
+};
+
 struct ThreadState : std::enable_shared_from_this<ThreadState> {
     enum class Kind { Main, Started, Registered, Placeholder };
     enum class Phase { Created, Running, Finishing, Finished };
 
     ThreadState(std::string name, const std::shared_ptr<ThreadState>& parent, Kind kind,
-                std::unique_ptr<Task> task = nullptr);
+                TaskPtr task = nullptr);
+    ~ThreadState();
     ThreadState(const ThreadState&) = delete;
     ThreadState& operator=(const ThreadState&) = delete;
 
@@ -32,7 +41,7 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     // Goes once stopped()'s callbacks have run: what joins wait for, so that
     // nothing of a joined thread still runs, not even a stopped() callback.
     const Signal ended;
-    std::unique_ptr<Task> task;  // handed to the thread at start
+    TaskPtr task;  // handed to the thread at start
 
     mutable std::mutex mutex;
     Phase phase = Phase::Created;                         // guarded by mutex
@@ -53,6 +62,7 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     std::chrono::steady_clock::time_point startedAt;           // set before the thread runs
     std::atomic<std::int64_t> blockedNanos{0};                 // time in Skein waits
     int waitDepth = 0;                                         // touched by its own thread only
+    const CountedThreadState counted;
 
     // "waiting on <what>", or empty; call with mutex held.
     std::string waitingOnLocked() const
@@ -95,8 +105,21 @@ std::shared_ptr<ThreadState> makeRunningState(std::string name, const std::share
 
 // Stops every child (newest first), waits for each (with straggler warnings),
 // and takes them out of the tree; a failure nobody joined is logged, and the
-// first one is returned.
-std::exception_ptr stopAndJoinChildren(ThreadState& parent);
+// first one is returned. A child still running at `giveUpAt` is given up on.
+std::exception_ptr stopAndJoinChildren(ThreadState& parent,
+                                       std::chrono::steady_clock::time_point giveUpAt =
+                                           std::chrono::steady_clock::time_point::max());
+// "path (what it waits on)" of each thread in the subtree of `s` whose
+// function still runs, comma-separated; `s` itself only if `withItself`.
+std::string stragglersIn(const ThreadState& s, bool withItself = true);
+
+// Shutdown begins: the first call fixes the moment at which shutdown gives up
+// on threads that do not stop (the stop time limit from now), and every call
+// returns it.
+std::chrono::steady_clock::time_point beginShutdown();
+// Shutdown gave up on a thread, which may still be running.
+void markThreadsAbandoned() noexcept;
+bool threadsWereAbandoned() noexcept;
 
 // Skein threads still running their OS thread; MainThread waits for zero.
 bool waitForAllThreadsToEnd(std::chrono::steady_clock::time_point deadline);

@@ -17,9 +17,15 @@
 // waitForShutdown() rethrows its failure; this prints "rethrown: <what>" and
 // exits with 3.
 //
-// With --no-main-thread it makes no MainThread, as a program that forgot it:
-// after "ready" it reads stdin until a line "return", and returns from main()
-// with its threads still blocked.
+// With --straggler, main/holder/stubborn ignores its pleaseStop and waits on
+// Signal 'hang', which nobody sends: shutdown must give up on it at the stop
+// time limit (--limit-ms, default 1000) after naming it in warnings (grace
+// period --grace-ms, default 100). How shutdown comes:
+//   (default)           waitForShutdown(); its result is the exit code
+//   --destructor        main waits for its pleaseStop and returns 0: the
+//                       MainThread destructor shuts down
+//   --no-main-thread    no MainThread: main returns 0 after a line "exit" on
+//                       stdin, and the exit of the program shuts down
 #include <skein/lock.h>
 #include <skein/log.h>
 #include <skein/main_thread.h>
@@ -30,8 +36,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <iostream>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -116,28 +124,50 @@ void parent(std::string firstName, Child first, std::string secondName, Child se
     pleaseStop.wait();
 }
 
+// Starts main/holder, whose child main/holder/stubborn ignores pleaseStop.
+void startStraggler(skein::Signal aboutToBlock)
+{
+    skein::Thread::run("holder", [aboutToBlock](const skein::Signal& pleaseStop) {
+        skein::Thread::run("stubborn", [aboutToBlock]() mutable {
+            const skein::Signal hang("hang");
+            aboutToBlock.go();
+            hang.wait();
+        });
+        pleaseStop.wait();
+    });
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     bool exitOnStdin = false;
     bool fail = false;
-    bool noMainThread = false;
+    bool straggler = false;
+    bool byDestructor = false;
+    bool withMainThread = true;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--stdin") == 0)
             exitOnStdin = true;
         else if (std::strcmp(argv[i], "--fail") == 0)
             fail = true;
+        else if (std::strcmp(argv[i], "--straggler") == 0)
+            straggler = true;
+        else if (std::strcmp(argv[i], "--destructor") == 0)
+            byDestructor = true;
         else if (std::strcmp(argv[i], "--no-main-thread") == 0)
-            noMainThread = true;
+            withMainThread = false;
+        else if (std::strcmp(argv[i], "--limit-ms") == 0 && i + 1 < argc)
+            skein::setStopTimeLimit(std::chrono::milliseconds(std::atoi(argv[++i])));
+        else if (std::strcmp(argv[i], "--grace-ms") == 0 && i + 1 < argc)
+            skein::setStopGracePeriod(std::chrono::milliseconds(std::atoi(argv[++i])));
     }
 
+    skein::MainThread::Options options;
+    options.exitOnStdin = exitOnStdin;
     std::optional<skein::MainThread> mainThread;
-    if (!noMainThread) {
-        skein::MainThread::Options options;
-        options.exitOnStdin = exitOnStdin;
+    if (withMainThread)
         mainThread.emplace(options);
-    }
     skein::setLogSink(printToStderr);
 
     std::vector<skein::Signal> blocked;
@@ -156,14 +186,23 @@ int main(int argc, char** argv)
         failing.stopped().wait();
     }
 
+    if (straggler) {
+        blocked.emplace_back("stubborn about to block");
+        startStraggler(blocked.back());
+    }
+
     for (const skein::Signal& s : blocked)
         s.wait();
     say("ready");
 
-    if (noMainThread) {
-        char line[64];
-        while (std::fgets(line, sizeof line, stdin) && std::strcmp(line, "return\n") != 0) {
+    if (!mainThread) {
+        std::string line;
+        while (std::getline(std::cin, line) && line != "exit") {
         }
+        return 0;
+    }
+    if (byDestructor) {
+        mainThread->thread().pleaseStop().wait();
         return 0;
     }
     try {

@@ -215,6 +215,7 @@ private Q_SLOTS:
     void initTestCase();
 
     void stragglerIsNamedWithWhatItWaitsOnAndAgainWithBackOff();
+    void joinWaitsForAStragglerPastTheStopTimeLimit();
     void dumpShowsTreeStateProgressAndWaits();
     void dumpShowsThreadsStartedOnAThreadSkeinDidNotStart();
 
@@ -288,6 +289,43 @@ void tst_Diagnostics::stragglerIsNamedWithWhatItWaitsOnAndAgainWithBackOff()
     QVERIFY(joined);
     QVERIFY(!straggler.isRunning());
     releaseOnExit.dismiss();
+}
+
+// The stop time limit is for shutdown only: an explicit join() waits as long
+// as it takes, warning with back-off, and never gives up.
+void tst_Diagnostics::joinWaitsForAStragglerPastTheStopTimeLimit()
+{
+    const auto limit = 10ms;
+    const auto previousLimit = skein::stopTimeLimit();
+    skein::setStopTimeLimit(limit);
+    auto restoreLimit = qScopeGuard([previousLimit] { skein::setStopTimeLimit(previousLimit); });
+    const GracePeriodGuard gracePeriod(limit);
+    const LogCapture capture;
+    Signal release("release");
+
+    Thread straggler = Thread::run("straggler", [release] { release.wait(); });
+    straggler.stop();
+    std::atomic<bool> joined{false};
+    std::thread joiner([&] {
+        straggler.join();
+        joined = true;
+    });
+    auto joinOnExit = qScopeGuard([&] {
+        release.go();
+        joiner.join();
+    });
+    // The second warning comes three limits after join() began: still joining.
+    const auto isStragglerWarning = [](const LogRecord& r) {
+        return r.level == LogLevel::Warning && contains(r.message, "main/straggler");
+    };
+    QVERIFY2(capture.waitFor(isStragglerWarning, 2), "fewer than two warnings about main/straggler");
+    QVERIFY(!joined);
+    QVERIFY(capture.matching([](const LogRecord& r) { return r.level == LogLevel::Error; }).empty());
+
+    release.go();
+    joinOnExit.dismiss();
+    joiner.join();
+    QVERIFY(joined);
 }
 
 void tst_Diagnostics::dumpShowsTreeStateProgressAndWaits()

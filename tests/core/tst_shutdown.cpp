@@ -2,9 +2,11 @@
 // tree of blocked threads) is stopped by SIGINT, SIGTERM or "exit" on stdin,
 // and must end every thread, children before parents, including one blocked
 // on a bare Till(1 h); a failure nobody joined comes back from
-// waitForShutdown().
+// waitForShutdown(); a thread that ignores pleaseStop is named, then given up
+// on at the stop time limit, and the program still ends.
 #include <QtTest>
 
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QStringList>
 
@@ -31,6 +33,22 @@ constexpr int childTimeoutMs = 10000;
 
 Q_DECLARE_METATYPE(StopBy)
 
+namespace {
+
+enum class ShutdownBy { WaitForShutdown, MainThreadDestructor, ExitWithoutMainThread };
+
+// The straggler's settings in shutdown_child: warnings after 100 ms, 300 ms
+// and 700 ms of shutdown, and giving up after 1 s.
+constexpr int stragglerGraceMs = 100;
+constexpr int stragglerLimitMs = 1000;
+// What the exit may take beyond the limit: the rest of shutdown and process
+// exit, under a sanitizer on a loaded machine.
+constexpr int stragglerSlackMs = 5000;
+
+} // namespace
+
+Q_DECLARE_METATYPE(ShutdownBy)
+
 class tst_Shutdown : public QObject {
     Q_OBJECT
 
@@ -49,6 +67,8 @@ private Q_SLOTS:
     void everyThreadStopsChildrenFirst();
     void failureNobodyJoinedIsRethrownByWaitForShutdown();
     void profileTableIsPrintedAtExitWithSkeinProfile();
+    void stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit_data();
+    void stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit();
 };
 
 bool tst_Shutdown::startChild(QProcess& child, const QStringList& arguments, QByteArray& out)
@@ -86,7 +106,7 @@ void tst_Shutdown::stop(QProcess& child, StopBy how)
         QVERIFY(child.waitForBytesWritten(childTimeoutMs));
         break;
     case StopBy::ReturnFromMain:
-        QCOMPARE(child.write("return\n"), qint64(7));
+        QCOMPARE(child.write("exit\n"), qint64(5));
         QVERIFY(child.waitForBytesWritten(childTimeoutMs));
         break;
     }
@@ -226,6 +246,71 @@ void tst_Shutdown::profileTableIsPrintedAtExitWithSkeinProfile()
         QVERIFY(ok[0] && ok[1] && ok[2]);
         QVERIFY2(wall > 0 && cpu >= 0 && blocked > 0 && blocked <= wall + 1e-6, row->constData());
     }
+}
+
+void tst_Shutdown::stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit_data()
+{
+    QTest::addColumn<ShutdownBy>("by");
+    QTest::addColumn<int>("exitCode");
+    // waitForShutdown() tells the program that it gave up; the other two
+    // leave the exit code to main().
+    QTest::newRow("waitForShutdown") << ShutdownBy::WaitForShutdown << 1;
+    QTest::newRow("MainThread destructor") << ShutdownBy::MainThreadDestructor << 0;
+    QTest::newRow("exit without MainThread") << ShutdownBy::ExitWithoutMainThread << 0;
+}
+
+void tst_Shutdown::stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit()
+{
+    QFETCH(ShutdownBy, by);
+    QFETCH(int, exitCode);
+    QStringList arguments = {QStringLiteral("--straggler"), QStringLiteral("--limit-ms"),
+                             QString::number(stragglerLimitMs), QStringLiteral("--grace-ms"),
+                             QString::number(stragglerGraceMs)};
+    if (by == ShutdownBy::MainThreadDestructor)
+        arguments << QStringLiteral("--destructor");
+    if (by == ShutdownBy::ExitWithoutMainThread)
+        arguments << QStringLiteral("--no-main-thread");
+    QProcess child;
+    QByteArray out;
+    QVERIFY(startChild(child, arguments, out));
+
+    QElapsedTimer sinceStop;
+    sinceStop.start();
+    stop(child, by == ShutdownBy::ExitWithoutMainThread ? StopBy::ExitOnStdin : StopBy::Sigint);
+    if (QTest::currentTestFailed())
+        return;
+    const bool finished = child.waitForFinished(stragglerLimitMs + stragglerSlackMs);
+    const qint64 elapsed = sinceStop.elapsed();
+    if (!finished) {
+        child.kill();
+        child.waitForFinished(childTimeoutMs);
+    }
+    out += child.readAllStandardOutput();
+    const QByteArray err = child.readAllStandardError();
+    const QByteArray both = out + "\nstderr:\n" + err;
+    QVERIFY2(finished, both.constData());
+    QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(child.exitCode(), exitCode);
+    // Shutdown began after the request, so it cannot have given up sooner.
+    QVERIFY2(elapsed >= stragglerLimitMs, qPrintable(QString::number(elapsed)));
+
+    // Named in warnings, with what it waits on, before shutdown gave up.
+    const QList<QByteArray> lines = err.split('\n');
+    const auto namesTheStraggler = [](const QByteArray& line) {
+        return line.contains("main/holder/stubborn (waiting on Signal 'hang')");
+    };
+    int warnings = 0;
+    int gaveUpAt = -1;
+    for (int i = 0; i < lines.size(); ++i) {
+        if (lines[i].startsWith("log warning ") && namesTheStraggler(lines[i]) && gaveUpAt < 0)
+            ++warnings;
+        if (lines[i].startsWith("log error ") && lines[i].contains("gave up") && namesTheStraggler(lines[i]))
+            gaveUpAt = i;
+    }
+    QVERIFY2(warnings >= 2, err.constData());
+    QVERIFY2(gaveUpAt >= 0, err.constData());
+    // Only the straggler was given up on: the rest of the tree ended, in order.
+    verifyChildrenStoppedBeforeParents(stoppedPaths(out));
 }
 
 QTEST_GUILESS_MAIN(tst_Shutdown)

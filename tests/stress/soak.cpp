@@ -1,13 +1,18 @@
 // A long random workload (minutes, not part of ctest): thread trees, composed
-// signals, Tills, queue traffic. Every sampling period it prints the process's
-// RSS and thread count; at the end it fails when either grew after warm-up.
+// signals, Tills, queue traffic, consumers blocked on a Queue that closes,
+// Lock waiters, threads that fail (joined or released). Every sampling
+// period it prints the process's RSS and thread count; at the end it fails
+// when either grew after warm-up.
 //   soak [minutes=30] [seed]
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <dirent.h>
+#include <mutex>
 #include <random>
+#include <stdexcept>
 #include <unistd.h>
 #include <vector>
 
@@ -91,6 +96,35 @@ void round(std::mt19937_64& rng)
     while (q.pop(skein::Till(1s)))
         ++got;
     producer.join();
+    // Consumers blocked on a Queue that is closed under them, and Lock
+    // waiters woken by unlock() or by their till.
+    skein::Queue<int> closing("closing");
+    skein::Lock lock("soak");
+    std::vector<skein::Thread> blocked;
+    for (int i = 0; i < 3; ++i) {
+        blocked.push_back(skein::Thread::run("consumer", [&closing](const skein::Signal& stop) {
+            while (closing.pop(stop)) {
+            }
+        }));
+        blocked.push_back(skein::Thread::run("waiter", [&lock, us = rng() % 200](const skein::Signal& stop) {
+            std::lock_guard<skein::Lock> held(lock);
+            lock.wait(skein::Till(std::chrono::microseconds(us)) | stop);
+        }));
+    }
+    closing.add(1);
+    for (int i = 0; i < 3; ++i) {
+        std::lock_guard<skein::Lock> held(lock);
+    }
+    closing.close();
+    for (auto& t : blocked)
+        t.join();
+    // Failures: one joined, one released (its failure is logged).
+    auto failing = skein::Thread::run("failing", [] { throw std::runtime_error("soak failure"); });
+    try {
+        failing.join();
+    } catch (const std::runtime_error&) {
+    }
+    skein::Thread::run("released", [] { throw std::runtime_error("soak failure"); }).release();
     // Composites that are dropped unused, and some that are waited on.
     skein::Signal s;
     for (int i = 0; i < 200; ++i) {
@@ -111,6 +145,9 @@ int main(int argc, char** argv)
     const std::uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10)
                                         : std::uint64_t(Clock::now().time_since_epoch().count());
     std::printf("soak: %.1f minutes, seed %llu\n", minutes, static_cast<unsigned long long>(seed));
+    // Released threads fail on purpose every round: count, don't print.
+    std::atomic<long> logged{0};
+    skein::setLogSink([&logged](const skein::LogRecord&) { logged.fetch_add(1, std::memory_order_relaxed); });
     std::mt19937_64 rng(seed);
     const auto start = Clock::now();
     const auto end = start + std::chrono::duration<double>(minutes * 60);
@@ -126,9 +163,11 @@ int main(int argc, char** argv)
             skein::detail::waitForThreadExits(10s);
             rss.push_back(rssKiB());
             threads.push_back(threadCount());
-            std::printf("t=%6.0f s  rounds %8ld  rss %7ld KiB  threads %3d  signal states %zu\n",
+            std::printf("t=%6.0f s  rounds %8ld  rss %7ld KiB  threads %3d  signal states %zu  thread states %zu"
+                        "  log records %ld\n",
                         std::chrono::duration<double>(Clock::now() - start).count(), rounds, rss.back(),
-                        threads.back(), skein::detail::liveSignalStates());
+                        threads.back(), skein::detail::liveSignalStates(), skein::detail::liveThreadStates(),
+                        logged.load());
             std::fflush(stdout);
             nextSample += std::chrono::duration_cast<Clock::duration>(period);
         }

@@ -12,6 +12,9 @@ namespace skein::detail {
 std::size_t pendingCallbacks(const Signal& signal);
 // Signal states (Signals, Tills, composites) alive in the process.
 std::size_t liveSignalStates();
+// Thread states (main, started, registered and placeholder threads) alive in
+// the process: a thread's lasts until it has ended and its handles are gone.
+std::size_t liveThreadStates();
 // Tills the timer thread is holding for their deadline.
 std::size_t pendingTimers();
 // Timer threads running in the process: 0 before the first Till, then 1.
