@@ -59,8 +59,11 @@ int main(int argc, char** argv)
     const QByteArray mode = argv[3];
 
     skein::MainThread mainThread;
-    // The loggers finish their job after SIGTERM: no warning about them.
+    // The loggers finish their job after SIGTERM, however long a loaded
+    // machine makes it take: no warning about them, and shutdown never gives
+    // up on them (it would exit with their lines unwritten).
     skein::setStopGracePeriod(std::chrono::minutes(5));
+    skein::setStopTimeLimit(std::chrono::milliseconds::max());
     skein::AsyncMessageHandler handler(file);
 
     std::vector<skein::Signal> logging(loggers);
