@@ -38,11 +38,14 @@ RATIO_GOALS = {
     # go() on a worker -> slot in the GUI thread within 1.2x of invokeMethod.
     ("BM_QueuedCallLatency", "qt"): 1 / 1.2,
     # Progress in a tight loop: cheaper than QPromise::setProgressValue.
-    ("BM_Progress", "qt"): 1.0,
+    ("BM_SetProgress", "promise"): 1.0,
+    ("BM_SetProgressHandle", "promise"): 1.0,
+    ("BM_SetProgressWatched", "promise"): 1.0,
     # qInfo's caller-side cost with the async handler <= 0.3x the default's.
     ("BM_QtMessage", "qt"): 1 / 0.3,
     # Command >= 3x faster than a Process per command.
     ("BM_RunTrue", "process"): 3.0,
+    ("BM_RunTrueShared", "process"): 3.0,
 }
 
 # family -> {counter: upper bound, in the counter's unit}, for Skein only.
@@ -54,7 +57,8 @@ LATENESS_COUNTERS = ["median_us", "p99_us", "max_us"]
 # The order of the table (runs with random interleaving come in any order).
 FAMILY_ORDER = ["BM_PingPong", "BM_SignalCreateGo", "BM_Queue1P1C", "BM_Queue2P2C",
                 "BM_TillSchedule", "BM_TillLateness", "BM_ThreadCreateJoin", "BM_Shutdown1000",
-                "BM_QueuedCallLatency", "BM_Progress", "BM_QtMessage", "BM_RunTrue"]
+                "BM_QueuedCallLatency", "BM_SetProgress", "BM_SetProgressHandle", "BM_SetProgressWatched",
+                "BM_QtMessage", "BM_RunTrue", "BM_RunTrueShared"]
 IMPL_ORDER = [SKEIN, "std", "jthread", "promise", "qt", "boost", "moodycamel", "process", "qprocess"]
 
 

@@ -25,7 +25,8 @@ struct Session {
 
 QString keyOf(const Command::Options& options)
 {
-    QString key = options.workingDirectory + QLatin1Char('\n');
+    QString key = (options.isolated ? QStringLiteral("isolated\n") : QStringLiteral("shared\n")) +
+                  options.workingDirectory + QLatin1Char('\n');
     if (options.environment)
         key += options.environment->toStringList().join(QLatin1Char('\n'));
     return key;
@@ -218,14 +219,17 @@ QString singleQuoted(const QString& text)
 }
 
 // The lines written to the session for one command: a start marker on both
-// streams, the command in a subshell (its stdin is not ours), then its
-// status and an end marker.
-QByteArray script(const QString& commandLine, const QString& marker)
+// streams, the command (its stdin is not ours) in a subshell when isolated,
+// else run by the session's shell itself (`command eval`: a syntax error does
+// not end the shell, as it would with a bare eval), then its status and an
+// end marker.
+QByteArray script(const QString& commandLine, const QString& marker, bool isolated)
 {
-    return QStringLiteral("printf '%1\\n'; printf '%1\\n' >&2\n"
-                          "( eval %2 ) </dev/null\n"
-                          "printf '%1 %d\\n' \"$?\"; printf '%1\\n' >&2\n")
-        .arg(marker, singleQuoted(commandLine))
+    const QString command = isolated ? QStringLiteral("( eval %1 ) </dev/null\n")
+                                     : QStringLiteral("{ command eval %1\n} </dev/null\n");
+    return (QStringLiteral("printf '%1\\n'; printf '%1\\n' >&2\n").arg(marker) +
+            command.arg(singleQuoted(commandLine)) +
+            QStringLiteral("printf '%1 %d\\n' \"$?\"; printf '%1\\n' >&2\n").arg(marker))
         .toUtf8();
 }
 
@@ -261,7 +265,7 @@ std::optional<Command::Result> Command::run(const QString& commandLine, const Si
 {
     const QString marker = freshMarker();
     const std::string mark = marker.toStdString();
-    const QByteArray lines = script(commandLine, marker);
+    const QByteArray lines = script(commandLine, marker, options.isolated);
     const std::string what = "Command '" + commandLine.toStdString() + "'";
 
     // A session may have died since it was last used: if it ends before the
@@ -297,6 +301,11 @@ std::optional<Command::Result> Command::run(const QString& commandLine, const Si
             return std::nullopt;
         throw Error(what + ": its shell session ended while it ran");
     }
+}
+
+std::optional<Command::Result> Command::run(const QString& commandLine, const Signal& till)
+{
+    return run(commandLine, till, Options());
 }
 
 void Command::setIdleTimeout(std::chrono::milliseconds timeout) { pool().setIdleTimeout(timeout); }

@@ -1,7 +1,5 @@
 #include "skein/qt/thread_adaptor.h"
 
-#include <QtCore/QEvent>
-
 #include <chrono>
 #include <exception>
 #include <optional>
@@ -50,7 +48,7 @@ struct ThreadAdaptor::Private {
     Connection onStopRequest;
     Connection onStopped;
     Connection onProgress;  // the next progress change, or the end of the pause after one
-    QMetaObject::Connection onParentDestroyed;
+    const QObject* watchedParent = nullptr;  // the parent whose destroyed() stops this thread
 };
 
 ThreadAdaptor::ThreadAdaptor(QString name, Function fn, QObject* parent) : ThreadAdaptor(std::move(name), parent)
@@ -77,19 +75,20 @@ ThreadAdaptor::ThreadAdaptor(Thread thread, QObject* parent) : QObject(parent), 
         wire();
 }
 
-bool ThreadAdaptor::event(QEvent* event)
-{
-    if (event->type() == QEvent::ParentChange)
-        watchParent();
-    return QObject::event(event);
-}
-
 void ThreadAdaptor::watchParent()
 {
-    QObject::disconnect(d->onParentDestroyed);
     // destroyed() comes before ~QObject deletes the children, one by one.
-    if (QObject* p = parent())
-        d->onParentDestroyed = QObject::connect(p, &QObject::destroyed, this, &ThreadAdaptor::requestStop);
+    // Watched when made and when started (no event() override: it would
+    // read events posted from workers, out of ThreadSanitizer's sight); an
+    // adaptor that was moved to another parent since ignores the old one.
+    QObject* const p = parent();
+    if (!p || p == d->watchedParent)
+        return;
+    d->watchedParent = p;
+    QObject::connect(p, &QObject::destroyed, this, [this, p] {
+        if (parent() == p)
+            requestStop();
+    });
 }
 
 ThreadAdaptor::~ThreadAdaptor()
@@ -148,6 +147,7 @@ void ThreadAdaptor::start()
 {
     if (d->wired)
         throw UsageError("ThreadAdaptor '" + d->name.toStdString() + "': start() on a thread that has started");
+    watchParent();
     if (d->thread == Thread()) {
         const auto body = [this](const Signal& pleaseStop) { return work(pleaseStop); };
         const std::string name = d->name.toStdString();

@@ -8,6 +8,9 @@
 //             session that is already running (one run before the timing
 //             starts the session), which runs it in a subshell: one fork,
 //             no exec, no thread.
+// BM_RunTrueShared/<impl>: the same, with Command's Options::isolated off:
+//   skein runs `true` in the session's shell itself (no fork at all);
+//   process is the same as above, for the ratio.
 //   process:  skein::Process p("t", "/bin/true"); p.join(): a process, read
 //             by a Skein thread of its own.
 //   qprocess: a bare QProcess on the calling thread: start("/bin/true") +
@@ -46,18 +49,23 @@ void runTrue(benchmark::State& state, Once once)
     }
 }
 
-void BM_RunTrue_skein(benchmark::State& state)
+void runTrueInCommands(benchmark::State& state, bool isolated)
 {
-    const auto warmUp = skein::Command::run(QStringLiteral("true"));  // starts the session
+    skein::Command::Options options;
+    options.isolated = isolated;
+    const auto warmUp = skein::Command::run(QStringLiteral("true"), skein::Signal::never(), options);  // starts the session
     if (!warmUp || warmUp->exitCode != 0) {
         state.SkipWithError("the first Command::run(\"true\") failed");
         return;
     }
-    runTrue(state, [] {
-        const auto result = skein::Command::run(QStringLiteral("true"));
+    runTrue(state, [&options] {
+        const auto result = skein::Command::run(QStringLiteral("true"), skein::Signal::never(), options);
         return result ? result->exitCode : -1;
     });
 }
+
+void BM_RunTrue_skein(benchmark::State& state) { runTrueInCommands(state, true); }
+void BM_RunTrue_skeinShared(benchmark::State& state) { runTrueInCommands(state, false); }
 
 void BM_RunTrue_process(benchmark::State& state)
 {
@@ -81,6 +89,16 @@ void BM_RunTrue_qprocess(benchmark::State& state)
 BENCHMARK(BM_RunTrue_skein)->Name("BM_RunTrue/skein")->Iterations(1)->UseManualTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_RunTrue_process)
     ->Name("BM_RunTrue/process")
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RunTrue_skeinShared)
+    ->Name("BM_RunTrueShared/skein")
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RunTrue_process)
+    ->Name("BM_RunTrueShared/process")
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);

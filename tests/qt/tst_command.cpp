@@ -105,6 +105,50 @@ private Q_SLOTS:
         QCOMPARE(sessionPid(inDir), shell);
     }
 
+    // Not isolated: the command runs in the session's shell itself, so what
+    // it changes stays for the next command of that session, and only there.
+    void sharedCommandsKeepWhatTheyChangeForTheirSession()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        skein::Command::Options shared;
+        shared.isolated = false;
+        const qint64 shell = sessionPid(shared);
+        QVERIFY(shell > 0);
+
+        const auto change = skein::Command::run(
+            QStringLiteral("cd %1 && SKEIN_KEPT=1 && set -u").arg(dir.path()), skein::Signal::never(), shared);
+        QVERIFY(change);
+        QCOMPARE(change->exitCode, 0);
+        // A syntax error fails the command, not the shell.
+        const auto syntaxError = skein::Command::run(QStringLiteral("echo \"unterminated"), skein::Signal::never(), shared);
+        QVERIFY(syntaxError);
+        QCOMPARE(syntaxError->exitCode, 2);
+        const auto after = skein::Command::run(QStringLiteral("pwd -P; echo \"[$SKEIN_KEPT] $$\""), skein::Signal::never(), shared);
+        QVERIFY(after);
+        QCOMPARE(after->stdoutLines, (std::vector<std::string>{QDir(dir.path()).canonicalPath().toStdString(),
+                                                                 "[1] " + std::to_string(shell)}));
+
+        // An isolated command never runs in a shared session.
+        const auto isolated = skein::Command::run(QStringLiteral("echo \"[${SKEIN_KEPT:-}] $$\""));
+        QVERIFY(isolated);
+        QCOMPARE(isolated->stdoutLines.size(), std::size_t(1));
+        QVERIFY(isolated->stdoutLines.front().rfind("[] ", 0) == 0);
+        QVERIFY(isolated->stdoutLines.front() != "[] " + std::to_string(shell));
+    }
+
+    void exitInASharedCommandEndsItsSessionWithAnError()
+    {
+        skein::Command::Options shared;
+        shared.isolated = false;
+        const qint64 shell = sessionPid(shared);
+        QVERIFY_THROWS_EXCEPTION(skein::Error, skein::Command::run(QStringLiteral("exit 3"), skein::Signal::never(), shared));
+        // The next command gets a new session.
+        const qint64 next = sessionPid(shared);
+        QVERIFY(next > 0);
+        QVERIFY(next != shell);
+    }
+
     void aSessionThatDiedIsReplacedTransparently()
     {
         const qint64 shell = sessionPid();

@@ -10,7 +10,8 @@
 // never aborts and never calls a slot of a dead object. When the parent
 // QObject is destroyed, every adaptor among its children is asked to stop
 // at once, before the first is joined: siblings stop together, not one after
-// the other. An adaptor nested
+// the other (the parent an adaptor had when it was made or started). An
+// adaptor nested
 // under another ThreadAdaptor in the QObject tree runs its thread as a child
 // of the other's thread.
 //
@@ -95,7 +96,6 @@ Q_SIGNALS:
 protected:
     // For subclasses that override work().
     explicit ThreadAdaptor(QString name, QObject* parent = nullptr);
-    bool event(QEvent* event) override;
     // Runs on the worker thread; the default calls the function given to the
     // constructor. Return the result; throw to fail.
     virtual QVariant work(const Signal& pleaseStop);
