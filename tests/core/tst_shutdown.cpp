@@ -212,8 +212,9 @@ void tst_Shutdown::failureNobodyJoinedIsRethrownByWaitForShutdown()
 }
 
 // SKEIN_PROFILE=1: at exit, one row per thread with its wall, CPU and
-// blocked time. Every thread of the child spent its life blocked, so its
-// blocked time is a good part of its wall time.
+// blocked time. (How much of its life a thread spent blocked depends on
+// whether the stop came before it reached its wait: a thread announces
+// "about to block" just before; tst_diagnostics measures blocked time.)
 void tst_Shutdown::profileTableIsPrintedAtExitWithSkeinProfile()
 {
     QProcess child;
@@ -244,7 +245,7 @@ void tst_Shutdown::profileTableIsPrintedAtExitWithSkeinProfile()
         const double cpu = cells[2].toDouble(&ok[1]);
         const double blocked = cells[3].toDouble(&ok[2]);
         QVERIFY(ok[0] && ok[1] && ok[2]);
-        QVERIFY2(wall > 0 && cpu >= 0 && blocked > 0 && blocked <= wall + 1e-6, row->constData());
+        QVERIFY2(wall > 0 && cpu >= 0 && blocked >= 0 && blocked <= wall + 1e-6, row->constData());
     }
 }
 
