@@ -40,7 +40,28 @@ std::vector<int> drain(skein::Queue<int>& queue)
 }
 
 enum class MakeRoom { Pop, TryPop, PopAll };
+// How the `till` of a blocked add(), extend() or pop() ends the call.
 enum class TillKind { AlreadyGone, TimesOut, GoesWhileParked };
+
+void addTillKindRows()
+{
+    QTest::addColumn<TillKind>("kind");
+    QTest::newRow("till already gone") << TillKind::AlreadyGone;
+    QTest::newRow("till times out") << TillKind::TimesOut;
+    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
+}
+
+// A till of `kind`: gone already, a Till of 20 ms, or a pending Signal that
+// the test makes go once the call is parked on it.
+skein::Signal tillOf(TillKind kind)
+{
+    if (kind == TillKind::TimesOut)
+        return skein::Till(20ms);
+    skein::Signal till("till");
+    if (kind == TillKind::AlreadyGone)
+        till.go();
+    return till;
+}
 
 } // namespace
 
@@ -253,10 +274,7 @@ void tst_Queue::boundedAddBlocksUntilRoomIsMade()
 
 void tst_Queue::boundedAddReturnsFalseWhenTillGoes_data()
 {
-    QTest::addColumn<TillKind>("kind");
-    QTest::newRow("till already gone") << TillKind::AlreadyGone;
-    QTest::newRow("till times out") << TillKind::TimesOut;
-    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
+    addTillKindRows();
 }
 
 void tst_Queue::boundedAddReturnsFalseWhenTillGoes()
@@ -267,11 +285,7 @@ void tst_Queue::boundedAddReturnsFalseWhenTillGoes()
     QVERIFY(queue.add(std::make_unique<int>(1)));
     QVERIFY(queue.add(std::make_unique<int>(2)));
 
-    skein::Signal till("till");
-    if (kind == TillKind::AlreadyGone)
-        till.go();
-    else if (kind == TillKind::TimesOut)
-        till = skein::Till(20ms);
+    skein::Signal till = tillOf(kind);
     std::atomic<int> result{-1};
     Joining producer([&] { result = queue.add(std::make_unique<int>(3), till) ? 1 : 0; });
     if (kind == TillKind::GoesWhileParked) {
@@ -293,21 +307,14 @@ void tst_Queue::boundedAddReturnsFalseWhenTillGoes()
 
 void tst_Queue::popReturnsNulloptWhenTillGoes_data()
 {
-    QTest::addColumn<TillKind>("kind");
-    QTest::newRow("till already gone") << TillKind::AlreadyGone;
-    QTest::newRow("till times out") << TillKind::TimesOut;
-    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
+    addTillKindRows();
 }
 
 void tst_Queue::popReturnsNulloptWhenTillGoes()
 {
     QFETCH(TillKind, kind);
     skein::Queue<int> queue("empty");
-    skein::Signal till("till");
-    if (kind == TillKind::AlreadyGone)
-        till.go();
-    else if (kind == TillKind::TimesOut)
-        till = skein::Till(20ms);
+    skein::Signal till = tillOf(kind);
     std::optional<int> popped{-1};
     Joining consumer([&] { popped = queue.pop(till); });
     if (kind == TillKind::GoesWhileParked) {
@@ -354,10 +361,7 @@ void tst_Queue::popReturnsAnItemAddedLaterByAnotherThread()
 
 void tst_Queue::extendStopsWhenTillGoesAndLeavesTheRestUntouched_data()
 {
-    QTest::addColumn<TillKind>("kind");
-    QTest::newRow("till already gone") << TillKind::AlreadyGone;
-    QTest::newRow("till times out") << TillKind::TimesOut;
-    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
+    addTillKindRows();
 }
 
 void tst_Queue::extendStopsWhenTillGoesAndLeavesTheRestUntouched()
@@ -370,11 +374,7 @@ void tst_Queue::extendStopsWhenTillGoesAndLeavesTheRestUntouched()
     std::vector<Box> items;
     for (int i = 1; i <= 5; ++i)
         items.push_back(std::make_unique<int>(i));
-    skein::Signal till("till");
-    if (kind == TillKind::AlreadyGone)
-        till.go();
-    else if (kind == TillKind::TimesOut)
-        till = skein::Till(20ms);
+    skein::Signal till = tillOf(kind);
     std::atomic<int> result{-1};
     Joining producer([&] { result = queue.extend(items, till) ? 1 : 0; });
     if (kind == TillKind::GoesWhileParked) {
