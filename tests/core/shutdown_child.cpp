@@ -46,39 +46,21 @@
 #include <string>
 #include <vector>
 
+#include "../child.h"
+
+using testing::announceStop;
+using testing::say;
+
 namespace {
-
-std::mutex outputMutex;
-
-// One whole line on stdout, flushed, never interleaved with another.
-void say(const std::string& line)
-{
-    const std::string text = line + '\n';
-    std::lock_guard<std::mutex> lock(outputMutex);
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-}
 
 void printToStderr(const skein::LogRecord& record)
 {
-    const std::string text = std::string("log ") + skein::toString(record.level) + " [" + record.threadPath +
-                             "] " + record.message + '\n';
-    std::lock_guard<std::mutex> lock(outputMutex);
-    std::fwrite(text.data(), 1, text.size(), stderr);
-    std::fflush(stderr);
-}
-
-// Prints "stopped <path>" when the calling thread's stopped() goes.
-void announceStopOfCurrentThread()
-{
-    const skein::Thread self = skein::Thread::current();
-    const std::string path = self.path();
-    self.stopped().then([path] { say("stopped " + path); });
+    say(std::string("log ") + skein::toString(record.level) + " [" + record.threadPath + "] " + record.message, stderr);
 }
 
 void waitInQueue(skein::Signal aboutToBlock, const skein::Signal& pleaseStop)
 {
-    announceStopOfCurrentThread();
+    announceStop();
     skein::Queue<int> jobs("jobs");
     aboutToBlock.go();
     jobs.pop(pleaseStop);
@@ -86,7 +68,7 @@ void waitInQueue(skein::Signal aboutToBlock, const skein::Signal& pleaseStop)
 
 void waitInLock(skein::Signal aboutToBlock, const skein::Signal& pleaseStop)
 {
-    announceStopOfCurrentThread();
+    announceStop();
     skein::Lock db("db");
     std::lock_guard<skein::Lock> held(db);
     aboutToBlock.go();
@@ -95,7 +77,7 @@ void waitInLock(skein::Signal aboutToBlock, const skein::Signal& pleaseStop)
 
 void waitOnSignal(skein::Signal aboutToBlock, const skein::Signal& pleaseStop)
 {
-    announceStopOfCurrentThread();
+    announceStop();
     const skein::Signal event("event");
     aboutToBlock.go();
     event.wait(pleaseStop);
@@ -104,7 +86,7 @@ void waitOnSignal(skein::Signal aboutToBlock, const skein::Signal& pleaseStop)
 // Ignores pleaseStop: only the shutdown of every pending Till ends it.
 void waitOnBareTill(skein::Signal aboutToBlock, const skein::Signal& /*pleaseStop, ignored*/)
 {
-    announceStopOfCurrentThread();
+    announceStop();
     aboutToBlock.go();
     skein::Till(std::chrono::hours(1)).wait();
 }
@@ -117,7 +99,7 @@ using Child = void (*)(skein::Signal aboutToBlock, const skein::Signal& pleaseSt
 void parent(std::string firstName, Child first, std::string secondName, Child second,
             std::vector<skein::Signal> blocked, const skein::Signal& pleaseStop)
 {
-    announceStopOfCurrentThread();
+    announceStop();
     skein::Thread::run(firstName, first, blocked.at(1));
     skein::Thread::run(secondName, second, blocked.at(2));
     blocked.at(0).go();

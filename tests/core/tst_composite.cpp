@@ -8,17 +8,11 @@
 #include <skein/thread.h>
 #include <skein/till.h>
 
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <cstdint>
-#include <fstream>
-#include <functional>
-#include <mutex>
 #include <thread>
-#include <vector>
+
+#include "testing.h"
 
 using namespace std::chrono_literals;
 using skein::Signal;
@@ -26,108 +20,10 @@ using skein::Till;
 using skein::detail::liveSignalStates;
 using skein::detail::pendingCallbacks;
 using skein::detail::pendingTimers;
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SKEIN_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SKEIN_TEST_ASAN 1
-#endif
-#endif
+using testing::Racers;
+using testing::residentBytes;
 
 namespace {
-
-// A reusable barrier for `parties` threads, built on the standard library
-// only, so that it orders threads without depending on the Signal under test.
-// Waiters spin (yielding) for a moment before they sleep, so the parties
-// leave a round at nearly the same instant and really race.
-class Barrier {
-public:
-    explicit Barrier(int parties) : parties_(parties) {}
-
-    void arriveAndWait()
-    {
-        std::unique_lock<std::mutex> lock(mutex_);
-        const std::uint64_t generation = generation_;
-        if (++arrived_ == parties_) {
-            arrived_ = 0;
-            ++generation_;
-            released_.store(generation_, std::memory_order_release);
-            lock.unlock();
-            cv_.notify_all();
-            return;
-        }
-        lock.unlock();
-        for (int i = 0; i < 200; ++i) {
-            if (released_.load(std::memory_order_acquire) != generation)
-                return;
-            std::this_thread::yield();
-        }
-        lock.lock();
-        cv_.wait(lock, [&] { return generation_ != generation; });
-    }
-
-private:
-    const int parties_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    int arrived_ = 0;                 // guarded by mutex_
-    std::uint64_t generation_ = 0;    // guarded by mutex_
-    std::atomic<std::uint64_t> released_{0};
-};
-
-// `racers` threads that run `body(racer)` once per round, all released at
-// once; runRound() returns when every racer is done with the round. What the
-// caller wrote before runRound() is visible to the racers, and what they
-// wrote is visible after it returns.
-class Racers {
-public:
-    Racers(int racers, std::function<void(int)> body) : start_(racers + 1), finish_(racers + 1)
-    {
-        for (int i = 0; i < racers; ++i) {
-            threads_.emplace_back([this, i, body] {
-                for (;;) {
-                    start_.arriveAndWait();
-                    if (stopping_.load(std::memory_order_relaxed))
-                        return;
-                    body(i);
-                    finish_.arriveAndWait();
-                }
-            });
-        }
-    }
-    ~Racers()
-    {
-        stopping_.store(true, std::memory_order_relaxed);
-        start_.arriveAndWait();
-        for (std::thread& t : threads_)
-            t.join();
-    }
-    Racers(const Racers&) = delete;
-    Racers& operator=(const Racers&) = delete;
-
-    void runRound()
-    {
-        start_.arriveAndWait();
-        finish_.arriveAndWait();
-    }
-
-private:
-    Barrier start_;
-    Barrier finish_;
-    std::atomic<bool> stopping_{false};
-    std::vector<std::thread> threads_;
-};
-
-// Resident set size of this process, from /proc/self/statm.
-long long residentBytes()
-{
-    std::ifstream statm("/proc/self/statm");
-    long long sizePages = 0;
-    long long residentPages = 0;
-    statm >> sizePages >> residentPages;
-    return residentPages * static_cast<long long>(sysconf(_SC_PAGESIZE));
-}
 
 // Signal states, timers and RSS before a loop, to compare with after it.
 struct Baseline {

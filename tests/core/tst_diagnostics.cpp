@@ -20,10 +20,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <ctime>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -34,11 +32,18 @@
 
 #include <unistd.h>
 
+#include "testing.h"
+
 using namespace std::chrono_literals;
 using skein::LogLevel;
 using skein::LogRecord;
 using skein::Signal;
 using skein::Thread;
+using testing::Captured;
+using testing::contains;
+using testing::handleCalls;
+using testing::hasChild;
+using testing::LogCapture;
 
 namespace {
 
@@ -48,63 +53,12 @@ using Clock = std::chrono::steady_clock;
 // gives up and fails; never a measure of speed.
 constexpr auto patience = 10s;
 
-struct Captured {
-    LogRecord record;
-    Clock::time_point seen;  // steady: for intervals between records
-};
-
-// Captures every record while it lives, then puts the previous sink back.
-// The sink holds the records by shared_ptr: a log() that took the sink just
-// before it was replaced may still call it after the capture is gone.
-class LogCapture {
-public:
-    LogCapture() : state_(std::make_shared<State>())
-    {
-        previous_ = skein::setLogSink([state = state_](const LogRecord& record) {
-            {
-                std::lock_guard<std::mutex> lock(state->mutex);
-                state->records.push_back({record, Clock::now()});
-            }
-            state->cv.notify_all();
-        });
-    }
-    ~LogCapture() { skein::setLogSink(std::move(previous_)); }
-    LogCapture(const LogCapture&) = delete;
-    LogCapture& operator=(const LogCapture&) = delete;
-
-    std::vector<Captured> matching(const std::function<bool(const LogRecord&)>& match) const
-    {
-        std::lock_guard<std::mutex> lock(state_->mutex);
-        std::vector<Captured> result;
-        for (const Captured& c : state_->records)
-            if (match(c.record))
-                result.push_back(c);
-        return result;
-    }
-
-    // Waits until `count` records match; false when `patience` ran out.
-    bool waitFor(const std::function<bool(const LogRecord&)>& match, std::size_t count) const
-    {
-        std::unique_lock<std::mutex> lock(state_->mutex);
-        return state_->cv.wait_for(lock, patience, [&] {
-            std::size_t n = 0;
-            for (const Captured& c : state_->records)
-                n += match(c.record) ? 1 : 0;
-            return n >= count;
-        });
-    }
-
-private:
-    struct State {
-        std::mutex mutex;
-        std::condition_variable cv;
-        std::vector<Captured> records;  // guarded by mutex
-    };
-    std::shared_ptr<State> state_;
-    skein::LogSink previous_;
-};
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+// The warning that names the thread main/straggler, which ignores its
+// pleaseStop in the straggler tests.
+bool isStragglerWarning(const LogRecord& r)
+{
+    return r.level == LogLevel::Warning && contains(r.message, "main/straggler");
+}
 
 // The line of dumpThreads() that starts with `start` (indentation included).
 std::string dumpLine(const std::string& dump, const std::string& start)
@@ -168,44 +122,6 @@ private:
     std::string text_;
 };
 
-// One call on a Thread handle, for the rows of handleThatRefersToNoThreadThrowsUsageError.
-struct HandleCall {
-    const char* name;
-    std::function<void(Thread&)> call;
-};
-
-const std::vector<HandleCall>& handleCalls()
-{
-    static const std::vector<HandleCall> calls = {
-        {"start", [](Thread& t) { t.start(); }},
-        {"join", [](Thread& t) { t.join(); }},
-        {"tryJoin", [](Thread& t) { t.tryJoin(Signal::done()); }},
-        {"release", [](Thread& t) { t.release(); }},
-        {"stop", [](Thread& t) { t.stop(); }},
-        {"isRunning", [](Thread& t) { (void)t.isRunning(); }},
-        {"isStarted", [](Thread& t) { (void)t.isStarted(); }},
-        {"pleaseStop", [](Thread& t) { (void)t.pleaseStop(); }},
-        {"stopped", [](Thread& t) { (void)t.stopped(); }},
-        {"name", [](Thread& t) { (void)t.name(); }},
-        {"path", [](Thread& t) { (void)t.path(); }},
-        {"parent", [](Thread& t) { (void)t.parent(); }},
-        {"children", [](Thread& t) { (void)t.children(); }},
-        {"setProgress", [](Thread& t) { t.setProgress(0.5, "half"); }},
-        {"progress", [](Thread& t) { (void)t.progress(); }},
-        {"progressText", [](Thread& t) { (void)t.progressText(); }},
-        {"progressChanged", [](Thread& t) { (void)t.progressChanged(); }},
-    };
-    return calls;
-}
-
-bool hasChild(const Thread& parent, const Thread& child)
-{
-    for (const Thread& c : parent.children())
-        if (c == child)
-            return true;
-    return false;
-}
-
 } // namespace
 
 class tst_Diagnostics : public QObject {
@@ -266,15 +182,12 @@ void tst_Diagnostics::stragglerIsNamedWithWhatItWaitsOnAndAgainWithBackOff()
         joiner.join();
     });
 
-    const auto isStragglerWarning = [](const LogRecord& r) {
-        return r.level == LogLevel::Warning && contains(r.message, "main/straggler");
-    };
-    QVERIFY2(capture.waitFor(isStragglerWarning, 2), "fewer than two warnings about main/straggler");
+    QVERIFY2(capture.waitFor(isStragglerWarning, 2, patience), "fewer than two warnings about main/straggler");
     QVERIFY(!joined);
     const std::vector<Captured> warnings = capture.matching(isStragglerWarning);
     for (const Captured& w : warnings) {
-        QVERIFY2(contains(w.record.message, "Signal 'release'"), w.record.message.c_str());
-        QVERIFY2(contains(w.record.message, "asked to stop"), w.record.message.c_str());
+        QVERIFY2(contains(w.message, "Signal 'release'"), w.message.c_str());
+        QVERIFY2(contains(w.message, "asked to stop"), w.message.c_str());
     }
     // The first warning comes no sooner than the grace period after join()
     // began to wait; the second waits twice as long again. Both intervals are
@@ -315,10 +228,7 @@ void tst_Diagnostics::joinWaitsForAStragglerPastTheStopTimeLimit()
         joiner.join();
     });
     // The second warning comes three limits after join() began: still joining.
-    const auto isStragglerWarning = [](const LogRecord& r) {
-        return r.level == LogLevel::Warning && contains(r.message, "main/straggler");
-    };
-    QVERIFY2(capture.waitFor(isStragglerWarning, 2), "fewer than two warnings about main/straggler");
+    QVERIFY2(capture.waitFor(isStragglerWarning, 2, patience), "fewer than two warnings about main/straggler");
     QVERIFY(!joined);
     QVERIFY(capture.matching([](const LogRecord& r) { return r.level == LogLevel::Error; }).empty());
 
@@ -425,21 +335,21 @@ void tst_Diagnostics::logRecordCarriesLevelThreadPathMessageAndTime()
     const auto fromWorker =
         capture.matching([](const LogRecord& r) { return contains(r.message, "callback failed"); });
     QCOMPARE(fromWorker.size(), std::size_t(1));
-    const LogRecord& w = fromWorker[0].record;
+    const LogRecord& w = fromWorker[0];
     QCOMPARE(w.level, LogLevel::Warning);
     QCOMPARE(w.threadPath, std::string("main/worker"));
     QVERIFY2(contains(w.message, "boom"), w.message.c_str());  // names the Signal
 
     const auto fromTest = capture.matching([](const LogRecord& r) { return r.message == "from the test"; });
     QCOMPARE(fromTest.size(), std::size_t(1));
-    QCOMPARE(fromTest[0].record.level, LogLevel::Info);
-    QCOMPARE(fromTest[0].record.threadPath, std::string("main"));
+    QCOMPARE(fromTest[0].level, LogLevel::Info);
+    QCOMPARE(fromTest[0].threadPath, std::string("main"));
 
     // Stamped when logged. The wall clock may be adjusted while this runs; a
     // second either side tells a real stamp from a missing (epoch) one.
     for (const Captured* c : {&fromWorker[0], &fromTest[0]}) {
-        QVERIFY(c->record.time >= before - 1s);
-        QVERIFY(c->record.time <= after + 1s);
+        QVERIFY(c->time >= before - 1s);
+        QVERIFY(c->time <= after + 1s);
     }
     QCOMPARE(std::string(skein::toString(LogLevel::Warning)), std::string("warning"));
 }

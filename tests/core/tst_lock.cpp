@@ -11,7 +11,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <utility>
 #include <vector>
 
 #include <skein/detail/introspection.h>
@@ -20,78 +19,16 @@
 #include <skein/signal.h>
 #include <skein/till.h>
 
+#include "testing.h"
+
 using namespace std::chrono_literals;
+using testing::Events;
+using testing::Joining;
+using testing::messageOf;
+using testing::names;
+using testing::waitUntilParked;
 
 namespace {
-
-// A std::thread that joins when it goes out of scope, so an early return
-// from a failed check never reaches std::terminate.
-class Joining {
-public:
-    template <class F>
-    explicit Joining(F&& fn) : thread_(std::forward<F>(fn)) {}
-    Joining(Joining&&) noexcept = default;
-    Joining& operator=(Joining&&) = delete;
-    ~Joining()
-    {
-        if (thread_.joinable())
-            thread_.join();
-    }
-    void join() { thread_.join(); }
-
-private:
-    std::thread thread_;
-};
-
-// What happened, in the order it happened, across threads.
-class Events {
-public:
-    void add(std::string event)
-    {
-        std::lock_guard<std::mutex> guard(mutex_);
-        events_.push_back(std::move(event));
-    }
-    std::vector<std::string> all()
-    {
-        std::lock_guard<std::mutex> guard(mutex_);
-        return events_;
-    }
-
-private:
-    std::mutex mutex_;
-    std::vector<std::string> events_;  // guarded by mutex_
-};
-
-// A blocking Skein call registers a callback on its `till` just before it
-// sleeps; Lock::wait() does so after it has released the Lock. Counting those
-// callbacks is how a test knows, without sleeping, that `count` threads are
-// parked inside wait(). The bound only turns a broken library's hang into a
-// failure.
-bool waitUntilParked(const skein::Signal& till, std::size_t count)
-{
-    const skein::Till giveUp(20s);
-    while (skein::detail::pendingCallbacks(till) < count) {
-        if (giveUp)
-            return false;
-        std::this_thread::yield();
-    }
-    return true;
-}
-
-// The message of the E that `fn` throws; nullopt when it throws nothing or
-// something else.
-template <class E, class F>
-std::optional<std::string> messageOf(F&& fn)
-{
-    try {
-        fn();
-    } catch (const E& e) {
-        return std::string(e.what());
-    } catch (...) {
-        return std::nullopt;
-    }
-    return std::nullopt;
-}
 
 template <class F>
 auto onAnotherThread(F&& fn)
@@ -99,11 +36,6 @@ auto onAnotherThread(F&& fn)
     decltype(fn()) result{};
     std::thread([&] { result = fn(); }).join();
     return result;
-}
-
-bool names(const std::optional<std::string>& message, const std::string& name)
-{
-    return message && message->find("'" + name + "'") != std::string::npos;
 }
 
 // The Lock is free and behaves: another thread can take and release it, and
@@ -294,12 +226,12 @@ void tst_Lock::waitReacquiresTheLockBeforeReturning()
     waiter.join();
 
     QVERIFY(!returnedWhileHeld);
-    const std::vector<std::string> expectedEvents{
+    const QStringList expectedEvents{
         "main holds the lock and the waiter is awake",
         releaseByWaiting ? "main releases the lock by waiting" : "main unlocks",
         "waiter returns",
     };
-    QCOMPARE(events.all(), expectedEvents);
+    QCOMPARE(events.list(), expectedEvents);
     QCOMPARE(result.load(), expected);
     QVERIFY(heldAfterwards);
     QVERIFY(mainWaitResult);

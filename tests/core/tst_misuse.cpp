@@ -23,11 +23,14 @@
 #include <skein/thread_group.h>
 #include <skein/till.h>
 
+#include "testing.h"
+
 using namespace std::chrono_literals;
 using skein::Signal;
 using skein::Thread;
 using skein::Till;
 using skein::UsageError;
+using testing::contains;
 
 namespace {
 
@@ -61,11 +64,6 @@ Outcome onTheTimerThread(std::function<void()> call)
         if (outcome->ran)
             return *outcome;
     }
-}
-
-bool contains(const std::optional<std::string>& text, const std::string& part)
-{
-    return text && text->find(part) != std::string::npos;
 }
 
 // Queue, Lock, MainThread and ThreadGroup own what their handles would

@@ -8,11 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -22,82 +20,16 @@
 #include <skein/signal.h>
 #include <skein/till.h>
 
+#include "testing.h"
+
 using namespace std::chrono_literals;
+using testing::Events;
+using testing::Joining;
+using testing::messageOf;
+using testing::names;
+using testing::waitUntilParked;
 
 namespace {
-
-// A std::thread that joins when it goes out of scope, so an early return
-// from a failed check never reaches std::terminate.
-class Joining {
-public:
-    template <class F>
-    explicit Joining(F&& fn) : thread_(std::forward<F>(fn)) {}
-    Joining(Joining&&) noexcept = default;
-    Joining& operator=(Joining&&) = delete;
-    ~Joining()
-    {
-        if (thread_.joinable())
-            thread_.join();
-    }
-    void join() { thread_.join(); }
-
-private:
-    std::thread thread_;
-};
-
-// What happened, in the order it happened, across threads.
-class Events {
-public:
-    void add(std::string event)
-    {
-        std::lock_guard<std::mutex> guard(mutex_);
-        events_.push_back(std::move(event));
-    }
-    std::vector<std::string> all()
-    {
-        std::lock_guard<std::mutex> guard(mutex_);
-        return events_;
-    }
-
-private:
-    std::mutex mutex_;
-    std::vector<std::string> events_;  // guarded by mutex_
-};
-
-// A blocking add() or pop() registers a callback on its `till` just before it
-// sleeps. Counting those callbacks is how a test knows, without sleeping,
-// that `count` threads are parked inside the Queue. The bound only turns a
-// broken library's hang into a failure.
-bool waitUntilParked(const skein::Signal& till, std::size_t count)
-{
-    const skein::Till giveUp(20s);
-    while (skein::detail::pendingCallbacks(till) < count) {
-        if (giveUp)
-            return false;
-        std::this_thread::yield();
-    }
-    return true;
-}
-
-bool namesQueue(const std::string& message, const std::string& name)
-{
-    return message.find("'" + name + "'") != std::string::npos;
-}
-
-// The message of the QueueClosed that `fn` throws; nullopt when it throws
-// nothing or something else.
-template <class F>
-std::optional<std::string> queueClosedMessage(F&& fn)
-{
-    try {
-        fn();
-    } catch (const skein::QueueClosed& e) {
-        return std::string(e.what());
-    } catch (...) {
-        return std::nullopt;
-    }
-    return std::nullopt;
-}
 
 std::vector<int> drain(skein::Queue<int>& queue)
 {
@@ -108,7 +40,28 @@ std::vector<int> drain(skein::Queue<int>& queue)
 }
 
 enum class MakeRoom { Pop, TryPop, PopAll };
+// How the `till` of a blocked add(), extend() or pop() ends the call.
 enum class TillKind { AlreadyGone, TimesOut, GoesWhileParked };
+
+void addTillKindRows()
+{
+    QTest::addColumn<TillKind>("kind");
+    QTest::newRow("till already gone") << TillKind::AlreadyGone;
+    QTest::newRow("till times out") << TillKind::TimesOut;
+    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
+}
+
+// A till of `kind`: gone already, a Till of 20 ms, or a pending Signal that
+// the test makes go once the call is parked on it.
+skein::Signal tillOf(TillKind kind)
+{
+    if (kind == TillKind::TimesOut)
+        return skein::Till(20ms);
+    skein::Signal till("till");
+    if (kind == TillKind::AlreadyGone)
+        till.go();
+    return till;
+}
 
 } // namespace
 
@@ -311,7 +264,7 @@ void tst_Queue::boundedAddBlocksUntilRoomIsMade()
 
     QVERIFY(!returnedWhileFull);
     QCOMPARE(sizeWhileFull, std::size_t(2));
-    QCOMPARE(events.all(), (std::vector<std::string>{"room is made", "add returns"}));
+    QCOMPARE(events.list(), (QStringList{"room is made", "add returns"}));
     QVERIFY(added);
     std::vector<int> all = taken;
     for (int item : drain(queue))
@@ -321,10 +274,7 @@ void tst_Queue::boundedAddBlocksUntilRoomIsMade()
 
 void tst_Queue::boundedAddReturnsFalseWhenTillGoes_data()
 {
-    QTest::addColumn<TillKind>("kind");
-    QTest::newRow("till already gone") << TillKind::AlreadyGone;
-    QTest::newRow("till times out") << TillKind::TimesOut;
-    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
+    addTillKindRows();
 }
 
 void tst_Queue::boundedAddReturnsFalseWhenTillGoes()
@@ -335,11 +285,7 @@ void tst_Queue::boundedAddReturnsFalseWhenTillGoes()
     QVERIFY(queue.add(std::make_unique<int>(1)));
     QVERIFY(queue.add(std::make_unique<int>(2)));
 
-    skein::Signal till("till");
-    if (kind == TillKind::AlreadyGone)
-        till.go();
-    else if (kind == TillKind::TimesOut)
-        till = skein::Till(20ms);
+    skein::Signal till = tillOf(kind);
     std::atomic<int> result{-1};
     Joining producer([&] { result = queue.add(std::make_unique<int>(3), till) ? 1 : 0; });
     if (kind == TillKind::GoesWhileParked) {
@@ -361,21 +307,14 @@ void tst_Queue::boundedAddReturnsFalseWhenTillGoes()
 
 void tst_Queue::popReturnsNulloptWhenTillGoes_data()
 {
-    QTest::addColumn<TillKind>("kind");
-    QTest::newRow("till already gone") << TillKind::AlreadyGone;
-    QTest::newRow("till times out") << TillKind::TimesOut;
-    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
+    addTillKindRows();
 }
 
 void tst_Queue::popReturnsNulloptWhenTillGoes()
 {
     QFETCH(TillKind, kind);
     skein::Queue<int> queue("empty");
-    skein::Signal till("till");
-    if (kind == TillKind::AlreadyGone)
-        till.go();
-    else if (kind == TillKind::TimesOut)
-        till = skein::Till(20ms);
+    skein::Signal till = tillOf(kind);
     std::optional<int> popped{-1};
     Joining consumer([&] { popped = queue.pop(till); });
     if (kind == TillKind::GoesWhileParked) {
@@ -422,10 +361,7 @@ void tst_Queue::popReturnsAnItemAddedLaterByAnotherThread()
 
 void tst_Queue::extendStopsWhenTillGoesAndLeavesTheRestUntouched_data()
 {
-    QTest::addColumn<TillKind>("kind");
-    QTest::newRow("till already gone") << TillKind::AlreadyGone;
-    QTest::newRow("till times out") << TillKind::TimesOut;
-    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
+    addTillKindRows();
 }
 
 void tst_Queue::extendStopsWhenTillGoesAndLeavesTheRestUntouched()
@@ -438,11 +374,7 @@ void tst_Queue::extendStopsWhenTillGoesAndLeavesTheRestUntouched()
     std::vector<Box> items;
     for (int i = 1; i <= 5; ++i)
         items.push_back(std::make_unique<int>(i));
-    skein::Signal till("till");
-    if (kind == TillKind::AlreadyGone)
-        till.go();
-    else if (kind == TillKind::TimesOut)
-        till = skein::Till(20ms);
+    skein::Signal till = tillOf(kind);
     std::atomic<int> result{-1};
     Joining producer([&] { result = queue.extend(items, till) ? 1 : 0; });
     if (kind == TillKind::GoesWhileParked) {
@@ -482,7 +414,7 @@ void tst_Queue::closeWakesEveryBlockedAddWithQueueClosed()
         std::vector<Joining> threads;
         for (int p = 0; p < producers; ++p)
             threads.emplace_back([&, p] {
-                messages[p] = queueClosedMessage([&] { queue.add(100 + p, till); });
+                messages[p] = messageOf<skein::QueueClosed>([&] { queue.add(100 + p, till); });
                 if (++returned == producers)
                     allReturned.go();
             });
@@ -498,7 +430,7 @@ void tst_Queue::closeWakesEveryBlockedAddWithQueueClosed()
     QVERIFY(queue.isClosed());
     for (const auto& message : messages) {
         QVERIFY2(message, "a parked add() was not woken with QueueClosed");
-        QVERIFY2(namesQueue(*message, "full at closing"), message->c_str());
+        QVERIFY2(names(message, "full at closing"), message->c_str());
     }
     // The woken adds added nothing; what was there before close() drains.
     QCOMPARE(queue.size(), std::size_t(2));
@@ -569,22 +501,22 @@ void tst_Queue::addingAfterCloseThrowsQueueClosedNamingTheQueue()
     queue.add(1);
     queue.close();
 
-    const auto addMessage = queueClosedMessage([&] { queue.add(2); });
+    const auto addMessage = messageOf<skein::QueueClosed>([&] { queue.add(2); });
     QVERIFY2(addMessage, "add() after close() did not throw QueueClosed");
-    QVERIFY2(namesQueue(*addMessage, "closed"), addMessage->c_str());
+    QVERIFY2(names(addMessage, "closed"), addMessage->c_str());
 
-    const auto addWithTillMessage = queueClosedMessage([&] { queue.add(2, skein::Signal::done()); });
+    const auto addWithTillMessage = messageOf<skein::QueueClosed>([&] { queue.add(2, skein::Signal::done()); });
     QVERIFY2(addWithTillMessage, "add(item, till) after close() did not throw QueueClosed");
-    QVERIFY2(namesQueue(*addWithTillMessage, "closed"), addWithTillMessage->c_str());
+    QVERIFY2(names(addWithTillMessage, "closed"), addWithTillMessage->c_str());
 
-    const auto pushMessage = queueClosedMessage([&] { queue.push(0); });
+    const auto pushMessage = messageOf<skein::QueueClosed>([&] { queue.push(0); });
     QVERIFY2(pushMessage, "push() after close() did not throw QueueClosed");
-    QVERIFY2(namesQueue(*pushMessage, "closed"), pushMessage->c_str());
+    QVERIFY2(names(pushMessage, "closed"), pushMessage->c_str());
 
     std::vector<int> more{3, 4};
-    const auto extendMessage = queueClosedMessage([&] { queue.extend(more); });
+    const auto extendMessage = messageOf<skein::QueueClosed>([&] { queue.extend(more); });
     QVERIFY2(extendMessage, "extend() after close() did not throw QueueClosed");
-    QVERIFY2(namesQueue(*extendMessage, "closed"), extendMessage->c_str());
+    QVERIFY2(names(extendMessage, "closed"), extendMessage->c_str());
 
     // QueueClosed is a skein::Error, so catch (const std::exception&) sees it.
     bool caughtAsError = false;

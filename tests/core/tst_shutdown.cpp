@@ -14,6 +14,13 @@
 #include <csignal>
 #include <sys/types.h>
 
+#include "testing.h"
+
+using testing::finishChild;
+using testing::startChild;
+using testing::stoppedPaths;
+using testing::wrongStopOrder;
+
 namespace {
 
 // ReturnFromMain: the child made no MainThread and returns from main().
@@ -53,14 +60,7 @@ class tst_Shutdown : public QObject {
     Q_OBJECT
 
 private:
-    // Starts shutdown_child with `arguments`, waits for its "ready" line.
-    bool startChild(QProcess& child, const QStringList& arguments, QByteArray& out);
     void stop(QProcess& child, StopBy how);
-    // Waits for the exit, bounded, and collects the rest of stdout.
-    bool finish(QProcess& child, QByteArray& out);
-    // The paths of the "stopped <path>" lines, in order.
-    static QStringList stoppedPaths(const QByteArray& out);
-    static void verifyChildrenStoppedBeforeParents(const QStringList& stopped);
 
 private Q_SLOTS:
     void everyThreadStopsChildrenFirst_data();
@@ -70,27 +70,6 @@ private Q_SLOTS:
     void stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit_data();
     void stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit();
 };
-
-bool tst_Shutdown::startChild(QProcess& child, const QStringList& arguments, QByteArray& out)
-{
-    child.setProgram(QStringLiteral(SHUTDOWN_CHILD));
-    child.setArguments(arguments);
-    child.setProcessChannelMode(QProcess::SeparateChannels);
-    child.start();
-    if (!child.waitForStarted(childTimeoutMs)) {
-        qWarning() << "shutdown_child did not start:" << child.errorString();
-        return false;
-    }
-    while (!out.contains("ready\n")) {
-        if (!child.waitForReadyRead(childTimeoutMs)) {
-            qWarning() << "no \"ready\" from shutdown_child; stdout:" << out
-                       << "stderr:" << child.readAllStandardError();
-            return false;
-        }
-        out += child.readAllStandardOutput();
-    }
-    return true;
-}
 
 void tst_Shutdown::stop(QProcess& child, StopBy how)
 {
@@ -102,49 +81,10 @@ void tst_Shutdown::stop(QProcess& child, StopBy how)
         QCOMPARE(::kill(static_cast<pid_t>(child.processId()), SIGTERM), 0);
         break;
     case StopBy::ExitOnStdin:
-        QCOMPARE(child.write("exit\n"), qint64(5));
-        QVERIFY(child.waitForBytesWritten(childTimeoutMs));
-        break;
     case StopBy::ReturnFromMain:
         QCOMPARE(child.write("exit\n"), qint64(5));
         QVERIFY(child.waitForBytesWritten(childTimeoutMs));
         break;
-    }
-}
-
-bool tst_Shutdown::finish(QProcess& child, QByteArray& out)
-{
-    const bool finished = child.waitForFinished(childTimeoutMs);
-    if (!finished) {
-        child.kill();
-        child.waitForFinished(childTimeoutMs);
-    }
-    out += child.readAllStandardOutput();
-    return finished;
-}
-
-QStringList tst_Shutdown::stoppedPaths(const QByteArray& out)
-{
-    QStringList paths;
-    const QString prefix = QStringLiteral("stopped ");
-    for (const QString& line : QString::fromUtf8(out).split(QLatin1Char('\n'))) {
-        if (line.startsWith(prefix))
-            paths.append(line.mid(prefix.size()));
-    }
-    return paths;
-}
-
-void tst_Shutdown::verifyChildrenStoppedBeforeParents(const QStringList& stopped)
-{
-    for (const QString& path : childThreads)
-        QVERIFY2(stopped.count(path) == 1, qPrintable(path + QStringLiteral(": not exactly one \"stopped\" line in ") +
-                                                       stopped.join(QLatin1Char(','))));
-    for (const QString& path : childThreads) {
-        const QString parentPath = path.section(QLatin1Char('/'), 0, -2);
-        if (parentPath == QLatin1String("main"))
-            continue;  // main has no line: it is the process
-        QVERIFY2(stopped.indexOf(path) < stopped.indexOf(parentPath),
-                 qPrintable(path + QStringLiteral(" stopped after its parent: ") + stopped.join(QLatin1Char(','))));
     }
 }
 
@@ -169,20 +109,21 @@ void tst_Shutdown::everyThreadStopsChildrenFirst()
         arguments << QStringLiteral("--stdin");
     if (how == StopBy::ReturnFromMain)
         arguments << QStringLiteral("--no-main-thread");
-    QVERIFY(startChild(child, arguments, out));
+    QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), arguments, out, childTimeoutMs));
     QVERIFY2(stoppedPaths(out).isEmpty(), out.constData());  // all blocked, none stopped before the request
 
     stop(child, how);
     if (QTest::currentTestFailed())
         return;
-    const bool finished = finish(child, out);
+    const bool finished = finishChild(child, out, childTimeoutMs);
     const QByteArray err = child.readAllStandardError();
     // main/p2/till waits on a Till of one hour and ignores pleaseStop: ending
     // within the bound means shutdown made that Till go.
     QVERIFY2(finished, (out + "\nstderr:\n" + err).constData());
     QCOMPARE(child.exitStatus(), QProcess::NormalExit);
     QCOMPARE(child.exitCode(), 0);
-    verifyChildrenStoppedBeforeParents(stoppedPaths(out));
+    const QString wrong = wrongStopOrder(stoppedPaths(out), childThreads);
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
     // A clean shutdown warns about nobody and reports no failure.
     QVERIFY2(!err.contains("log warning") && !err.contains("log error"), err.constData());
 }
@@ -191,11 +132,11 @@ void tst_Shutdown::failureNobodyJoinedIsRethrownByWaitForShutdown()
 {
     QProcess child;
     QByteArray out;
-    QVERIFY(startChild(child, {QStringLiteral("--fail")}, out));
+    QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), {QStringLiteral("--fail")}, out, childTimeoutMs));
     stop(child, StopBy::Sigint);
     if (QTest::currentTestFailed())
         return;
-    const bool finished = finish(child, out);
+    const bool finished = finishChild(child, out, childTimeoutMs);
     const QByteArray err = child.readAllStandardError();
     QVERIFY2(finished, (out + "\nstderr:\n" + err).constData());
     QCOMPARE(child.exitStatus(), QProcess::NormalExit);
@@ -208,7 +149,8 @@ void tst_Shutdown::failureNobodyJoinedIsRethrownByWaitForShutdown()
                             line.contains("worker failed"));
     QVERIFY2(logged, err.constData());
     // The rest of the tree still shut down in order.
-    verifyChildrenStoppedBeforeParents(stoppedPaths(out));
+    const QString wrong = wrongStopOrder(stoppedPaths(out), childThreads);
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
 }
 
 // SKEIN_PROFILE=1: at exit, one row per thread with its wall, CPU and
@@ -222,11 +164,11 @@ void tst_Shutdown::profileTableIsPrintedAtExitWithSkeinProfile()
     env.insert(QStringLiteral("SKEIN_PROFILE"), QStringLiteral("1"));
     child.setProcessEnvironment(env);
     QByteArray out;
-    QVERIFY(startChild(child, {}, out));
+    QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), {}, out, childTimeoutMs));
     stop(child, StopBy::Sigterm);
     if (QTest::currentTestFailed())
         return;
-    QVERIFY(finish(child, out));
+    QVERIFY(finishChild(child, out, childTimeoutMs));
     QCOMPARE(child.exitCode(), 0);
     const QList<QByteArray> lines = child.readAllStandardError().split('\n');
     const auto header = std::find_if(lines.begin(), lines.end(), [](const QByteArray& l) {
@@ -273,20 +215,15 @@ void tst_Shutdown::stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit()
         arguments << QStringLiteral("--no-main-thread");
     QProcess child;
     QByteArray out;
-    QVERIFY(startChild(child, arguments, out));
+    QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), arguments, out, childTimeoutMs));
 
     QElapsedTimer sinceStop;
     sinceStop.start();
     stop(child, by == ShutdownBy::ExitWithoutMainThread ? StopBy::ExitOnStdin : StopBy::Sigint);
     if (QTest::currentTestFailed())
         return;
-    const bool finished = child.waitForFinished(stragglerLimitMs + stragglerSlackMs);
+    const bool finished = finishChild(child, out, stragglerLimitMs + stragglerSlackMs);
     const qint64 elapsed = sinceStop.elapsed();
-    if (!finished) {
-        child.kill();
-        child.waitForFinished(childTimeoutMs);
-    }
-    out += child.readAllStandardOutput();
     const QByteArray err = child.readAllStandardError();
     const QByteArray both = out + "\nstderr:\n" + err;
     QVERIFY2(finished, both.constData());
@@ -311,7 +248,8 @@ void tst_Shutdown::stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit()
     QVERIFY2(warnings >= 2, err.constData());
     QVERIFY2(gaveUpAt >= 0, err.constData());
     // Only the straggler was given up on: the rest of the tree ended, in order.
-    verifyChildrenStoppedBeforeParents(stoppedPaths(out));
+    const QString wrong = wrongStopOrder(stoppedPaths(out), childThreads);
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
 }
 
 QTEST_GUILESS_MAIN(tst_Shutdown)

@@ -10,148 +10,20 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <cstdint>
-#include <functional>
-#include <memory>
-#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "testing.h"
+
 using namespace std::chrono_literals;
 using skein::Signal;
 using skein::Subscription;
-
-namespace {
-
-// A reusable barrier for `parties` threads, built on the standard library
-// only, so that it orders threads without depending on the Signal under test.
-// Waiters spin (yielding) for a moment before they sleep, so the parties
-// leave a round at nearly the same instant and really race.
-class Barrier {
-public:
-    explicit Barrier(int parties) : parties_(parties) {}
-
-    void arriveAndWait()
-    {
-        std::unique_lock<std::mutex> lock(mutex_);
-        const std::uint64_t generation = generation_;
-        if (++arrived_ == parties_) {
-            arrived_ = 0;
-            ++generation_;
-            released_.store(generation_, std::memory_order_release);
-            lock.unlock();
-            cv_.notify_all();
-            return;
-        }
-        lock.unlock();
-        for (int i = 0; i < 200; ++i) {
-            if (released_.load(std::memory_order_acquire) != generation)
-                return;
-            std::this_thread::yield();
-        }
-        lock.lock();
-        cv_.wait(lock, [&] { return generation_ != generation; });
-    }
-
-private:
-    const int parties_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    int arrived_ = 0;                 // guarded by mutex_
-    std::uint64_t generation_ = 0;    // guarded by mutex_
-    std::atomic<std::uint64_t> released_{0};
-};
-
-// `racers` threads that run `body(racer)` once per round, all released at
-// once by start(); finish() returns when every racer is done with the round.
-// Between start() and finish() the calling thread may race them itself.
-// Everything written before start() is visible to the racers, and everything
-// they wrote is visible after finish() (the barrier's mutex orders both).
-class Racers {
-public:
-    Racers(int racers, std::function<void(int)> body) : start_(racers + 1), finish_(racers + 1)
-    {
-        for (int i = 0; i < racers; ++i) {
-            threads_.emplace_back([this, i, body] {
-                for (;;) {
-                    start_.arriveAndWait();
-                    if (stopping_.load(std::memory_order_relaxed))
-                        return;
-                    body(i);
-                    finish_.arriveAndWait();
-                }
-            });
-        }
-    }
-    ~Racers()
-    {
-        if (running_)
-            finish();
-        stopping_.store(true, std::memory_order_relaxed);
-        start_.arriveAndWait();
-        for (std::thread& t : threads_)
-            t.join();
-    }
-    Racers(const Racers&) = delete;
-    Racers& operator=(const Racers&) = delete;
-
-    void start()
-    {
-        running_ = true;
-        start_.arriveAndWait();
-    }
-    void finish()
-    {
-        finish_.arriveAndWait();
-        running_ = false;
-    }
-    void runRound()
-    {
-        start();
-        finish();
-    }
-
-private:
-    Barrier start_;
-    Barrier finish_;
-    std::atomic<bool> stopping_{false};
-    bool running_ = false;
-    std::vector<std::thread> threads_;
-};
-
-// Captures what Skein logs while it lives, then restores the previous sink.
-class LogCapture {
-public:
-    LogCapture()
-        : previous_(skein::setLogSink([this](const skein::LogRecord& record) {
-              std::lock_guard<std::mutex> lock(mutex_);
-              records_.push_back(record);
-          }))
-    {
-    }
-    ~LogCapture() { skein::setLogSink(previous_); }
-    LogCapture(const LogCapture&) = delete;
-    LogCapture& operator=(const LogCapture&) = delete;
-
-    std::vector<skein::LogRecord> records() const
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return records_;
-    }
-
-private:
-    mutable std::mutex mutex_;
-    std::vector<skein::LogRecord> records_;  // guarded by mutex_
-    skein::LogSink previous_;
-};
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-} // namespace
+using testing::contains;
+using testing::LogCapture;
+using testing::Racers;
 
 class tst_Signal : public QObject {
     Q_OBJECT
@@ -328,7 +200,7 @@ void tst_Signal::throwingCallbackIsLoggedAndTheOthersStillRun()
 
     QVERIFY(firstRan);
     QVERIFY(lastRan);
-    const std::vector<skein::LogRecord> records = capture.records();
+    const auto records = capture.records();
     QCOMPARE(records.size(), std::size_t(1));
     QVERIFY2(contains(records[0].message, "throwing-signal"), records[0].message.c_str());
     if (stdException)
@@ -346,7 +218,7 @@ void tst_Signal::throwingInlineCallbackIsLoggedNotThrown()
     } catch (...) {
         QFAIL("then() let an inline callback's exception escape");
     }
-    const std::vector<skein::LogRecord> records = capture.records();
+    const auto records = capture.records();
     QCOMPARE(records.size(), std::size_t(1));
     QVERIFY2(contains(records[0].message, "gone-before-then"), records[0].message.c_str());
 }

@@ -20,11 +20,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
-#include <exception>
-#include <fstream>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -41,125 +38,28 @@
 #include <sys/syscall.h>
 #endif
 
+#include "testing.h"
+
 using namespace std::chrono_literals;
 using skein::Signal;
 using skein::Thread;
 using skein::Till;
 using skein::UsageError;
 using Clock = std::chrono::steady_clock;
-
-#if defined(__SANITIZE_THREAD__)
-#define SKEIN_TEST_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define SKEIN_TEST_TSAN 1
-#endif
-#endif
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SKEIN_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SKEIN_TEST_ASAN 1
-#endif
-#endif
+using testing::contains;
+using testing::Countdown;
+using testing::CustomFailure;
+using testing::Events;
+using testing::handleCalls;
+using testing::LogCapture;
+using testing::messageOf;
+using testing::namesOf;
+using testing::q;
+using testing::residentBytes;
+using testing::sorted;
+using testing::thrownBy;
 
 namespace {
-
-QString q(const std::string& s) { return QString::fromStdString(s); }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// What threads did, in the order they did it.
-class Events {
-public:
-    void add(std::string event)
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        events_.push_back(std::move(event));
-    }
-
-    QStringList list() const
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        QStringList result;
-        for (const std::string& e : events_)
-            result << q(e);
-        return result;
-    }
-
-    // The events that start with `prefix`, in order.
-    QStringList startingWith(const std::string& prefix) const
-    {
-        QStringList result;
-        for (const QString& e : list()) {
-            if (e.startsWith(q(prefix)))
-                result << e;
-        }
-        return result;
-    }
-
-    // The position of `event`, or -1.
-    int indexOf(const std::string& event) const { return int(list().indexOf(q(event))); }
-
-private:
-    mutable std::mutex mutex_;
-    std::vector<std::string> events_;  // guarded by mutex_
-};
-
-QStringList sorted(QStringList list)
-{
-    list.sort();
-    return list;
-}
-
-// done() goes when arrive() has been called `count` times.
-class Countdown {
-public:
-    explicit Countdown(int count) : remaining_(count) {}
-    void arrive()
-    {
-        if (remaining_.fetch_sub(1) == 1)
-            done_.go();
-    }
-    Signal done() const { return done_; }
-
-private:
-    std::atomic<int> remaining_;
-    Signal done_;
-};
-
-// Captures what Skein logs while it lives, then restores the previous sink.
-class LogCapture {
-public:
-    LogCapture()
-        : previous_(skein::setLogSink([this](const skein::LogRecord& record) {
-              std::lock_guard<std::mutex> lock(mutex_);
-              records_.push_back(record);
-          }))
-    {
-    }
-    ~LogCapture() { skein::setLogSink(previous_); }
-    LogCapture(const LogCapture&) = delete;
-    LogCapture& operator=(const LogCapture&) = delete;
-
-    // The records whose message contains `part`.
-    std::vector<skein::LogRecord> mentioning(const std::string& part) const
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        std::vector<skein::LogRecord> result;
-        for (const auto& r : records_) {
-            if (contains(r.message, part))
-                result.push_back(r);
-        }
-        return result;
-    }
-
-private:
-    mutable std::mutex mutex_;
-    std::vector<skein::LogRecord> records_;  // guarded by mutex_
-    skein::LogSink previous_;
-};
 
 // Stops and joins threads when a test returns early (a failed QVERIFY), so
 // that no thread outlives the locals it refers to. Bounded, so that a thread
@@ -186,47 +86,9 @@ private:
     std::vector<Thread> threads_;
 };
 
-class CustomFailure : public std::exception {
-public:
-    explicit CustomFailure(std::string what) : what_(std::move(what)) {}
-    const char* what() const noexcept override { return what_.c_str(); }
-
-private:
-    std::string what_;
-};
-
-// The what() of the E that f throws; "(nothing thrown)" when it throws
-// nothing. Any other exception escapes (and fails the test).
-template <class E, class F>
-std::string messageOf(F&& f)
-{
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    return "(nothing thrown)";
-}
-
-// The dynamic type and what() of what f throws.
-template <class F>
-std::pair<std::type_index, std::string> thrownBy(F&& f)
-{
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return {std::type_index(typeid(e)), e.what()};
-    }
-    return {std::type_index(typeid(void)), "(nothing thrown)"};
-}
-
-QStringList namesOf(const std::vector<Thread>& threads)
-{
-    QStringList names;
-    for (const Thread& t : threads)
-        names << q(t.name());
-    return names;
-}
+// What a message of messageOf() reads as, recorded as text, when nothing
+// was thrown.
+const std::string nothingThrown = "(nothing thrown)";
 
 std::optional<Thread> childNamed(const Thread& parent, const std::string& name)
 {
@@ -235,15 +97,6 @@ std::optional<Thread> childNamed(const Thread& parent, const std::string& name)
             return t;
     }
     return std::nullopt;
-}
-
-std::size_t residentBytes()
-{
-    std::ifstream statm("/proc/self/statm");
-    std::size_t size = 0;
-    std::size_t resident = 0;
-    statm >> size >> resident;
-    return resident * std::size_t(::sysconf(_SC_PAGESIZE));
 }
 
 // The Signal states alive once every thread Skein started has left its OS
@@ -342,32 +195,6 @@ const QStringList descendants = {"child-0",         "child-1",         "child-2"
 const QStringList pleaseStopOrder = {"pleaseStop grandchild-2-1", "pleaseStop grandchild-2-0", "pleaseStop child-2",
                                      "pleaseStop grandchild-1-1", "pleaseStop grandchild-1-0", "pleaseStop child-1",
                                      "pleaseStop grandchild-0-1", "pleaseStop grandchild-0-0", "pleaseStop child-0"};
-
-// Every call a handle offers, for the empty-handle test.
-using HandleCall = void (*)(Thread&);
-const std::vector<std::pair<const char*, HandleCall>>& handleCalls()
-{
-    static const std::vector<std::pair<const char*, HandleCall>> calls = {
-        {"start", [](Thread& t) { t.start(); }},
-        {"join", [](Thread& t) { t.join(); }},
-        {"tryJoin", [](Thread& t) { (void)t.tryJoin(Signal::done()); }},
-        {"release", [](Thread& t) { t.release(); }},
-        {"stop", [](Thread& t) { t.stop(); }},
-        {"isRunning", [](Thread& t) { (void)t.isRunning(); }},
-        {"isStarted", [](Thread& t) { (void)t.isStarted(); }},
-        {"pleaseStop", [](Thread& t) { (void)t.pleaseStop(); }},
-        {"stopped", [](Thread& t) { (void)t.stopped(); }},
-        {"name", [](Thread& t) { (void)t.name(); }},
-        {"path", [](Thread& t) { (void)t.path(); }},
-        {"parent", [](Thread& t) { (void)t.parent(); }},
-        {"children", [](Thread& t) { (void)t.children(); }},
-        {"setProgress", [](Thread& t) { t.setProgress(0.5, "half"); }},
-        {"progress", [](Thread& t) { (void)t.progress(); }},
-        {"progressText", [](Thread& t) { (void)t.progressText(); }},
-        {"progressChanged", [](Thread& t) { (void)t.progressChanged(); }},
-    };
-    return calls;
-}
 
 } // namespace
 
@@ -499,7 +326,7 @@ void tst_Thread::secondTypedJoinThrowsUsageError()
 {
     auto t = Thread::run("once", [] { return std::string("the result"); });
     QCOMPARE(q(t.join()), QStringLiteral("the result"));
-    const std::string message = messageOf<UsageError>([&] { (void)t.join(); });
+    const std::string message = messageOf<UsageError>([&] { (void)t.join(); }).value_or(nothingThrown);
     QVERIFY2(contains(message, "main/once"), message.c_str());
 }
 
@@ -578,18 +405,18 @@ void tst_Thread::startTwiceThrowsUsageErrorNamingThePath()
     StopAtExit guard;
     guard.add(t);
 
-    std::string message = messageOf<UsageError>([&] { t.start(); });
+    std::string message = messageOf<UsageError>([&] { t.start(); }).value_or(nothingThrown);
     QVERIFY2(contains(message, "main/twice"), message.c_str());
 
     t.stop();
     t.join();
-    message = messageOf<UsageError>([&] { t.start(); });
+    message = messageOf<UsageError>([&] { t.start(); }).value_or(nothingThrown);
     QVERIFY2(contains(message, "main/twice"), message.c_str());
 
     // The handle from run() has started already.
     auto ran = Thread::run("ran", [] { return 1; });
     guard.add(ran);
-    message = messageOf<UsageError>([&] { ran.start(); });
+    message = messageOf<UsageError>([&] { ran.start(); }).value_or(nothingThrown);
     QVERIFY2(contains(message, "main/ran"), message.c_str());
     QCOMPARE(ran.join(), 1);
 }
@@ -597,9 +424,9 @@ void tst_Thread::startTwiceThrowsUsageErrorNamingThePath()
 void tst_Thread::joinBeforeStartThrowsUsageError()
 {
     Thread t("unstarted", [] {});
-    std::string message = messageOf<UsageError>([&] { t.join(); });
+    std::string message = messageOf<UsageError>([&] { t.join(); }).value_or(nothingThrown);
     QVERIFY2(contains(message, "main/unstarted"), message.c_str());
-    message = messageOf<UsageError>([&] { (void)t.tryJoin(Signal::done()); });
+    message = messageOf<UsageError>([&] { (void)t.tryJoin(Signal::done()); }).value_or(nothingThrown);
     QVERIFY2(contains(message, "main/unstarted"), message.c_str());
 
     // Still startable afterwards.
@@ -886,16 +713,16 @@ void tst_Thread::stoppingAParentStopsEveryDescendantBeforeItsStoppedGoes()
     QVERIFY(parentStopped >= 0);
     QVERIFY(tree.events.indexOf("returned parent") < parentStopped);
     for (const QString& name : descendants) {
-        const int stopped = tree.events.indexOf("stopped " + name.toStdString());
+        const int stopped = tree.events.indexOf("stopped " + name);
         QVERIFY2(stopped >= 0 && stopped < parentStopped, qPrintable(name));
     }
     for (int i = 0; i < 3; ++i) {
         const std::string child = "child-" + std::to_string(i);
-        const int childStopped = tree.events.indexOf(child + " stopped()");
+        const int childStopped = tree.events.indexOf(q(child + " stopped()"));
         QVERIFY2(childStopped >= 0 && childStopped < parentStopped, child.c_str());
         for (int j = 0; j < 2; ++j) {
             const std::string grandchild = "grandchild-" + std::to_string(i) + "-" + std::to_string(j);
-            QVERIFY2(tree.events.indexOf("stopped " + grandchild) < childStopped, grandchild.c_str());
+            QVERIFY2(tree.events.indexOf(q("stopped " + grandchild)) < childStopped, grandchild.c_str());
         }
     }
     QVERIFY(parent.children().empty());
@@ -918,9 +745,9 @@ void tst_Thread::parentThatReturnsStopsAndJoinsItsChildrenBeforeItsStoppedGoes()
     const int parentStopped = tree.events.indexOf("parent stopped()");
     QVERIFY(returned >= 0);
     QVERIFY(parentStopped > returned);
-    QVERIFY(tree.events.indexOf(pleaseStopOrder.front().toStdString()) > returned);
+    QVERIFY(tree.events.indexOf(pleaseStopOrder.front()) > returned);
     for (const QString& name : descendants) {
-        const int stopped = tree.events.indexOf("stopped " + name.toStdString());
+        const int stopped = tree.events.indexOf("stopped " + name);
         QVERIFY2(stopped > returned && stopped < parentStopped, qPrintable(name));
     }
     QVERIFY(parent.children().empty());
@@ -1019,8 +846,8 @@ void tst_Thread::joinOnItselfThrowsUsageError()
 {
     auto t = Thread::run("selfish", [] {
         const Thread me = Thread::current();
-        return std::make_pair(messageOf<UsageError>([&] { me.join(); }),
-                              messageOf<UsageError>([&] { (void)me.tryJoin(Till(1s)); }));
+        return std::make_pair(messageOf<UsageError>([&] { me.join(); }).value_or(nothingThrown),
+                              messageOf<UsageError>([&] { (void)me.tryJoin(Till(1s)); }).value_or(nothingThrown));
     });
     StopAtExit guard;
     guard.add(t);
@@ -1039,8 +866,8 @@ void tst_Thread::joinOnAnAncestorThrowsUsageError()
             Thread::run("grandchild", [&events] {
                 const Thread child = *Thread::current().parent();
                 const Thread grandparent = *child.parent();
-                events.add("child: " + messageOf<UsageError>([&] { child.join(); }));
-                events.add("parent: " + messageOf<UsageError>([&] { grandparent.join(); }));
+                events.add("child: " + messageOf<UsageError>([&] { child.join(); }).value_or(nothingThrown));
+                events.add("parent: " + messageOf<UsageError>([&] { grandparent.join(); }).value_or(nothingThrown));
             }).join();
         }).join();
     });
@@ -1062,7 +889,8 @@ void tst_Thread::joinOnMainThrowsUsageError()
     QVERIFY_THROWS_EXCEPTION(UsageError, main.join());
 
     // From a Skein thread, main is an ancestor (and not a Skein-started thread).
-    auto t = Thread::run("child", [main] { return messageOf<UsageError>([&] { main.join(); }); });
+    auto t =
+        Thread::run("child", [main] { return messageOf<UsageError>([&] { main.join(); }).value_or(nothingThrown); });
     StopAtExit guard;
     guard.add(t);
     QVERIFY(t.tryJoin(Till(10s)));
@@ -1077,8 +905,8 @@ void tst_Thread::everyCallOnAnEmptyHandleThrowsUsageError_data()
     QTest::addColumn<bool>("movedFrom");
     const auto& calls = handleCalls();
     for (int i = 0; i < int(calls.size()); ++i) {
-        QTest::addRow("default-constructed: %s", calls[i].first) << i << false;
-        QTest::addRow("moved-from: %s", calls[i].first) << i << true;
+        QTest::addRow("default-constructed: %s", calls[i].name) << i << false;
+        QTest::addRow("moved-from: %s", calls[i].name) << i << true;
     }
 }
 
@@ -1086,7 +914,7 @@ void tst_Thread::everyCallOnAnEmptyHandleThrowsUsageError()
 {
     QFETCH(int, call);
     QFETCH(bool, movedFrom);
-    const HandleCall f = handleCalls()[call].second;
+    const auto f = handleCalls()[call].call;
 
     if (!movedFrom) {
         Thread empty;

@@ -14,144 +14,36 @@
 #include <skein/thread_group.h>
 #include <skein/till.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
-#include <exception>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <typeindex>
 #include <typeinfo>
-#include <utility>
 #include <vector>
+
+#include "testing.h"
 
 using namespace std::chrono_literals;
 using skein::Signal;
 using skein::Thread;
 using skein::ThreadGroup;
 using skein::Till;
+using testing::contains;
+using testing::Countdown;
+using testing::CustomFailure;
+using testing::Events;
+using testing::LogCapture;
+using testing::namesOf;
+using testing::q;
+using testing::sorted;
+using testing::thrownBy;
 
 Q_DECLARE_METATYPE(skein::ThreadGroup::Wait)
 
 namespace {
-
-QString q(const std::string& s) { return QString::fromStdString(s); }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// What threads did, in the order they did it.
-class Events {
-public:
-    void add(std::string event)
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        events_.push_back(std::move(event));
-    }
-
-    QStringList list() const
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        QStringList result;
-        for (const std::string& e : events_)
-            result << q(e);
-        return result;
-    }
-
-private:
-    mutable std::mutex mutex_;
-    std::vector<std::string> events_;  // guarded by mutex_
-};
-
-QStringList sorted(QStringList list)
-{
-    list.sort();
-    return list;
-}
-
-// done() goes when arrive() has been called `count` times.
-class Countdown {
-public:
-    explicit Countdown(int count) : remaining_(count) {}
-    void arrive()
-    {
-        if (remaining_.fetch_sub(1) == 1)
-            done_.go();
-    }
-    Signal done() const { return done_; }
-
-private:
-    std::atomic<int> remaining_;
-    Signal done_;
-};
-
-// Captures what Skein logs while it lives, then restores the previous sink.
-class LogCapture {
-public:
-    LogCapture()
-        : previous_(skein::setLogSink([this](const skein::LogRecord& record) {
-              std::lock_guard<std::mutex> lock(mutex_);
-              records_.push_back(record);
-          }))
-    {
-    }
-    ~LogCapture() { skein::setLogSink(previous_); }
-    LogCapture(const LogCapture&) = delete;
-    LogCapture& operator=(const LogCapture&) = delete;
-
-    std::vector<skein::LogRecord> records() const
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return records_;
-    }
-
-    // The records whose message contains `part`.
-    std::vector<skein::LogRecord> mentioning(const std::string& part) const
-    {
-        std::vector<skein::LogRecord> result;
-        for (const auto& r : records()) {
-            if (contains(r.message, part))
-                result.push_back(r);
-        }
-        return result;
-    }
-
-private:
-    mutable std::mutex mutex_;
-    std::vector<skein::LogRecord> records_;  // guarded by mutex_
-    skein::LogSink previous_;
-};
-
-class CustomFailure : public std::exception {
-public:
-    explicit CustomFailure(std::string what) : what_(std::move(what)) {}
-    const char* what() const noexcept override { return what_.c_str(); }
-
-private:
-    std::string what_;
-};
-
-// The dynamic type and what() of what f throws.
-template <class F>
-std::pair<std::type_index, std::string> thrownBy(F&& f)
-{
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return {std::type_index(typeid(e)), e.what()};
-    }
-    return {std::type_index(typeid(void)), "(nothing thrown)"};
-}
-
-QStringList namesOf(const std::vector<Thread>& threads)
-{
-    QStringList names;
-    for (const Thread& t : threads)
-        names << q(t.name());
-    return names;
-}
 
 // A thread body: says it is ready, waits for pleaseStop, records that it was
 // stopped.

@@ -9,14 +9,11 @@
 #include <skein/signal.h>
 #include <skein/till.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <future>
 #include <limits>
@@ -25,11 +22,14 @@
 #include <thread>
 #include <vector>
 
+#include "testing.h"
+
 using namespace std::chrono_literals;
 using skein::Signal;
 using skein::Till;
 using SteadyClock = std::chrono::steady_clock;
 using SystemClock = std::chrono::system_clock;
+using testing::residentBytes;
 
 using MakeTill = std::function<Till()>;
 Q_DECLARE_METATYPE(MakeTill)
@@ -40,16 +40,6 @@ namespace {
 std::size_t threadCount()
 {
     return std::size_t(QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
-}
-
-// Resident set size in bytes (second field of /proc/self/statm, in pages).
-std::size_t residentBytes()
-{
-    std::ifstream statm("/proc/self/statm");
-    std::size_t sizePages = 0;
-    std::size_t residentPages = 0;
-    statm >> sizePages >> residentPages;
-    return residentPages * std::size_t(sysconf(_SC_PAGESIZE));
 }
 
 std::chrono::microseconds::rep micros(SteadyClock::duration d)
@@ -326,7 +316,7 @@ void tst_Till::droppedTillsLeaveMemoryFlat()
     QCOMPARE(skein::detail::pendingTimers(), pendingAtStart);
     QCOMPARE(skein::detail::liveSignalStates(), statesAtStart);
 
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef SKEIN_TEST_ASAN
     // ASan keeps freed memory in quarantine (256 MB by default), so RSS grows
     // with any churn; the exact counters above are the check in this build.
     Q_UNUSED(rssBefore);

@@ -30,31 +30,22 @@
 #include <skein/thread.h>
 
 #include <atomic>
-#include <cstdio>
 #include <cstring>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "../child.h"
+
+using testing::announceStop;
+using testing::say;
+
 namespace {
-
-std::mutex outputMutex;
-
-void say(const std::string& line)
-{
-    const std::string text = line + '\n';
-    std::lock_guard<std::mutex> lock(outputMutex);
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-}
 
 // Announces the calling thread's stop, and tells `blocked` it is about to
 // block.
 void blockUntilAskedToStop(skein::Signal blocked, const skein::Signal& pleaseStop)
 {
-    const skein::Thread self = skein::Thread::current();
-    const std::string path = self.path();
-    self.stopped().then([path] { say("stopped " + path); });
+    announceStop();
     blocked.go();
     pleaseStop.wait();
 }

@@ -19,21 +19,14 @@
 // them (after it, Qt delivers them no event). Prints "returning" last.
 #include <QtCore/QCoreApplication>
 
-#include <cstdio>
 #include <string>
 
 #include <skein/qt/process.h>
 #include <skein/skein.h>
 
-namespace {
+#include "../child.h"
 
-void say(const std::string& line)
-{
-    std::printf("%s\n", line.c_str());
-    std::fflush(stdout);
-}
-
-} // namespace
+using testing::say;
 
 // Returns from main() with a session and a process running.
 int exitWithoutShutdown(int argc, char** argv)

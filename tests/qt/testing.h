@@ -1,110 +1,20 @@
-// What the Qt adaptor tests share: a thread-safe record of events, a QThread
-// with an event loop that owns one object, and the sanitizer in use.
+// What the Qt adaptor tests share beyond ../testing.h: a QThread with an
+// event loop that owns one object.
 #pragma once
+
+#include "../testing.h"
 
 #include <QtCore/QMetaObject>
 #include <QtCore/QObject>
-#include <QtCore/QStringList>
 #include <QtCore/QThread>
 
-#include <skein/log.h>
 #include <skein/signal.h>
 
-#include <atomic>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <utility>
-#include <vector>
-
-#if defined(__SANITIZE_THREAD__)
-#define SKEIN_TEST_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define SKEIN_TEST_TSAN 1
-#endif
-#endif
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SKEIN_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SKEIN_TEST_ASAN 1
-#endif
-#endif
 
 namespace testing {
-
-// What threads did, in the order they did it.
-class Events {
-public:
-    void add(const QString& event)
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        events_.append(event);
-    }
-    void add(const std::string& event) { add(QString::fromStdString(event)); }
-    void add(const char* event) { add(QString::fromUtf8(event)); }
-
-    QStringList list() const
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return events_;
-    }
-
-    int size() const
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return int(events_.size());
-    }
-
-private:
-    mutable std::mutex mutex_;
-    QStringList events_;  // guarded by mutex_
-};
-
-// done() goes when arrive() has been called `count` times.
-class Countdown {
-public:
-    explicit Countdown(int count) : remaining_(count) {}
-    void arrive()
-    {
-        if (remaining_.fetch_sub(1) == 1)
-            done_.go();
-    }
-    skein::Signal done() const { return done_; }
-
-private:
-    std::atomic<int> remaining_;
-    skein::Signal done_;
-};
-
-// Captures what Skein logs while it lives, then restores the previous sink.
-class LogCapture {
-public:
-    LogCapture()
-        : previous_(skein::setLogSink([this](const skein::LogRecord& record) {
-              std::lock_guard<std::mutex> lock(mutex_);
-              messages_.append(QString::fromStdString(record.message));
-          }))
-    {
-    }
-    ~LogCapture() { skein::setLogSink(previous_); }
-    LogCapture(const LogCapture&) = delete;
-    LogCapture& operator=(const LogCapture&) = delete;
-
-    // The messages that contain `part`.
-    QStringList mentioning(const QString& part) const
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return messages_.filter(part);
-    }
-
-private:
-    mutable std::mutex mutex_;
-    QStringList messages_;  // guarded by mutex_
-    skein::LogSink previous_;
-};
 
 // A QThread running its event loop, and an object of type T living in it,
 // made and destroyed in that thread. Hand-overs to the thread are ordered

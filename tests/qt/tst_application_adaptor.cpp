@@ -10,6 +10,12 @@
 
 #include "testing.h"
 
+using testing::finishChild;
+using testing::linesOf;
+using testing::startChild;
+using testing::stoppedPaths;
+using testing::wrongStopOrder;
+
 namespace {
 
 enum class StopBy { Sigterm, Sigint, Quit };
@@ -23,18 +29,6 @@ const QStringList childThreads = {
 // the child's threads block on nothing but their pleaseStop, so only a
 // shutdown that never reaches them would take longer.
 constexpr int childTimeoutMs = 30000;
-
-QStringList linesOf(const QByteArray& out) { return QString::fromUtf8(out).split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
-
-QStringList stoppedPaths(const QStringList& lines)
-{
-    QStringList paths;
-    for (const QString& line : lines) {
-        if (line.startsWith(QLatin1String("stopped ")))
-            paths.append(line.mid(8));
-    }
-    return paths;
-}
 
 } // namespace
 
@@ -54,21 +48,14 @@ private Q_SLOTS:
     void stopsEveryThreadChildrenFirstAndExitsWithZero()
     {
         QFETCH(StopBy, stopBy);
-        QProcess child;
-        child.setProgram(QStringLiteral(APP_CHILD));
+        QStringList arguments;
         if (stopBy == StopBy::Quit)
-            child.setArguments({QStringLiteral("--quit")});
-        child.start();
-        QVERIFY2(child.waitForStarted(childTimeoutMs), qPrintable(child.errorString()));
+            arguments << QStringLiteral("--quit");
+        QProcess child;
         QByteArray out;
-        while (!out.contains("ready\n")) {
-            QVERIFY2(child.waitForReadyRead(childTimeoutMs),
-                     qPrintable(QStringLiteral("no \"ready\"; stdout: %1; stderr: %2")
-                                    .arg(QString::fromUtf8(out), QString::fromUtf8(child.readAllStandardError()))));
-            out += child.readAllStandardOutput();
-        }
+        QVERIFY(startChild(child, QStringLiteral(APP_CHILD), arguments, out, childTimeoutMs));
         // Nothing stopped before it was asked to (with --quit, it asks itself right after "ready").
-        QVERIFY(stoppedPaths(linesOf(out.left(out.indexOf("ready\n")))).isEmpty());
+        QVERIFY(stoppedPaths(out.left(out.indexOf("ready\n"))).isEmpty());
         const int signal = stopBy == StopBy::Sigterm ? SIGTERM : stopBy == StopBy::Sigint ? SIGINT : 0;
         if (signal != 0)
             QCOMPARE(::kill(pid_t(child.processId()), signal), 0);
@@ -82,11 +69,7 @@ private Q_SLOTS:
         if (signal != 0 && !child.waitForFinished(5000) && child.state() == QProcess::Running)
             QCOMPARE(::kill(pid_t(child.processId()), signal), 0);
 #endif
-        const bool finished = child.state() == QProcess::NotRunning || child.waitForFinished(childTimeoutMs);
-        if (!finished)
-            child.kill();
-        QVERIFY(finished);
-        out += child.readAllStandardOutput();
+        QVERIFY(finishChild(child, out, childTimeoutMs));
         const QByteArray err = child.readAllStandardError();
 
         QCOMPARE(child.exitStatus(), QProcess::NormalExit);
@@ -95,13 +78,8 @@ private Q_SLOTS:
         QVERIFY2(lines.contains(QStringLiteral("running after exec: 0")), qPrintable(lines.join(QLatin1Char('|'))));
         QVERIFY2(lines.contains(QStringLiteral("left in the tree: 0")), qPrintable(lines.join(QLatin1Char('|'))));
         const QStringList stopped = stoppedPaths(lines);
-        for (const QString& path : childThreads) {
-            QCOMPARE(stopped.count(path), 1);
-            const QString parent = path.section(QLatin1Char('/'), 0, -2);
-            if (parent != QLatin1String("main"))
-                QVERIFY2(stopped.indexOf(path) < stopped.indexOf(parent),
-                         qPrintable(path + QStringLiteral(" stopped after its parent: ") + stopped.join(QLatin1Char(','))));
-        }
+        const QString wrong = wrongStopOrder(stopped, childThreads);
+        QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
         QCOMPARE(stopped.size(), childThreads.size());
         // Every stop happened before exec() returned: aboutToQuit joined them.
         QVERIFY(lines.indexOf(QStringLiteral("running after exec: 0")) > lines.indexOf(QStringLiteral("stopped main/worker")));

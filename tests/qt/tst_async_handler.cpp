@@ -271,20 +271,13 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         const QString path = dir.filePath(QStringLiteral("log.txt"));
         const char* mode = ending == Ending::CleanExit ? "exit" : ending == Ending::Sigterm ? "sigterm" : "fatal";
+        const QStringList arguments = {path, QString::number(perThread), QString::fromLatin1(mode)};
         QProcess child;
-        child.start(QStringLiteral(LOG_CHILD), {path, QString::number(perThread), QString::fromLatin1(mode)});
-        QVERIFY2(child.waitForStarted(childTimeoutMs), qPrintable(child.errorString()));
         QByteArray out;
-        while (!out.contains("ready\n")) {
-            QVERIFY2(child.waitForReadyRead(childTimeoutMs), child.readAllStandardError().constData());
-            out += child.readAllStandardOutput();
-        }
+        QVERIFY(testing::startChild(child, QStringLiteral(LOG_CHILD), arguments, out, childTimeoutMs));
         if (ending == Ending::Sigterm)
             QCOMPARE(::kill(pid_t(child.processId()), SIGTERM), 0);
-        const bool finished = child.waitForFinished(childTimeoutMs);
-        if (!finished)
-            child.kill();
-        QVERIFY(finished);
+        QVERIFY(testing::finishChild(child, out, childTimeoutMs));
         const QByteArray err = child.readAllStandardError();
         if (ending == Ending::Fatal) {
             QCOMPARE(child.exitStatus(), QProcess::CrashExit);  // qFatal aborts

@@ -9,7 +9,10 @@
 #include <skein/qt/process.h>
 #include <skein/skein.h>
 
+#include "testing.h"
+
 using namespace std::chrono_literals;
+using testing::isNotRunning;
 
 namespace {
 
@@ -18,17 +21,6 @@ qint64 sessionPid(const skein::Command::Options& options = {})
 {
     const auto r = skein::Command::run(QStringLiteral("echo $$"), skein::Signal::never(), options);
     return r && r->stdoutLines.size() == 1 ? std::stoll(r->stdoutLines.front()) : -1;
-}
-
-// Not running: gone, or a zombie waiting for its parent (init, here).
-bool isNotRunning(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return true;
-    const QByteArray line = stat.readAll();
-    const qsizetype afterName = line.lastIndexOf(')');
-    return afterName >= 0 && line.mid(afterName + 2, 1) == "Z";
 }
 
 enum class StopBy { Sigint, Sigterm, ExitOnStdin };
@@ -276,16 +268,11 @@ private Q_SLOTS:
         QFETCH(StopBy, how);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        QProcess child;
-        child.start(QStringLiteral(PROCESS_CHILD), {dir.path()});
         // Every wait on the child is bounded by 10 s: far more than it needs
         // even under a sanitizer, so only a hang reaches the bound.
-        QVERIFY(child.waitForStarted(10000));
+        QProcess child;
         QByteArray out;
-        while (!out.contains("ready\n")) {
-            QVERIFY2(child.waitForReadyRead(10000), child.readAllStandardError().constData());
-            out += child.readAllStandardOutput();
-        }
+        QVERIFY(testing::startChild(child, QStringLiteral(PROCESS_CHILD), {dir.path()}, out, 10000));
         const QFile busySession(dir.filePath(QStringLiteral("busy-session")));
         const QFile busySleep(dir.filePath(QStringLiteral("busy-sleep")));
         QTRY_VERIFY_WITH_TIMEOUT(busySession.exists() && busySleep.exists(), 10000);
@@ -314,8 +301,7 @@ private Q_SLOTS:
             child.write("exit\n");
             break;
         }
-        QVERIFY(child.waitForFinished(10000));
-        out += child.readAllStandardOutput();
+        QVERIFY(testing::finishChild(child, out, 10000));
         QCOMPARE(child.exitStatus(), QProcess::NormalExit);
         QVERIFY2(child.exitCode() == 0, child.readAllStandardError().constData());
         QVERIFY2(out.contains("\nsessions 0\n"), out.constData());

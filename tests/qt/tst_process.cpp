@@ -10,24 +10,16 @@
 #include <skein/qt/process.h>
 #include <skein/skein.h>
 
+#include "testing.h"
+
 using namespace std::chrono_literals;
+using testing::isNotRunning;
 
 namespace {
 
 // A reaped child is gone: kill(pid, 0) fails with ESRCH. A zombie would
 // still answer.
 bool isGone(qint64 pid) { return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH; }
-
-// Not running: gone, or a zombie waiting for a parent that is not ours.
-bool isNotRunning(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return true;
-    const QByteArray line = stat.readAll();
-    const qsizetype afterName = line.lastIndexOf(')');
-    return afterName >= 0 && line.mid(afterName + 2, 1) == "Z";
-}
 
 std::vector<std::string> drain(skein::Queue<std::string>& lines)
 {
@@ -261,7 +253,7 @@ private Q_SLOTS:
 
     void hugeOutputOnBothStreamsAtOnceArrivesWholeInBoundedMemory()
     {
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#if defined(SKEIN_TEST_TSAN) || defined(SKEIN_TEST_ASAN)
         const int lines = 200000;  // ~10 MB: the sanitizers slow every line tenfold
 #else
         const int lines = 1000000;  // 2 streams × 1 000 000 lines × ~50 bytes = ~100 MB
@@ -283,7 +275,7 @@ private Q_SLOTS:
             QVERIFY2(stream->wrong == 0, stream->firstWrong.c_str());
             QCOMPARE(stream->lines, lines);
         }
-#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+#if !defined(SKEIN_TEST_TSAN) && !defined(SKEIN_TEST_ASAN)
         // Bounded Queues: ~100 MB went through, but no more than the Queues'
         // bound (2 × 65 536 lines, ~15 MB) was held at once. 64 MB is four
         // times that; holding the output would take 200 MB. (The sanitizers

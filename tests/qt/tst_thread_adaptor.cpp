@@ -32,6 +32,8 @@ using skein::Signal;
 using skein::Thread;
 using skein::ThreadAdaptor;
 using skein::Till;
+using testing::hasChild;
+using testing::stoppedPaths;
 
 namespace {
 
@@ -135,23 +137,7 @@ void announceStop(testing::Events& events)
     self.stopped().then([&events, path] { events.add(QStringLiteral("stopped ") + path); });
 }
 
-QStringList stoppedPaths(const QStringList& events)
-{
-    QStringList paths;
-    for (const QString& e : events) {
-        if (e.startsWith(QLatin1String("stopped ")))
-            paths.append(e.mid(8));
-    }
-    return paths;
-}
-
 QString yes(bool b) { return b ? QStringLiteral("true") : QStringLiteral("false"); }
-
-bool hasChild(const Thread& parent, const Thread& child)
-{
-    const auto children = parent.children();
-    return std::find(children.begin(), children.end(), child) != children.end();
-}
 
 // The subclass form: work() uses the subclass's members.
 class Answerer : public ThreadAdaptor {
@@ -644,9 +630,9 @@ private Q_SLOTS:
         adaptor->start();
         adaptor->thread().stopped().wait();  // failed() is queued, not delivered
         adaptor.reset();
-        const QStringList logged = log.mentioning(QStringLiteral("a failure nobody saw"));
-        QCOMPARE(logged.size(), 1);
-        QVERIFY2(logged.at(0).contains(QLatin1String("doomed")), qPrintable(logged.at(0)));
+        const auto logged = log.mentioning("a failure nobody saw");
+        QCOMPARE(logged.size(), std::size_t(1));
+        QVERIFY2(testing::contains(logged.at(0).message, "doomed"), logged.at(0).message.c_str());
     }
 
     void aReportedFailureIsNotLoggedAgain()
@@ -661,7 +647,7 @@ private Q_SLOTS:
             adaptor.start();
             QVERIFY(failed.wait(hangGuardMs));
         }
-        QVERIFY(log.mentioning(QStringLiteral("a failure failed() reported")).isEmpty());
+        QVERIFY(log.mentioning("a failure failed() reported").empty());
     }
 
     void destroyingAnAdaptorWhoseStopIsQueuedCallsNothing()

@@ -29,7 +29,11 @@
 #include <skein/thread.h>
 #include <skein/till.h>
 
+#include "testing.h"
+
 using namespace std::chrono_literals;
+using testing::LogCapture;
+using testing::messageOf;
 
 namespace {
 
@@ -77,46 +81,16 @@ std::vector<int> ids(const std::vector<Fragile>& items)
     return result;
 }
 
-// Every record logged while it lives.
-class LogCapture {
-public:
-    LogCapture()
-        : records_(std::make_shared<Records>()),
-          previous_(skein::setLogSink([records = records_](const skein::LogRecord& r) {
-              std::lock_guard<std::mutex> lock(records->mutex);
-              records->all.push_back(r);
-          }))
-    {
-    }
-    ~LogCapture() { skein::setLogSink(previous_); }
-
-    // The messages of level `level` that contain every one of `parts`.
-    int count(skein::LogLevel level, std::initializer_list<const char*> parts) const
-    {
-        std::lock_guard<std::mutex> lock(records_->mutex);
-        return int(std::count_if(records_->all.begin(), records_->all.end(), [&](const skein::LogRecord& r) {
-            return r.level == level && std::all_of(parts.begin(), parts.end(), [&](const char* part) {
-                       return r.message.find(part) != std::string::npos;
-                   });
-        }));
-    }
-    std::string dump() const
-    {
-        std::lock_guard<std::mutex> lock(records_->mutex);
-        std::string text;
-        for (const auto& r : records_->all)
-            text += std::string(skein::toString(r.level)) + ": " + r.message + "\n";
-        return text;
-    }
-
-private:
-    struct Records {
-        std::mutex mutex;
-        std::vector<skein::LogRecord> all;  // guarded by mutex
+// How many records that `log` took are of `level` and contain every one of
+// `parts`.
+int count(const LogCapture& log, skein::LogLevel level, std::initializer_list<const char*> parts)
+{
+    const auto matches = [&](const skein::LogRecord& r) {
+        return r.level == level && std::all_of(parts.begin(), parts.end(),
+                                               [&](const char* part) { return testing::contains(r.message, part); });
     };
-    std::shared_ptr<Records> records_;
-    skein::LogSink previous_;
-};
+    return int(log.matching(matches).size());
+}
 
 enum class QueueOp { Add, Push, Extend, Pop, TryPop, PopAll };
 
@@ -141,17 +115,6 @@ struct Bomb {
         throw Exploded();
     }
 };
-
-template <class E, class F>
-std::optional<std::string> messageOf(F&& fn)
-{
-    try {
-        fn();
-    } catch (const E& e) {
-        return std::string(e.what());
-    }
-    return std::nullopt;
-}
 
 } // namespace
 
@@ -395,7 +358,7 @@ void tst_Faults::functionsOwnFailureWinsOverAThrowingDestructor()
     skein::Thread thread =
         skein::Thread::run("both", [bomb = Bomb()] { throw std::logic_error("the function failed"); });
     QCOMPARE(messageOf<std::logic_error>([&] { thread.join(); }), std::optional<std::string>("the function failed"));
-    QVERIFY2(log.count(skein::LogLevel::Error, {"main/both", "a destructor threw"}) == 1, log.dump().c_str());
+    QVERIFY2(count(log, skein::LogLevel::Error, {"main/both", "a destructor threw"}) == 1, log.dump().c_str());
 }
 
 // Nobody can be failed: the exception is logged, with the thread's path,
@@ -407,7 +370,7 @@ void tst_Faults::threadNeverStartedLogsItsThrowingDestructor()
         const skein::Thread unstarted("unstarted", [bomb = Bomb()] {});
         QVERIFY(!unstarted.isStarted());
     }
-    QVERIFY2(log.count(skein::LogLevel::Error, {"main/unstarted", "never started", "a destructor threw"}) == 1,
+    QVERIFY2(count(log, skein::LogLevel::Error, {"main/unstarted", "never started", "a destructor threw"}) == 1,
              log.dump().c_str());
 }
 
@@ -421,8 +384,7 @@ void tst_Faults::releasedThreadLogsAThrowingDestructorAtOnce()
     thread = skein::Thread();
     skein::Signal(release).go();
     stopped.wait();
-    QVERIFY2(log.count(skein::LogLevel::Error, {"main/released-bomb", "a destructor threw"}) == 1,
-             log.dump().c_str());
+    QVERIFY2(count(log, skein::LogLevel::Error, {"main/released-bomb", "a destructor threw"}) == 1, log.dump().c_str());
     // It leaves the tree on its own thread, just after stopped() went.
     QVERIFY(skein::detail::waitForThreadExits(10s));
     QVERIFY(skein::Thread::current().children().empty());
@@ -446,7 +408,7 @@ void tst_Faults::nonStandardExceptionIsRethrownAndLoggedWhenUnjoined()
         child.stopped().wait();
     });
     parent.join();
-    QVERIFY2(log.count(skein::LogLevel::Error, {"main/parent/throws-int", "a non-standard exception"}) == 1,
+    QVERIFY2(count(log, skein::LogLevel::Error, {"main/parent/throws-int", "a non-standard exception"}) == 1,
              log.dump().c_str());
 }
 
@@ -477,8 +439,8 @@ void tst_Faults::throwingStopCallbacksDoNotBreakTheStopOrder()
     parent.stop();
     parent.join();  // a callback's exception is not the thread's failure
     QCOMPARE(order, (std::vector<std::string>{"child stopped", "parent stopped"}));
-    QVERIFY2(log.count(skein::LogLevel::Warning, {"pleaseStop callback"}) == 2, log.dump().c_str());
-    QVERIFY2(log.count(skein::LogLevel::Warning, {"stopped callback"}) == 2, log.dump().c_str());
+    QVERIFY2(count(log, skein::LogLevel::Warning, {"pleaseStop callback"}) == 2, log.dump().c_str());
+    QVERIFY2(count(log, skein::LogLevel::Warning, {"stopped callback"}) == 2, log.dump().c_str());
 }
 
 void tst_Faults::throwingTillCallbackLeavesTheTimerRunning()
@@ -492,7 +454,7 @@ void tst_Faults::throwingTillCallbackLeavesTheTimerRunning()
     // The timer thread goes on to the next Till.
     const skein::Till second(1ms);
     second.wait();
-    QVERIFY2(log.count(skein::LogLevel::Warning, {"till callback"}) == 1, log.dump().c_str());
+    QVERIFY2(count(log, skein::LogLevel::Warning, {"till callback"}) == 1, log.dump().c_str());
 }
 
 // The text is built before setProgress() is called: a conversion that throws
@@ -539,7 +501,7 @@ void tst_Faults::throwingProgressCallbackDoesNotFailSetProgress()
     thread.join();  // setProgress() did not throw
     QCOMPARE(thread.progress(), 0.25);
     QCOMPARE(thread.progressText(), std::string("a quarter"));
-    QVERIFY2(log.count(skein::LogLevel::Warning, {"progress callback"}) == 1, log.dump().c_str());
+    QVERIFY2(count(log, skein::LogLevel::Warning, {"progress callback"}) == 1, log.dump().c_str());
 }
 
 QTEST_GUILESS_MAIN(tst_Faults)

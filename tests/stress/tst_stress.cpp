@@ -18,11 +18,13 @@
 #include <skein/detail/introspection.h>
 #include <skein/skein.h>
 
+#include "testing.h"
+
 using namespace std::chrono_literals;
 
 namespace {
 
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#if defined(SKEIN_TEST_TSAN) || defined(SKEIN_TEST_ASAN)
 constexpr int scale = 2;  // the sanitizers slow every step about tenfold
 #else
 constexpr int scale = 4;
