@@ -5,7 +5,9 @@
 // Messages name the object involved: the thread, lock or queue, by name.
 #pragma once
 
+#include <exception>
 #include <stdexcept>
+#include <string>
 
 namespace skein {
 
@@ -28,5 +30,9 @@ class QueueClosed : public Error {
 public:
     using Error::Error;
 };
+
+// What a stored exception says, for a log or a UI reporting a failure:
+// what() of a std::exception, else "a non-standard exception".
+std::string errorMessage(const std::exception_ptr& failure);
 
 } // namespace skein

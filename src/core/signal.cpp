@@ -24,10 +24,9 @@ void invoke(const std::function<void()>& fn, SignalState& state)
 {
     try {
         fn();
-    } catch (const std::exception& e) {
-        log(LogLevel::Warning, "Signal '" + state.displayName() + "': a then() callback threw: " + e.what());
     } catch (...) {
-        log(LogLevel::Warning, "Signal '" + state.displayName() + "': a then() callback threw");
+        log(LogLevel::Warning, "Signal '" + state.displayName() +
+                                   "': a then() callback threw: " + errorMessage(std::current_exception()));
     }
 }
 

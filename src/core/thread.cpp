@@ -13,6 +13,7 @@
 #endif
 
 #include "log_p.h"
+#include "skein/error.h"
 #include "signal_p.h"
 #include "skein/detail/introspection.h"
 #include "skein/log.h"
@@ -25,17 +26,6 @@ namespace detail {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string describe(const std::exception_ptr& failure)
-{
-    try {
-        std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-        return e.what();
-    } catch (...) {
-        return "a non-standard exception";
-    }
-}
 
 // --- Which thread is this? ---------------------------------------------------
 
@@ -249,7 +239,7 @@ void finishThread(ThreadState& s)
         leave = !failure || s.released;
     }
     if (logNow)
-        log(LogLevel::Error, "released thread '" + s.path + "' failed: " + describe(failure));
+        log(LogLevel::Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
     Signal(s.stopped).go();
     Signal(s.ended).go();  // stopped()'s callbacks are done too
     if (leave)
@@ -262,7 +252,7 @@ void TaskDeleter::operator()(Task* task) const noexcept
         delete task;
     } catch (...) {
         log(LogLevel::Error, "a thread function that never ran was dropped, and destroying what it held threw: " +
-                                 describe(std::current_exception()));
+                                 errorMessage(std::current_exception()));
     }
 }
 
@@ -296,7 +286,7 @@ void threadMain(std::shared_ptr<ThreadState> self)
         } else {
             lock.unlock();
             log(LogLevel::Error, "thread '" + self->path + "' failed, and then destroying what its function held threw: " +
-                                     describe(std::current_exception()));
+                                     errorMessage(std::current_exception()));
         }
     }
     recordProfile(*self);
@@ -340,7 +330,7 @@ ThreadState::~ThreadState()
             delete unrun;
         } catch (...) {
             log(LogLevel::Error, "thread '" + path + "' never started, and destroying what its function held threw: " +
-                                     describe(std::current_exception()));
+                                     errorMessage(std::current_exception()));
         }
     }
 }
@@ -457,7 +447,7 @@ std::exception_ptr stopAndJoinChildren(ThreadState& parent, Clock::time_point gi
             }
         }
         if (unseen) {
-            log(LogLevel::Error, "thread '" + child->path + "' failed and nobody joined it: " + describe(unseen));
+            log(LogLevel::Error, "thread '" + child->path + "' failed and nobody joined it: " + errorMessage(unseen));
             if (!first)
                 first = unseen;
         }
@@ -659,7 +649,7 @@ void Thread::release() const
         }
     }
     if (failure) {
-        log(LogLevel::Error, "released thread '" + s.path + "' failed: " + detail::describe(failure));
+        log(LogLevel::Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
         if (const auto parent = s.parent.lock())
             detail::removeChild(*parent, &s);
     }

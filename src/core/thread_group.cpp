@@ -1,5 +1,6 @@
 #include "skein/thread_group.h"
 
+#include "skein/error.h"
 #include "skein/log.h"
 
 namespace skein {
@@ -50,10 +51,9 @@ ThreadGroup::~ThreadGroup()
     stop();
     try {
         join();
-    } catch (const std::exception& e) {
-        log(LogLevel::Error, "ThreadGroup '" + name_ + "': a thread failed and the group was not joined: " + e.what());
     } catch (...) {
-        log(LogLevel::Error, "ThreadGroup '" + name_ + "': a thread failed and the group was not joined");
+        log(LogLevel::Error, "ThreadGroup '" + name_ + "': a thread failed and the group was not joined: " +
+                                 errorMessage(std::current_exception()));
     }
 }
 

@@ -18,17 +18,6 @@ namespace {
 // 60 Hz, as often as a view can show a change.
 constexpr std::chrono::milliseconds progressInterval{16};
 
-std::string describe(const std::exception_ptr& failure)
-{
-    try {
-        std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-        return e.what();
-    } catch (...) {
-        return "a non-standard exception";
-    }
-}
-
 } // namespace
 
 struct ThreadAdaptor::Private {
@@ -96,7 +85,7 @@ ThreadAdaptor::~ThreadAdaptor()
     // Destroyed before its stop was reported: a failure would go unseen.
     if (const std::exception_ptr failure = stopAndJoin(); failure && !d->reported)
         log(LogLevel::Error, "ThreadAdaptor '" + d->name.toStdString() + "' was destroyed before it reported that its thread '" +
-                                 d->thread.path() + "' failed: " + describe(failure));
+                                 d->thread.path() + "' failed: " + errorMessage(failure));
     d->onStarted.disconnect();
     d->onStopRequest.disconnect();
     d->onStopped.disconnect();
@@ -256,7 +245,7 @@ void ThreadAdaptor::finish()
         else
             d->thread.join();
     } catch (...) {
-        d->error = QString::fromStdString(describe(std::current_exception()));
+        d->error = QString::fromStdString(errorMessage(std::current_exception()));
     }
     d->reported = true;
     d->running = false;

@@ -1131,7 +1131,6 @@ void tst_Thread::shortThreadsLeaveNothingBehind()
     // quarantine holds freed memory on purpose.
     const std::size_t rssAtEnd = residentBytes();
     const std::size_t slack = 16u << 20;
-    qInfo("RSSDEBUG %zu %zu", rssAfterWarmUp / 1024, rssAtEnd / 1024);
     QVERIFY2(rssAtEnd <= rssAfterWarmUp + slack,
              qPrintable(QStringLiteral("RSS grew from %1 KB to %2 KB")
                             .arg(rssAfterWarmUp / 1024)

@@ -135,7 +135,10 @@ void tst_Till::goesNeverBeforeItsDeadline()
     const SteadyClock::time_point made = SteadyClock::now();
     const Till till(timeout);
     QVERIFY(till.deadline() >= made + timeout);
-    QVERIFY(!till);
+    // Gone already only if its deadline has passed (a 1 ms Till may well
+    // have, on a loaded machine, by the time this line runs).
+    const bool goneAlready = bool(till);
+    QVERIFY(!goneAlready || SteadyClock::now() >= till.deadline());
 
     till.then([inCallback] { inCallback->set_value(SteadyClock::now()); });
     till.wait();
