@@ -190,8 +190,10 @@ private:
         std::condition_variable notFull;
         std::deque<T> items;  // guarded by mutex
         bool closed = false;  // guarded by mutex
-        // items.size(), written under mutex, read without it to spin on.
-        std::atomic<std::size_t> count{0};
+        // items.size(), written under mutex, read without it to spin on. On a
+        // line of its own: a consumer spinning on it must not take the
+        // mutex's line away from the producer that holds it.
+        alignas(64) std::atomic<std::size_t> count{0};
 
         void counted() { count.store(items.size(), std::memory_order_relaxed); }
     };
@@ -226,8 +228,26 @@ private:
     {
         if (core_->items.empty())
             return std::nullopt;
-        const DropFrontOnSuccess drop{*this, lock};
-        return std::optional<T>(std::in_place, std::move(core_->items.front()));
+        if constexpr (std::is_nothrow_move_constructible_v<T>) {
+            std::optional<T> item(std::in_place, std::move(core_->items.front()));
+            dropFront(lock);
+            return item;
+        } else {
+            const DropFrontOnSuccess drop{*this, lock};
+            return std::optional<T>(std::in_place, std::move(core_->items.front()));
+        }
+    }
+
+    // With the mutex held: removes the front item, releases the mutex, and
+    // tells a waiting add() there is room.
+    void dropFront(std::unique_lock<std::mutex>& lock)
+    {
+        Core& core = *core_;
+        core.items.pop_front();
+        core.counted();
+        lock.unlock();
+        if (maxSize_ != 0)
+            core.notFull.notify_one();
     }
 
     struct DropFrontOnSuccess {
@@ -239,12 +259,7 @@ private:
         {
             if (std::uncaught_exceptions() != exceptions)
                 return;  // the move threw: the item stays
-            Core& core = *queue.core_;
-            core.items.pop_front();
-            core.counted();
-            lock.unlock();
-            if (queue.maxSize_ != 0)
-                core.notFull.notify_one();
+            queue.dropFront(lock);
         }
     };
 

@@ -65,12 +65,13 @@ inline std::unique_lock<std::mutex> lockSpinning(std::mutex& mutex)
 }
 
 // Blocks, with `lock` held on entry and on return, until `ready()` or `till`
-// went. Returns ready(). `owner` must keep the mutex of `lock` and `cv` alive.
+// went. Returns ready(). `owner` (a shared_ptr) must keep the mutex of `lock`
+// and `cv` alive; it is copied only when a `till` must be watched, so a wait
+// that need not block costs no reference count.
 // `describe(object)` names what is waited on (see BlockedScope).
-template <class Ready>
+template <class Ready, class Owner>
 bool waitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv, const Signal& till,
-               const std::shared_ptr<void>& owner, Ready ready, BlockedScope::Describe describe,
-               const void* object)
+               const Owner& owner, Ready ready, BlockedScope::Describe describe, const void* object)
 {
     if (ready())
         return true;
