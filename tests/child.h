@@ -35,4 +35,4 @@ inline void announceStop()
     self.stopped().then([path] { say("stopped " + path); });
 }
 
-} // namespace testing
+}  // namespace testing

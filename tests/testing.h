@@ -239,7 +239,8 @@ private:
 class Joining {
 public:
     template <class F>
-    explicit Joining(F&& fn) : thread_(std::forward<F>(fn)) {}
+    explicit Joining(F&& fn) : thread_(std::forward<F>(fn))
+    {}
     Joining(Joining&&) noexcept = default;
     Joining& operator=(Joining&&) = delete;
     ~Joining()
@@ -561,4 +562,4 @@ inline bool isNotRunning(qint64 pid)
     return afterName >= 0 && line.mid(afterName + 2, 1) == "Z";
 }
 
-} // namespace testing
+}  // namespace testing

@@ -46,6 +46,5 @@ int main()
         t.join();
     lines.close();  // the consumer drains what is left, then pop() says nullopt
     consumer.join();
-    std::printf("cancelled by '%s' after the deadline '%s'\n", cancel.name().c_str(),
-                deadline.name().c_str());
+    std::printf("cancelled by '%s' after the deadline '%s'\n", cancel.name().c_str(), deadline.name().c_str());
 }

@@ -87,7 +87,7 @@ private:
     QElapsedTimer& clock_;
 };
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv)
 {

@@ -35,4 +35,4 @@ public:
 // what() of a std::exception, else "a non-standard exception".
 std::string errorMessage(const std::exception_ptr& failure);
 
-} // namespace skein
+}  // namespace skein

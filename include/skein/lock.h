@@ -49,7 +49,10 @@ public:
     // See the contract above. True: woken by another thread; false: `till` went.
     bool wait(const Signal& till = Signal::never());
     template <class Rep, class Period>
-    bool waitFor(std::chrono::duration<Rep, Period> timeout) { return wait(Till(timeout)); }
+    bool waitFor(std::chrono::duration<Rep, Period> timeout)
+    {
+        return wait(Till(timeout));
+    }
 
     // Does the calling thread hold this Lock?
     bool isHeldByCurrentThread() const noexcept;
@@ -65,4 +68,4 @@ private:
     const std::string name_;
 };
 
-} // namespace skein
+}  // namespace skein

@@ -34,4 +34,4 @@ void log(LogLevel level, std::string message);
 // "debug", "info", "warning", "error".
 const char* toString(LogLevel level) noexcept;
 
-} // namespace skein
+}  // namespace skein

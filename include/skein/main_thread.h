@@ -93,4 +93,4 @@ std::chrono::milliseconds stopGracePeriod();
 void setStopTimeLimit(std::chrono::milliseconds limit);
 std::chrono::milliseconds stopTimeLimit();
 
-} // namespace skein
+}  // namespace skein

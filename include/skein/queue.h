@@ -63,7 +63,8 @@ public:
     explicit Queue(std::string name = {}, std::size_t maxSize = 0)
         : core_(std::make_shared<Core>()),
           name_(name.empty() ? detail::generatedName("queue") : std::move(name)),
-          maxSize_(maxSize) {}
+          maxSize_(maxSize)
+    {}
     Queue(const Queue&) = delete;
     Queue& operator=(const Queue&) = delete;
 
@@ -268,4 +269,4 @@ private:
     const std::size_t maxSize_;
 };
 
-} // namespace skein
+}  // namespace skein

@@ -57,7 +57,7 @@ namespace skein {
 namespace detail {
 struct SignalState;
 struct SignalAccess;
-} // namespace detail
+}  // namespace detail
 
 // A token for one then() registration; pass it to removeThen(). Copyable.
 // A default-constructed Subscription, or one for a callback that ran inline,
@@ -68,8 +68,7 @@ public:
 
 private:
     friend class Signal;
-    Subscription(std::weak_ptr<detail::SignalState> state, std::uint64_t id)
-        : state_(std::move(state)), id_(id) {}
+    Subscription(std::weak_ptr<detail::SignalState> state, std::uint64_t id) : state_(std::move(state)), id_(id) {}
 
     std::weak_ptr<detail::SignalState> state_;
     std::uint64_t id_ = 0;
@@ -146,4 +145,4 @@ private:
 Signal operator|(const Signal& a, const Signal& b);
 Signal operator&(const Signal& a, const Signal& b);
 
-} // namespace skein
+}  // namespace skein

@@ -93,10 +93,9 @@ template <class F, class... A>
 constexpr bool takesPleaseStop = std::is_invocable_v<std::decay_t<F>, std::decay_t<A>..., const Signal&>;
 
 template <class F, class... A>
-using ResultOf = typename std::conditional_t<
-    takesPleaseStop<F, A...>,
-    std::invoke_result<std::decay_t<F>, std::decay_t<A>..., const Signal&>,
-    std::invoke_result<std::decay_t<F>, std::decay_t<A>...>>::type;
+using ResultOf = typename std::conditional_t<takesPleaseStop<F, A...>,
+                                             std::invoke_result<std::decay_t<F>, std::decay_t<A>..., const Signal&>,
+                                             std::invoke_result<std::decay_t<F>, std::decay_t<A>...>>::type;
 
 // Where a thread leaves its result for the typed handle.
 template <class R>
@@ -125,7 +124,10 @@ template <class R, class F, class... A>
 class TaskOf final : public Task {
 public:
     TaskOf(std::shared_ptr<ResultSlot<R>> slot, F&& fn, A&&... args)
-        : slot_(std::move(slot)), fn_(std::forward<F>(fn)), args_(std::forward<A>(args)...) {}
+        : slot_(std::move(slot)),
+          fn_(std::forward<F>(fn)),
+          args_(std::forward<A>(args)...)
+    {}
 
     void run(const Signal& pleaseStop) override
     {
@@ -146,7 +148,7 @@ private:
     std::tuple<std::decay_t<A>...> args_;
 };
 
-} // namespace detail
+}  // namespace detail
 
 template <class R>
 class ThreadHandle;
@@ -161,16 +163,17 @@ public:
     // Creates a thread that runs nothing until start().
     template <class F, class... A>
     Thread(std::string name, F&& fn, A&&... args)
-        : Thread(create(std::move(name),
-                        detail::makeTask<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn),
-                                                                      std::forward<A>(args)...))) {}
+        : Thread(create(std::move(name), detail::makeTask<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn),
+                                                                                         std::forward<A>(args)...)))
+    {}
 
     // Creates a thread whose parent is `parent` instead of the calling thread.
     template <class F, class... A>
     Thread(const Thread& parent, std::string name, F&& fn, A&&... args)
-        : Thread(create(parent.state_, std::move(name),
-                        detail::makeTask<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn),
-                                                                      std::forward<A>(args)...))) {}
+        : Thread(create(
+              parent.state_, std::move(name),
+              detail::makeTask<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn), std::forward<A>(args)...)))
+    {}
 
     // A handle that refers to no thread.
     Thread() = default;
@@ -233,13 +236,15 @@ public:
     template <class F, class... A>
     ThreadHandle(std::string name, F&& fn, A&&... args)
         : ThreadHandle(std::make_shared<detail::ResultSlot<R>>(), std::move(name), std::forward<F>(fn),
-                       std::forward<A>(args)...) {}
+                       std::forward<A>(args)...)
+    {}
 
     // Creates a thread whose parent is `parent` instead of the calling thread.
     template <class F, class... A>
     ThreadHandle(const Thread& parent, std::string name, F&& fn, A&&... args)
         : ThreadHandle(parent, std::make_shared<detail::ResultSlot<R>>(), std::move(name), std::forward<F>(fn),
-                       std::forward<A>(args)...) {}
+                       std::forward<A>(args)...)
+    {}
 
     ThreadHandle() = default;
 
@@ -261,17 +266,19 @@ public:
 private:
     template <class F, class... A>
     ThreadHandle(std::shared_ptr<detail::ResultSlot<R>> slot, std::string name, F&& fn, A&&... args)
-        : Thread(create(std::move(name), detail::makeTask<detail::TaskOf<R, F, A...>>(
-                                             slot, std::forward<F>(fn), std::forward<A>(args)...))),
-          slot_(std::move(slot)) {}
+        : Thread(create(std::move(name), detail::makeTask<detail::TaskOf<R, F, A...>>(slot, std::forward<F>(fn),
+                                                                                      std::forward<A>(args)...))),
+          slot_(std::move(slot))
+    {}
 
     template <class F, class... A>
     ThreadHandle(const Thread& parent, std::shared_ptr<detail::ResultSlot<R>> slot, std::string name, F&& fn,
                  A&&... args)
-        : Thread(create(stateOf(parent), std::move(name),
-                        detail::makeTask<detail::TaskOf<R, F, A...>>(slot, std::forward<F>(fn),
-                                                                     std::forward<A>(args)...))),
-          slot_(std::move(slot)) {}
+        : Thread(create(
+              stateOf(parent), std::move(name),
+              detail::makeTask<detail::TaskOf<R, F, A...>>(slot, std::forward<F>(fn), std::forward<A>(args)...))),
+          slot_(std::move(slot))
+    {}
 
     std::shared_ptr<detail::ResultSlot<R>> slot_;
 };
@@ -279,8 +286,7 @@ private:
 template <class F, class... A>
 auto Thread::run(std::string name, F&& fn, A&&... args)
 {
-    ThreadHandle<detail::ResultOf<F, A...>> thread(std::move(name), std::forward<F>(fn),
-                                                    std::forward<A>(args)...);
+    ThreadHandle<detail::ResultOf<F, A...>> thread(std::move(name), std::forward<F>(fn), std::forward<A>(args)...);
     thread.start();
     return thread;
 }
@@ -289,4 +295,4 @@ auto Thread::run(std::string name, F&& fn, A&&... args)
 // what each waits on and since when.
 std::string dumpThreads();
 
-} // namespace skein
+}  // namespace skein

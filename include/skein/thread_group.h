@@ -43,7 +43,7 @@ struct GroupCore {
     std::vector<Thread> threads;      // guarded by mutex, in spawn order
 };
 
-} // namespace detail
+}  // namespace detail
 
 class ThreadGroup {
 public:
@@ -58,21 +58,20 @@ public:
     template <class F, class... A>
     Thread spawn(std::string name, F&& fn, A&&... args)
     {
-        Thread thread(std::move(name),
-                      [core = core_, fn = std::decay_t<F>(std::forward<F>(fn)),
-                       args = std::tuple<std::decay_t<A>...>(std::forward<A>(args)...)](
-                          const Signal& pleaseStop) mutable {
-                          struct Ended {
-                              detail::GroupCore& core;
-                              ~Ended() { core.ended(); }
-                          } ended{*core};
-                          try {
-                              detail::callTask<F, A...>(fn, args, pleaseStop);
-                          } catch (...) {
-                              core->fail(std::current_exception());
-                              throw;
-                          }
-                      });
+        Thread thread(std::move(name), [core = core_, fn = std::decay_t<F>(std::forward<F>(fn)),
+                                        args = std::tuple<std::decay_t<A>...>(std::forward<A>(args)...)](
+                                           const Signal& pleaseStop) mutable {
+            struct Ended {
+                detail::GroupCore& core;
+                ~Ended() { core.ended(); }
+            } ended{*core};
+            try {
+                detail::callTask<F, A...>(fn, args, pleaseStop);
+            } catch (...) {
+                core->fail(std::current_exception());
+                throw;
+            }
+        });
         add(thread);
         return thread;
     }
@@ -98,4 +97,4 @@ private:
     bool rethrown_ = false;  // guarded by joinMutex_: the first failure was rethrown
 };
 
-} // namespace skein
+}  // namespace skein

@@ -28,8 +28,8 @@ class Till : public Signal {
 public:
     // Goes `timeout` from now; zero or negative: already gone.
     template <class Rep, class Period>
-    explicit Till(std::chrono::duration<Rep, Period> timeout)
-        : Till(detail::deadlineAfter(timeout)) {}
+    explicit Till(std::chrono::duration<Rep, Period> timeout) : Till(detail::deadlineAfter(timeout))
+    {}
 
     // Goes at `deadline`; in the past: already gone.
     explicit Till(std::chrono::steady_clock::time_point deadline);
@@ -47,4 +47,4 @@ private:
     std::chrono::steady_clock::time_point deadline_;
 };
 
-} // namespace skein
+}  // namespace skein

@@ -28,7 +28,10 @@ QString uniqueName(const char* kind)
 
 // Says, as the last thing a thread does, that it stopped: the demo's stop order.
 struct SayStopped {
-    ~SayStopped() { DemoLog::print(QStringLiteral("stopped ") + QString::fromStdString(skein::Thread::current().path())); }
+    ~SayStopped()
+    {
+        DemoLog::print(QStringLiteral("stopped ") + QString::fromStdString(skein::Thread::current().path()));
+    }
 };
 
 // CPU-bound work gives way to the GUI thread: the calling thread (only it:
@@ -71,7 +74,7 @@ int countPrimes(int part, int parts, int limit, const skein::Signal& stop, Repor
     return count;
 }
 
-} // namespace
+}  // namespace
 
 void DemoLog::print(const QString& line)
 {
@@ -156,9 +159,10 @@ QVariant ProcessLines::work(const skein::Signal& pleaseStop)
     const auto me = skein::Thread::current();
     // The process runs on a thread of its own under this one ("sh" in the
     // tree), and stops with it: a cancel stops the child process too.
-    skein::Process process("sh", QStringLiteral("/bin/sh"),
-                           {QStringLiteral("-c"), QStringLiteral("for i in $(seq 1 %1); do echo \"line $i of %1\"; sleep 0.05; done")
-                                                      .arg(lines_)});
+    skein::Process process(
+        "sh", QStringLiteral("/bin/sh"),
+        {QStringLiteral("-c"),
+         QStringLiteral("for i in $(seq 1 %1); do echo \"line $i of %1\"; sleep 0.05; done").arg(lines_)});
     int seen = 0;
     while (const auto line = process.stdoutLines().pop(pleaseStop))
         me.setProgress(double(++seen) / lines_, *line);

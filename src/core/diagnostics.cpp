@@ -73,7 +73,7 @@ bool profiling()
     return on;
 }
 
-} // namespace
+}  // namespace
 
 std::string dumpThreads()
 {
@@ -108,14 +108,14 @@ std::string profileTable()
 {
     std::lock_guard<std::mutex> lock(profileMutex);
     std::ostringstream out;
-    out << std::left << std::setw(40) << "thread" << std::right << std::setw(14) << "wall s" << std::setw(14)
-        << "cpu s" << std::setw(14) << "blocked s" << '\n';
+    out << std::left << std::setw(40) << "thread" << std::right << std::setw(14) << "wall s" << std::setw(14) << "cpu s"
+        << std::setw(14) << "blocked s" << '\n';
     out << std::fixed << std::setprecision(6);
     for (const auto& r : profileRows)
-        out << std::left << std::setw(40) << r.path << std::right << std::setw(14) << r.wall << std::setw(14)
-            << r.cpu << std::setw(14) << r.blocked << '\n';
+        out << std::left << std::setw(40) << r.path << std::right << std::setw(14) << r.wall << std::setw(14) << r.cpu
+            << std::setw(14) << r.blocked << '\n';
     return out.str();
 }
 
-} // namespace detail
-} // namespace skein
+}  // namespace detail
+}  // namespace skein

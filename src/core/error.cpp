@@ -13,4 +13,4 @@ std::string errorMessage(const std::exception_ptr& failure)
     }
 }
 
-} // namespace skein
+}  // namespace skein

@@ -10,8 +10,7 @@
 
 namespace skein {
 
-Lock::Lock(std::string name)
-    : name_(name.empty() ? detail::generatedName("lock") : std::move(name)) {}
+Lock::Lock(std::string name) : name_(name.empty() ? detail::generatedName("lock") : std::move(name)) {}
 
 Lock::~Lock() = default;
 
@@ -91,16 +90,15 @@ bool Lock::isHeldByCurrentThread() const noexcept
 void Lock::requireHeld(const char* operation) const
 {
     if (!isHeldByCurrentThread())
-        throw UsageError("Lock '" + name_ + "': " + operation + "() by thread '" +
-                         detail::currentThreadPath() + "', which does not hold it");
+        throw UsageError("Lock '" + name_ + "': " + operation + "() by thread '" + detail::currentThreadPath() +
+                         "', which does not hold it");
 }
 
 void Lock::requireNotHeld(const char* operation) const
 {
     if (isHeldByCurrentThread())
-        throw UsageError("Lock '" + name_ + "': " + operation + "() by thread '" +
-                         detail::currentThreadPath() +
+        throw UsageError("Lock '" + name_ + "': " + operation + "() by thread '" + detail::currentThreadPath() +
                          "', which already holds it (a Lock is not reentrant)");
 }
 
-} // namespace skein
+}  // namespace skein

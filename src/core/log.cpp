@@ -10,7 +10,6 @@
 
 namespace skein {
 
-
 namespace {
 
 void writeToStderr(const LogRecord& record)
@@ -31,7 +30,7 @@ SinkSlot& slot()
     return *instance;
 }
 
-} // namespace
+}  // namespace
 
 LogSink setLogSink(LogSink sink)
 {
@@ -46,8 +45,7 @@ LogSink setLogSink(LogSink sink)
 
 void log(LogLevel level, std::string message)
 {
-    LogRecord record{level, detail::currentThreadPath(), std::move(message),
-                     std::chrono::system_clock::now()};
+    LogRecord record{level, detail::currentThreadPath(), std::move(message), std::chrono::system_clock::now()};
     std::shared_ptr<const LogSink> sink;
     {
         std::lock_guard<std::mutex> lock(slot().mutex);
@@ -74,4 +72,4 @@ const char* toString(LogLevel level) noexcept
     return "?";
 }
 
-} // namespace skein
+}  // namespace skein

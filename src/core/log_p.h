@@ -9,4 +9,4 @@ namespace skein::detail {
 // thread, else the name Skein knows it by.
 std::string currentThreadPath();
 
-} // namespace skein::detail
+}  // namespace skein::detail

@@ -55,7 +55,7 @@ const char* signalName(int signo)
     }
 }
 
-} // namespace
+}  // namespace
 
 void setStopGracePeriod(std::chrono::milliseconds period)
 {
@@ -83,10 +83,10 @@ Clock::time_point beginShutdown()
 {
     const auto limit = stopTimeLimit();
     const Clock::time_point now = Clock::now();
-    const Clock::time_point candidate = limit >= std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                      Clock::time_point::max() - now)
-                                            ? Clock::time_point::max()
-                                            : now + limit;
+    const Clock::time_point candidate =
+        limit >= std::chrono::duration_cast<std::chrono::milliseconds>(Clock::time_point::max() - now)
+            ? Clock::time_point::max()
+            : now + limit;
     Clock::rep expected = 0;
     if (giveUpTicks.compare_exchange_strong(expected, candidate.time_since_epoch().count()))
         return candidate;
@@ -96,18 +96,18 @@ Clock::time_point beginShutdown()
 void markThreadsAbandoned() noexcept { abandoned.store(true); }
 bool threadsWereAbandoned() noexcept { return abandoned.load(); }
 
-} // namespace detail
+}  // namespace detail
 
 // --- BlockedScope -------------------------------------------------------------
 
 namespace detail {
 
-BlockedScope::BlockedScope(Describe describe, const void* object)
-    : self_(nullptr), since_(Clock::now())
+BlockedScope::BlockedScope(Describe describe, const void* object) : self_(nullptr), since_(Clock::now())
 {
     if (onTimerThread)
         throw UsageError("a blocking wait on the timer thread, in a Till's then() callback, would stop every Till: "
-                         "it waited on " + describe(object));
+                         "it waited on " +
+                         describe(object));
     self_ = currentStateRaw();
     if (!self_ || self_->waitDepth++ != 0)
         return;
@@ -125,14 +125,14 @@ BlockedScope::~BlockedScope()
     --self_->waitDepth;
     if (!outermost_)
         return;
-    self_->blockedNanos.fetch_add(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - since_).count(), std::memory_order_relaxed);
+    self_->blockedNanos.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - since_).count(),
+                                  std::memory_order_relaxed);
     std::lock_guard<std::mutex> lock(self_->mutex);
     self_->waitingDescribe = nullptr;
     self_->waitingObject = nullptr;
 }
 
-} // namespace detail
+}  // namespace detail
 
 // --- MainThread -------------------------------------------------------------
 
@@ -197,8 +197,7 @@ struct MainThread::Private {
         const auto& main = *detail::mainState();
         Signal(main.pleaseStop).go();
         detail::shutdownTimers();
-        std::exception_ptr failure =
-            detail::stopAndJoinChildren(const_cast<detail::ThreadState&>(main), giveUpAt);
+        std::exception_ptr failure = detail::stopAndJoinChildren(const_cast<detail::ThreadState&>(main), giveUpAt);
         // Joined threads are only leaving their OS threads now; one that was
         // given up on never will, and has been named already.
         if (!detail::threadsWereAbandoned() &&
@@ -275,8 +274,7 @@ RegisterThread::RegisterThread(std::string name) : d(std::make_unique<Private>()
 {
     const detail::ThreadState* current = detail::knownCurrentState();
     if (current && current->kind != detail::ThreadState::Kind::Placeholder)
-        throw UsageError("RegisterThread '" + name + "': thread '" + current->path +
-                         "' is already a Skein thread");
+        throw UsageError("RegisterThread '" + name + "': thread '" + current->path + "' is already a Skein thread");
     const auto& main = detail::mainState();
     d->state = detail::makeRunningState(std::move(name), main, detail::ThreadState::Kind::Registered);
     bool mainStopping = false;
@@ -298,4 +296,4 @@ RegisterThread::~RegisterThread()
 
 Thread RegisterThread::thread() const { return detail::ThreadAccess::wrap(d->state); }
 
-} // namespace skein
+}  // namespace skein

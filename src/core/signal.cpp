@@ -25,12 +25,12 @@ void invoke(const std::function<void()>& fn, SignalState& state)
     try {
         fn();
     } catch (...) {
-        log(LogLevel::Warning, "Signal '" + state.displayName() +
-                                   "': a then() callback threw: " + errorMessage(std::current_exception()));
+        log(LogLevel::Warning,
+            "Signal '" + state.displayName() + "': a then() callback threw: " + errorMessage(std::current_exception()));
     }
 }
 
-} // namespace
+}  // namespace
 
 std::string describeSignal(const void* state)
 {
@@ -208,7 +208,7 @@ std::size_t pendingCallbacks(const Signal& signal)
 
 std::size_t liveSignalStates() { return liveStates.load(std::memory_order_relaxed); }
 
-} // namespace detail
+}  // namespace detail
 
 using detail::SignalState;
 
@@ -255,14 +255,10 @@ bool Signal::wait(const Signal& till) const
     }
     std::unique_lock<std::mutex> lock(s.mutex);
     return detail::waitUntil(
-        lock, s.cv, till, state_, [&s] { return s.gone.load(std::memory_order_relaxed); }, detail::describeSignal,
-        &s);
+        lock, s.cv, till, state_, [&s] { return s.gone.load(std::memory_order_relaxed); }, detail::describeSignal, &s);
 }
 
-bool Signal::waitUntil(std::chrono::steady_clock::time_point deadline) const
-{
-    return wait(Till(deadline));
-}
+bool Signal::waitUntil(std::chrono::steady_clock::time_point deadline) const { return wait(Till(deadline)); }
 
 Subscription Signal::then(std::function<void()> fn) const
 {
@@ -293,8 +289,7 @@ const Signal& Signal::done()
 
 const Signal& Signal::never()
 {
-    static const Signal* const handle =
-        new Signal(std::make_shared<SignalState>("never", SignalState::Kind::Never));
+    static const Signal* const handle = new Signal(std::make_shared<SignalState>("never", SignalState::Kind::Never));
     return *handle;
 }
 
@@ -337,7 +332,7 @@ Signal operator&(const Signal& a, const Signal& b)
     return Signal(std::move(all));
 }
 
-} // namespace skein
+}  // namespace skein
 
 namespace skein::detail {
 
@@ -348,4 +343,4 @@ bool waitWithoutTimer(const Signal& signal, std::chrono::steady_clock::time_poin
     return s.cv.wait_until(lock, deadline, [&s] { return s.gone.load(std::memory_order_relaxed); });
 }
 
-} // namespace skein::detail
+}  // namespace skein::detail

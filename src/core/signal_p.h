@@ -79,12 +79,12 @@ struct SignalState {
 
     std::mutex mutex;
     std::condition_variable cv;
-    std::vector<Callback> callbacks;  // guarded by mutex; [0, nextCallback) have run
-    std::size_t nextCallback = 0;     // guarded by mutex
-    std::uint64_t nextId = 1;         // guarded by mutex
-    std::vector<Input> inputs;        // guarded by mutex; emptied when it goes
-    std::weak_ptr<CompositeLink> link;  // set before a composite is shared
-    const std::string name;                     // empty: numbered when first asked
+    std::vector<Callback> callbacks;               // guarded by mutex; [0, nextCallback) have run
+    std::size_t nextCallback = 0;                  // guarded by mutex
+    std::uint64_t nextId = 1;                      // guarded by mutex
+    std::vector<Input> inputs;                     // guarded by mutex; emptied when it goes
+    std::weak_ptr<CompositeLink> link;             // set before a composite is shared
+    const std::string name;                        // empty: numbered when first asked
     mutable std::atomic<std::uint64_t> nameId{0};  // that number
 };
 
@@ -99,7 +99,7 @@ struct SignalAccess {
     static Signal wrap(std::shared_ptr<SignalState> state) { return Signal(std::move(state)); }
 };
 
-} // namespace skein::detail
+}  // namespace skein::detail
 
 namespace skein::detail {
 
@@ -107,4 +107,4 @@ namespace skein::detail {
 // have shut down): for the shutdown path. Returns bool(signal).
 bool waitWithoutTimer(const Signal& signal, std::chrono::steady_clock::time_point deadline);
 
-} // namespace skein::detail
+}  // namespace skein::detail

@@ -104,7 +104,7 @@ void leaveParent(ThreadState& s)
         removeChild(*parent, &s);
 }
 
-} // namespace
+}  // namespace
 
 void stopChildren(ThreadState& s)
 {
@@ -197,8 +197,8 @@ void giveUp(ThreadState& s)
     }
     markThreadsAbandoned();
     log(LogLevel::Error, "shutdown gave up on thread '" + s.path + "' after the stop time limit (" +
-                             secondsText(stopTimeLimit()) + ") and leaves it running, detached: " +
-                             stragglersOrEnding(s));
+                             secondsText(stopTimeLimit()) +
+                             ") and leaves it running, detached: " + stragglersOrEnding(s));
 }
 
 // The stragglers below `root` that no ancestor is joining (and naming).
@@ -218,7 +218,7 @@ std::string unwatchedStragglersBelow(const ThreadState& root)
     return found;
 }
 
-} // namespace
+}  // namespace
 
 void finishThread(ThreadState& s)
 {
@@ -285,7 +285,8 @@ void threadMain(std::shared_ptr<ThreadState> self)
             self->failure = std::current_exception();
         } else {
             lock.unlock();
-            log(LogLevel::Error, "thread '" + self->path + "' failed, and then destroying what its function held threw: " +
+            log(LogLevel::Error, "thread '" + self->path +
+                                     "' failed, and then destroying what its function held threw: " +
                                      errorMessage(std::current_exception()));
         }
     }
@@ -305,10 +306,9 @@ PlaceholderHolder::~PlaceholderHolder()
     }
 }
 
-} // namespace
+}  // namespace
 
-ThreadState::ThreadState(std::string name_, const std::shared_ptr<ThreadState>& parent_, Kind kind_,
-                         TaskPtr task_)
+ThreadState::ThreadState(std::string name_, const std::shared_ptr<ThreadState>& parent_, Kind kind_, TaskPtr task_)
     : name(std::move(name_)),
       path(parent_ ? parent_->path + '/' + name : name),
       parent(parent_),
@@ -462,12 +462,9 @@ bool waitForAllThreadsToEnd(Clock::time_point deadline)
     return live().cv.wait_until(lock, deadline, [] { return live().count == 0; });
 }
 
-bool waitForThreadExits(std::chrono::milliseconds timeout)
-{
-    return waitForAllThreadsToEnd(Clock::now() + timeout);
-}
+bool waitForThreadExits(std::chrono::milliseconds timeout) { return waitForAllThreadsToEnd(Clock::now() + timeout); }
 
-} // namespace detail
+}  // namespace detail
 
 using detail::ThreadState;
 
@@ -486,7 +483,7 @@ bool isSelfOrAncestorOfCurrent(const ThreadState& s)
     return false;
 }
 
-} // namespace
+}  // namespace
 
 std::shared_ptr<ThreadState> Thread::create(std::string name, detail::TaskPtr task)
 {
@@ -543,13 +540,13 @@ struct ExitGuard {
         if (detail::waitForAllThreadsToEnd(giveUpAt))
             return;
         detail::markThreadsAbandoned();
-        log(LogLevel::Error, "at exit, gave up after the stop time limit (" + detail::secondsText(stopTimeLimit()) +
-                                 ") on threads that did not stop, leaving them running: " +
-                                 detail::stragglersIn(main, false));
+        log(LogLevel::Error,
+            "at exit, gave up after the stop time limit (" + detail::secondsText(stopTimeLimit()) +
+                ") on threads that did not stop, leaving them running: " + detail::stragglersIn(main, false));
     }
 };
 
-} // namespace
+}  // namespace
 
 void Thread::start()
 {
@@ -742,4 +739,4 @@ std::string Thread::progressText() const
     return s.progressText;
 }
 
-} // namespace skein
+}  // namespace skein

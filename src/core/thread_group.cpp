@@ -37,10 +37,12 @@ void GroupCore::stopAll()
         t.stop();
 }
 
-} // namespace detail
+}  // namespace detail
 
 ThreadGroup::ThreadGroup(std::string name, Wait wait)
-    : name_(std::move(name)), wait_(wait), core_(std::make_shared<detail::GroupCore>(wait == Wait::Any))
+    : name_(std::move(name)),
+      wait_(wait),
+      core_(std::make_shared<detail::GroupCore>(wait == Wait::Any))
 {
     if (name_.empty())
         throw std::invalid_argument("skein: a ThreadGroup needs a name");
@@ -116,4 +118,4 @@ std::vector<Thread> ThreadGroup::threads() const
     return core_->threads;
 }
 
-} // namespace skein
+}  // namespace skein

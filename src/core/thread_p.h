@@ -26,8 +26,7 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     enum class Kind { Main, Started, Registered, Placeholder };
     enum class Phase { Created, Running, Finishing, Finished };
 
-    ThreadState(std::string name, const std::shared_ptr<ThreadState>& parent, Kind kind,
-                TaskPtr task = nullptr);
+    ThreadState(std::string name, const std::shared_ptr<ThreadState>& parent, Kind kind, TaskPtr task = nullptr);
     ~ThreadState();
     ThreadState(const ThreadState&) = delete;
     ThreadState& operator=(const ThreadState&) = delete;
@@ -44,12 +43,12 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     TaskPtr task;  // handed to the thread at start
 
     mutable std::mutex mutex;
-    Phase phase = Phase::Created;                         // guarded by mutex
+    Phase phase = Phase::Created;                        // guarded by mutex
     std::vector<std::shared_ptr<ThreadState>> children;  // guarded by mutex, in start order
-    std::exception_ptr failure;                           // guarded by mutex
-    bool failureSeen = false;  // guarded by mutex: joined, or logged
-    bool released = false;     // guarded by mutex
-    std::string progressText;  // guarded by mutex
+    std::exception_ptr failure;                          // guarded by mutex
+    bool failureSeen = false;                            // guarded by mutex: joined, or logged
+    bool released = false;                               // guarded by mutex
+    std::string progressText;                            // guarded by mutex
     // What it is blocked on, while in a Skein wait (see BlockedScope).
     BlockedScope::Describe waitingDescribe = nullptr;    // guarded by mutex
     const void* waitingObject = nullptr;                 // guarded by mutex
@@ -59,9 +58,9 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     Signal nextProgress;                       // guarded by mutex
 
     // Statistics, for SKEIN_PROFILE and dumpThreads().
-    std::chrono::steady_clock::time_point startedAt;           // set before the thread runs
-    std::atomic<std::int64_t> blockedNanos{0};                 // time in Skein waits
-    int waitDepth = 0;                                         // touched by its own thread only
+    std::chrono::steady_clock::time_point startedAt;  // set before the thread runs
+    std::atomic<std::int64_t> blockedNanos{0};        // time in Skein waits
+    int waitDepth = 0;                                // touched by its own thread only
     const CountedThreadState counted;
 
     // "waiting on <what>", or empty; call with mutex held.
@@ -106,9 +105,9 @@ std::shared_ptr<ThreadState> makeRunningState(std::string name, const std::share
 // Stops every child (newest first), waits for each (with straggler warnings),
 // and takes them out of the tree; a failure nobody joined is logged, and the
 // first one is returned. A child still running at `giveUpAt` is given up on.
-std::exception_ptr stopAndJoinChildren(ThreadState& parent,
-                                       std::chrono::steady_clock::time_point giveUpAt =
-                                           std::chrono::steady_clock::time_point::max());
+std::exception_ptr
+stopAndJoinChildren(ThreadState& parent,
+                    std::chrono::steady_clock::time_point giveUpAt = std::chrono::steady_clock::time_point::max());
 // "path (what it waits on)" of each thread in the subtree of `s` whose
 // function still runs, comma-separated; `s` itself only if `withItself`.
 std::string stragglersIn(const ThreadState& s, bool withItself = true);
@@ -124,4 +123,4 @@ bool threadsWereAbandoned() noexcept;
 // Skein threads still running their OS thread; MainThread waits for zero.
 bool waitForAllThreadsToEnd(std::chrono::steady_clock::time_point deadline);
 
-} // namespace skein::detail
+}  // namespace skein::detail

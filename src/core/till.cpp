@@ -32,7 +32,7 @@ Clock::time_point fromSystem(std::chrono::system_clock::time_point deadline)
     return detail::deadlineAfter(deadline - now);
 }
 
-} // namespace
+}  // namespace
 
 Till::Till(Clock::time_point deadline) : Signal(tillState(deadline)), deadline_(deadline) {}
 
@@ -47,4 +47,4 @@ Till Till::seconds(double seconds)
     return Till(std::chrono::duration<double>(seconds));
 }
 
-} // namespace skein
+}  // namespace skein

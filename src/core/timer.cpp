@@ -225,11 +225,11 @@ private:
 
     std::mutex mutex_;
     std::condition_variable cv_;
-    std::vector<Entry> heap_;   // guarded by mutex_
-    std::uint64_t nextSeq_ = 0; // guarded by mutex_
-    bool shutDown_ = false;     // guarded by mutex_
-    bool stopping_ = false;     // guarded by mutex_
-    std::thread thread_;        // started under mutex_
+    std::vector<Entry> heap_;    // guarded by mutex_
+    std::uint64_t nextSeq_ = 0;  // guarded by mutex_
+    bool shutDown_ = false;      // guarded by mutex_
+    bool stopping_ = false;      // guarded by mutex_
+    std::thread thread_;         // started under mutex_
 };
 
 // Never destroyed: Tills may be made and dropped during static destruction.
@@ -239,7 +239,7 @@ Timer& timer()
     return *instance;
 }
 
-} // namespace
+}  // namespace
 
 bool scheduleTill(const std::shared_ptr<SignalState>& state, Clock::time_point deadline)
 {
@@ -254,4 +254,4 @@ std::size_t pendingTimers() { return timer().pending(); }
 std::size_t timerThreadCount() { return timer().threads(); }
 void shutdownTimers() { timer().shutDown(); }
 
-} // namespace skein::detail
+}  // namespace skein::detail

@@ -14,8 +14,7 @@ extern thread_local bool onTimerThread;
 
 // Hands `state` to the timer, to go at `deadline`. False when the timer has
 // shut down: the caller makes the Till go at once instead.
-bool scheduleTill(const std::shared_ptr<SignalState>& state,
-                  std::chrono::steady_clock::time_point deadline);
+bool scheduleTill(const std::shared_ptr<SignalState>& state, std::chrono::steady_clock::time_point deadline);
 // Called by a timed state's destructor: the timer forgets it.
 void forgetTill(SignalState* state) noexcept;
 // While a Till has then() callbacks, the timer holds it, so that
@@ -24,4 +23,4 @@ void forgetTill(SignalState* state) noexcept;
 void holdTill(SignalState* state);
 std::shared_ptr<SignalState> releaseTill(SignalState* state);
 
-} // namespace skein::detail
+}  // namespace skein::detail

@@ -14,7 +14,8 @@ struct ApplicationAdaptor::Private {
 };
 
 ApplicationAdaptor::ApplicationAdaptor(QCoreApplication* application)
-    : QObject(application), d(std::make_unique<Private>())
+    : QObject(application),
+      d(std::make_unique<Private>())
 {
     if (!application)
         throw UsageError("ApplicationAdaptor: no application object (a null QCoreApplication*)");
@@ -46,4 +47,4 @@ void ApplicationAdaptor::shutDown()
     d->main.reset();
 }
 
-} // namespace skein
+}  // namespace skein

@@ -67,11 +67,11 @@ public:
         processOptions.environment = options.environment;
         processOptions.parent = rootThread();
         processOptions.killGrace = std::chrono::milliseconds(200);
-        processOptions.maxQueuedLines = 0;   // a command's lines are all kept in its Result anyway
+        processOptions.maxQueuedLines = 0;      // a command's lines are all kept in its Result anyway
         processOptions.ownProcessGroup = true;  // stopping a session stops what its commands started
         try {
-            session->shell = std::make_unique<Process>(
-                "command-session-" + std::to_string(++made_), QStringLiteral("/bin/sh"), QStringList(), processOptions);
+            session->shell = std::make_unique<Process>("command-session-" + std::to_string(++made_),
+                                                       QStringLiteral("/bin/sh"), QStringList(), processOptions);
         } catch (...) {
             std::lock_guard<std::mutex> lock(mutex_);
             --busy_;
@@ -190,9 +190,9 @@ private:
     }
 
     std::mutex mutex_;
-    std::list<std::unique_ptr<Session>> idle_;     // guarded by mutex_
-    std::size_t busy_ = 0;                         // guarded by mutex_
-    std::optional<Clock::time_point> nextSweep_;   // guarded by mutex_
+    std::list<std::unique_ptr<Session>> idle_;    // guarded by mutex_
+    std::size_t busy_ = 0;                        // guarded by mutex_
+    std::optional<Clock::time_point> nextSweep_;  // guarded by mutex_
     std::atomic<std::int64_t> idleMillis_{60000};
     std::atomic<int> made_{0};
 };
@@ -225,8 +225,8 @@ QString singleQuoted(const QString& text)
 // end marker.
 QByteArray script(const QString& commandLine, const QString& marker, bool isolated)
 {
-    const QString command = isolated ? QStringLiteral("( eval %1 ) </dev/null\n")
-                                     : QStringLiteral("{ command eval %1\n} </dev/null\n");
+    const QString command =
+        isolated ? QStringLiteral("( eval %1 ) </dev/null\n") : QStringLiteral("{ command eval %1\n} </dev/null\n");
     return (QStringLiteral("printf '%1\\n'; printf '%1\\n' >&2\n").arg(marker) +
             command.arg(singleQuoted(commandLine)) +
             QStringLiteral("printf '%1 %d\\n' \"$?\"; printf '%1\\n' >&2\n").arg(marker))
@@ -259,7 +259,7 @@ Read readThroughMarker(Queue<std::string>& lines, const std::string& marker, con
     }
 }
 
-} // namespace
+}  // namespace
 
 std::optional<Command::Result> Command::run(const QString& commandLine, const Signal& till, const Options& options)
 {
@@ -312,4 +312,4 @@ void Command::setIdleTimeout(std::chrono::milliseconds timeout) { pool().setIdle
 std::size_t Command::sessionCount() { return pool().count(); }
 void Command::closeIdleSessions() { pool().closeIdle(); }
 
-} // namespace skein
+}  // namespace skein

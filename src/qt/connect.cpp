@@ -39,7 +39,7 @@ std::unique_lock<std::mutex> lockHandOver(const QThread* receiver)
 #endif
 }
 
-} // namespace
+}  // namespace
 
 namespace detail {
 
@@ -81,7 +81,7 @@ struct QtConnectionState {
     }
 };
 
-} // namespace detail
+}  // namespace detail
 
 void detail::throwNoSender(const char* className)
 {
@@ -97,20 +97,19 @@ Connection connect(const Signal& signal, const QObject* context, std::function<v
     state->functor = std::move(functor);
     state->signal = signal;
     const std::weak_ptr<detail::QtConnectionState> weak = state;
-    state->destroyedConnection = QObject::connect(
-        context, &QObject::destroyed, [weak] {
-            const auto s = weak.lock();
-            if (!s)
-                return;
-            Subscription subscription;
-            {
-                std::lock_guard<std::mutex> lock(s->mutex);
-                s->context = nullptr;
-                s->connected = false;
-                subscription = s->subscription;
-            }
-            s->signal.removeThen(subscription);  // drops the callback's hold on the state
-        });  // a context-free functor connection is direct: it runs inside ~QObject
+    state->destroyedConnection = QObject::connect(context, &QObject::destroyed, [weak] {
+        const auto s = weak.lock();
+        if (!s)
+            return;
+        Subscription subscription;
+        {
+            std::lock_guard<std::mutex> lock(s->mutex);
+            s->context = nullptr;
+            s->connected = false;
+            subscription = s->subscription;
+        }
+        s->signal.removeThen(subscription);  // drops the callback's hold on the state
+    });                                      // a context-free functor connection is direct: it runs inside ~QObject
     // The callback holds the state until the Signal goes, or the connection
     // ends (disconnect() or the context's destruction) and removes it.
     const Subscription subscription = signal.then([state] { state->post(state); });
@@ -137,4 +136,4 @@ void Connection::disconnect()
 
 bool Connection::isConnected() const { return state_ && state_->connected.load(); }
 
-} // namespace skein
+}  // namespace skein

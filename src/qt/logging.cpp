@@ -46,7 +46,7 @@ struct Message {
     std::optional<Signal> flushed;  // set on a flush() marker, which writes nothing
 };
 
-} // namespace
+}  // namespace
 
 struct AsyncMessageHandler::Private {
     std::FILE* out = stderr;
@@ -159,7 +159,7 @@ void handle(QtMsgType type, const QMessageLogContext& context, const QString& te
         previous(type, context, text);
 }
 
-} // namespace
+}  // namespace
 
 AsyncMessageHandler::AsyncMessageHandler(const QString& filePath) : d(std::make_unique<Private>())
 {
@@ -193,4 +193,4 @@ AsyncMessageHandler::~AsyncMessageHandler()
 
 void AsyncMessageHandler::flush() { d->flush(); }
 
-} // namespace skein
+}  // namespace skein

@@ -113,7 +113,7 @@ private:
     bool hooked_ = false;                    // guarded by mutex_
 };
 
-} // namespace
+}  // namespace
 
 struct Process::Private {
     std::string name;
@@ -134,8 +134,13 @@ struct Process::Private {
     qint64 pid = 0;               // guarded by mutex
 
     Private(std::string n, QString p, QStringList a, Options o)
-        : name(std::move(n)), program(std::move(p)), arguments(std::move(a)), options(std::move(o)),
-          out(name + ".stdout", options.maxQueuedLines), err(name + ".stderr", options.maxQueuedLines) {}
+        : name(std::move(n)),
+          program(std::move(p)),
+          arguments(std::move(a)),
+          options(std::move(o)),
+          out(name + ".stdout", options.maxQueuedLines),
+          err(name + ".stderr", options.maxQueuedLines)
+    {}
 
     void run(const Signal& pleaseStop);
     // SIGTERM or SIGKILL to the child, or to its whole group.
@@ -147,7 +152,8 @@ struct Process::Private {
     {
         std::lock_guard<std::mutex> lock(mutex);
         if (process)
-            QMetaObject::invokeMethod(process, [p = process, fn = std::move(fn)] { fn(*p); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                process, [p = process, fn = std::move(fn)] { fn(*p); }, Qt::QueuedConnection);
     }
 };
 
@@ -235,7 +241,8 @@ void Process::Private::run(const Signal& pleaseStop)
 }
 
 Process::Process(std::string name, QString program, QStringList arguments)
-    : Process(std::move(name), std::move(program), std::move(arguments), Options{}) {}
+    : Process(std::move(name), std::move(program), std::move(arguments), Options{})
+{}
 
 Process::Process(std::string name, QString program, QStringList arguments, Options options)
     : d(std::make_shared<Private>(std::move(name), std::move(program), std::move(arguments), std::move(options)))
@@ -308,4 +315,4 @@ qint64 Process::processId() const
 Thread Process::thread() const { return d->thread; }
 std::string Process::name() const { return d->name; }
 
-} // namespace skein
+}  // namespace skein

@@ -66,4 +66,4 @@ void TillAdaptor::setSeconds(double seconds)
     Q_EMIT secondsChanged();
 }
 
-} // namespace skein
+}  // namespace skein

@@ -18,7 +18,7 @@ namespace {
 // 60 Hz, as often as a view can show a change.
 constexpr std::chrono::milliseconds progressInterval{16};
 
-} // namespace
+}  // namespace
 
 struct ThreadAdaptor::Private {
     QString name;
@@ -36,7 +36,7 @@ struct ThreadAdaptor::Private {
     Connection onStarted;
     Connection onStopRequest;
     Connection onStopped;
-    Connection onProgress;  // the next progress change, or the end of the pause after one
+    Connection onProgress;                   // the next progress change, or the end of the pause after one
     const QObject* watchedParent = nullptr;  // the parent whose destroyed() stops this thread
 };
 
@@ -84,8 +84,9 @@ ThreadAdaptor::~ThreadAdaptor()
 {
     // Destroyed before its stop was reported: a failure would go unseen.
     if (const std::exception_ptr failure = stopAndJoin(); failure && !d->reported)
-        log(LogLevel::Error, "ThreadAdaptor '" + d->name.toStdString() + "' was destroyed before it reported that its thread '" +
-                                 d->thread.path() + "' failed: " + errorMessage(failure));
+        log(LogLevel::Error, "ThreadAdaptor '" + d->name.toStdString() +
+                                 "' was destroyed before it reported that its thread '" + d->thread.path() +
+                                 "' failed: " + errorMessage(failure));
     d->onStarted.disconnect();
     d->onStopRequest.disconnect();
     d->onStopped.disconnect();
@@ -130,7 +131,7 @@ std::optional<Thread> enclosingThread(const QObject* object)
     return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 void ThreadAdaptor::start()
 {
@@ -260,4 +261,4 @@ void ThreadAdaptor::finish()
     }
 }
 
-} // namespace skein
+}  // namespace skein

@@ -22,7 +22,8 @@ struct ThreadTreeModel::Node {
         if (!parent)
             return 0;
         const auto& siblings = parent->children;
-        const auto it = std::find_if(siblings.begin(), siblings.end(), [this](const auto& n) { return n.get() == this; });
+        const auto it =
+            std::find_if(siblings.begin(), siblings.end(), [this](const auto& n) { return n.get() == this; });
         return int(it - siblings.begin());
     }
 };
@@ -51,7 +52,7 @@ QString stateOf(const Thread& t)
     return QStringLiteral("running");
 }
 
-} // namespace
+}  // namespace
 
 ThreadTreeModel::ThreadTreeModel(QObject* parent) : QAbstractItemModel(parent), d(std::make_unique<Private>())
 {
@@ -228,4 +229,4 @@ void ThreadTreeModel::refresh()
     }
 }
 
-} // namespace skein
+}  // namespace skein

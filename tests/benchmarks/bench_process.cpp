@@ -53,7 +53,8 @@ void runTrueInCommands(benchmark::State& state, bool isolated)
 {
     skein::Command::Options options;
     options.isolated = isolated;
-    const auto warmUp = skein::Command::run(QStringLiteral("true"), skein::Signal::never(), options);  // starts the session
+    const auto warmUp =
+        skein::Command::run(QStringLiteral("true"), skein::Signal::never(), options);  // starts the session
     if (!warmUp || warmUp->exitCode != 0) {
         state.SkipWithError("the first Command::run(\"true\") failed");
         return;
@@ -108,4 +109,4 @@ BENCHMARK(BM_RunTrue_qprocess)
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 
-} // namespace
+}  // namespace

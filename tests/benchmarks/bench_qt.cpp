@@ -92,7 +92,8 @@ public:
         : thread_([this] {
               while (std::optional<std::function<void()>> job = jobs_.pop())
                   (*job)();
-          }) {}
+          })
+    {}
     ~Worker()
     {
         jobs_.close();
@@ -145,26 +146,26 @@ void queuedCallLatency(benchmark::State& state, Ask ask)
 
 void BM_QueuedCallLatency_skein(benchmark::State& state)
 {
-    queuedCallLatency(state, [](Worker& worker, QObject& context, Clock::time_point& sent,
-                                std::function<void()> functor) {
-        skein::Signal signal;
-        skein::connect(signal, &context, std::move(functor));
-        worker.run([&sent, signal]() mutable {
-            sent = Clock::now();
-            signal.go();
-        });
-    });
+    queuedCallLatency(state,
+                      [](Worker& worker, QObject& context, Clock::time_point& sent, std::function<void()> functor) {
+                          skein::Signal signal;
+                          skein::connect(signal, &context, std::move(functor));
+                          worker.run([&sent, signal]() mutable {
+                              sent = Clock::now();
+                              signal.go();
+                          });
+                      });
 }
 
 void BM_QueuedCallLatency_qt(benchmark::State& state)
 {
-    queuedCallLatency(state, [](Worker& worker, QObject& context, Clock::time_point& sent,
-                                std::function<void()> functor) {
-        worker.run([&sent, &context, functor = std::move(functor)] {
-            sent = Clock::now();
-            QMetaObject::invokeMethod(&context, functor, Qt::QueuedConnection);
-        });
-    });
+    queuedCallLatency(state,
+                      [](Worker& worker, QObject& context, Clock::time_point& sent, std::function<void()> functor) {
+                          worker.run([&sent, &context, functor = std::move(functor)] {
+                              sent = Clock::now();
+                              QMetaObject::invokeMethod(&context, functor, Qt::QueuedConnection);
+                          });
+                      });
 }
 
 BENCHMARK(BM_QueuedCallLatency_skein)
@@ -278,7 +279,8 @@ void BM_SetProgressWatched_promise(benchmark::State& state)
         promise.setProgressRange(0, kProgressCalls);
         promise.start();
         QFutureWatcher<void> watcher;
-        QObject::connect(&watcher, &QFutureWatcherBase::progressValueChanged, [&notifications](int) { ++notifications; });
+        QObject::connect(&watcher, &QFutureWatcherBase::progressValueChanged,
+                         [&notifications](int) { ++notifications; });
         QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
         watcher.setFuture(promise.future());
         Clock::duration elapsed{};
@@ -381,4 +383,4 @@ void BM_QtMessage_qt(benchmark::State& state)
 BENCHMARK(BM_QtMessage_skein)->Name("BM_QtMessage/skein")->Iterations(kMessages)->UseRealTime();
 BENCHMARK(BM_QtMessage_qt)->Name("BM_QtMessage/qt")->Iterations(kMessages)->UseRealTime();
 
-} // namespace
+}  // namespace

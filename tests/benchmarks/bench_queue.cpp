@@ -147,4 +147,4 @@ const bool registered = [] {
     return true;
 }();
 
-} // namespace
+}  // namespace

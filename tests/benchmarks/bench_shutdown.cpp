@@ -59,10 +59,7 @@ constexpr int kIterations = 3;
 // then measured against threads that really sleep.
 constexpr auto kSettle = std::chrono::milliseconds(50);
 
-double secondsSince(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Counts threads that are about to block; `all` goes at kThreads.
 struct BlockedCount {
@@ -232,4 +229,4 @@ BENCHMARK(BM_Shutdown1000_boost)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
-} // namespace
+}  // namespace

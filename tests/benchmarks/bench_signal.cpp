@@ -172,4 +172,4 @@ void BM_SignalCreateGo_promise(benchmark::State& state)
 BENCHMARK(BM_SignalCreateGo_skein)->Name("BM_SignalCreateGo/skein");
 BENCHMARK(BM_SignalCreateGo_promise)->Name("BM_SignalCreateGo/promise");
 
-} // namespace
+}  // namespace

@@ -73,4 +73,4 @@ BENCHMARK(BM_ThreadCreateJoin_jthread)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ThreadCreateJoin_qt)->Name("BM_ThreadCreateJoin/qt")->UseRealTime()->Unit(benchmark::kMicrosecond);
 
-} // namespace
+}  // namespace

@@ -188,4 +188,4 @@ BENCHMARK(BM_TillLateness_qt)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
-} // namespace
+}  // namespace

@@ -119,7 +119,7 @@ void startStraggler(skein::Signal aboutToBlock)
     });
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv)
 {

@@ -38,7 +38,7 @@ struct Baseline {
 // chunks in its arenas and caches, and the test framework's own allocations.
 constexpr long long rssSlack = 8LL * 1024 * 1024;
 
-} // namespace
+}  // namespace
 
 class tst_Composite : public QObject {
     Q_OBJECT

@@ -122,7 +122,7 @@ private:
     std::string text_;
 };
 
-} // namespace
+}  // namespace
 
 class tst_Diagnostics : public QObject {
     Q_OBJECT
@@ -332,8 +332,7 @@ void tst_Diagnostics::logRecordCarriesLevelThreadPathMessageAndTime()
     skein::log(LogLevel::Info, "from the test");
     const auto after = std::chrono::system_clock::now();
 
-    const auto fromWorker =
-        capture.matching([](const LogRecord& r) { return contains(r.message, "callback failed"); });
+    const auto fromWorker = capture.matching([](const LogRecord& r) { return contains(r.message, "callback failed"); });
     QCOMPARE(fromWorker.size(), std::size_t(1));
     const LogRecord& w = fromWorker[0];
     QCOMPARE(w.level, LogLevel::Warning);

@@ -64,7 +64,7 @@ enum class Wake {
     TillGoesWhileWakerHolds,  // till goes while the waker holds the Lock, then it unlocks
 };
 
-} // namespace
+}  // namespace
 
 Q_DECLARE_METATYPE(Wake)
 
@@ -149,8 +149,7 @@ void tst_Lock::waitReturnsWhetherItWasWoken()
         lock.unlock();
         break;
     case Wake::TillAlreadyGone:
-    case Wake::TillTimesOut:
-        break;
+    case Wake::TillTimesOut: break;
     case Wake::TillGoesWhileWaiting:
         QVERIFY(waitUntilParked(till, 1));
         till.go();
@@ -469,11 +468,11 @@ void tst_Lock::unlockingByANonHolderThrowsUsageErrorNamingTheLock()
         lock.lock();
         message = onAnotherThread([&] { return messageOf<skein::UsageError>([&] { lock.unlock(); }); });
         holderUnaffected = lock.isHeldByCurrentThread() && !onAnotherThread([&] {
-            const bool got = lock.try_lock();
-            if (got)
-                lock.unlock();
-            return got;
-        });
+                               const bool got = lock.try_lock();
+                               if (got)
+                                   lock.unlock();
+                               return got;
+                           });
         lock.unlock();
     } else if (who == "other while free") {
         message = onAnotherThread([&] { return messageOf<skein::UsageError>([&] { lock.unlock(); }); });

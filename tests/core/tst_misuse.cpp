@@ -73,7 +73,7 @@ static_assert(!std::is_move_constructible_v<skein::Lock> && !std::is_move_assign
 static_assert(!std::is_move_constructible_v<skein::MainThread>);
 static_assert(!std::is_move_constructible_v<skein::ThreadGroup>);
 
-} // namespace
+}  // namespace
 
 class tst_Misuse : public QObject {
     Q_OBJECT
@@ -96,8 +96,8 @@ void tst_Misuse::blockingWaitOnTheTimerThreadThrowsUsageErrorNamingWhatItWaitedO
     QTest::addColumn<QString>("named");
     QTest::newRow("Signal::wait()") << std::function<void()>([] { Signal("pending").wait(); })
                                     << QStringLiteral("Signal 'pending'");
-    QTest::newRow("Signal::wait(till)")
-        << std::function<void()>([] { Signal("pending").wait(Till(1h)); }) << QStringLiteral("Signal 'pending'");
+    QTest::newRow("Signal::wait(till)") << std::function<void()>([] { Signal("pending").wait(Till(1h)); })
+                                        << QStringLiteral("Signal 'pending'");
     QTest::newRow("Till::wait()") << std::function<void()>([] { Till(1h).wait(); }) << QStringLiteral("till-");
     QTest::newRow("Queue::pop()") << std::function<void()>([] {
         skein::Queue<int> queue("jobs");

@@ -63,7 +63,7 @@ skein::Signal tillOf(TillKind kind)
     return till;
 }
 
-} // namespace
+}  // namespace
 
 Q_DECLARE_METATYPE(MakeRoom)
 Q_DECLARE_METATYPE(TillKind)
@@ -249,15 +249,9 @@ void tst_Queue::boundedAddBlocksUntilRoomIsMade()
     events.add("room is made");
     std::vector<int> taken;
     switch (makeRoom) {
-    case MakeRoom::Pop:
-        taken.push_back(*queue.pop());
-        break;
-    case MakeRoom::TryPop:
-        taken.push_back(*queue.tryPop());
-        break;
-    case MakeRoom::PopAll:
-        taken = queue.popAll();
-        break;
+    case MakeRoom::Pop: taken.push_back(*queue.pop()); break;
+    case MakeRoom::TryPop: taken.push_back(*queue.tryPop()); break;
+    case MakeRoom::PopAll: taken = queue.popAll(); break;
     }
     returned.wait();
     producer.join();
@@ -272,10 +266,7 @@ void tst_Queue::boundedAddBlocksUntilRoomIsMade()
     QCOMPARE(all, (std::vector<int>{1, 2, 3}));
 }
 
-void tst_Queue::boundedAddReturnsFalseWhenTillGoes_data()
-{
-    addTillKindRows();
-}
+void tst_Queue::boundedAddReturnsFalseWhenTillGoes_data() { addTillKindRows(); }
 
 void tst_Queue::boundedAddReturnsFalseWhenTillGoes()
 {
@@ -305,10 +296,7 @@ void tst_Queue::boundedAddReturnsFalseWhenTillGoes()
     QCOMPARE(queue.size(), std::size_t(1));
 }
 
-void tst_Queue::popReturnsNulloptWhenTillGoes_data()
-{
-    addTillKindRows();
-}
+void tst_Queue::popReturnsNulloptWhenTillGoes_data() { addTillKindRows(); }
 
 void tst_Queue::popReturnsNulloptWhenTillGoes()
 {
@@ -359,10 +347,7 @@ void tst_Queue::popReturnsAnItemAddedLaterByAnotherThread()
     QVERIFY(queue.empty());
 }
 
-void tst_Queue::extendStopsWhenTillGoesAndLeavesTheRestUntouched_data()
-{
-    addTillKindRows();
-}
+void tst_Queue::extendStopsWhenTillGoesAndLeavesTheRestUntouched_data() { addTillKindRows(); }
 
 void tst_Queue::extendStopsWhenTillGoesAndLeavesTheRestUntouched()
 {
@@ -606,18 +591,10 @@ void tst_Queue::consumersWhoseTillsGoLoseAndDuplicateNothing()
                 for (;;) {
                     std::optional<int> item;
                     switch (c % 4) {
-                    case 0:
-                        item = queue.pop();
-                        break;
-                    case 1:
-                        item = queue.pop(skein::Till(1h));
-                        break;
-                    case 2:
-                        item = queue.pop(skein::Till(std::chrono::microseconds(random() % 200)));
-                        break;
-                    default:
-                        item = queue.pop(skein::Till(std::chrono::microseconds(random() % 20)));
-                        break;
+                    case 0: item = queue.pop(); break;
+                    case 1: item = queue.pop(skein::Till(1h)); break;
+                    case 2: item = queue.pop(skein::Till(std::chrono::microseconds(random() % 200))); break;
+                    default: item = queue.pop(skein::Till(std::chrono::microseconds(random() % 20))); break;
                     }
                     if (item) {
                         arrivals[static_cast<std::size_t>(*item)].fetch_add(1, std::memory_order_relaxed);

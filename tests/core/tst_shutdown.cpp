@@ -28,15 +28,15 @@ enum class StopBy { Sigint, Sigterm, ExitOnStdin, ReturnFromMain };
 
 // Every thread shutdown_child starts (besides main/failing with --fail).
 const QStringList childThreads = {
-    QStringLiteral("main/p1"),        QStringLiteral("main/p1/queue"),  QStringLiteral("main/p1/lock"),
-    QStringLiteral("main/p2"),        QStringLiteral("main/p2/signal"), QStringLiteral("main/p2/till"),
+    QStringLiteral("main/p1"), QStringLiteral("main/p1/queue"),  QStringLiteral("main/p1/lock"),
+    QStringLiteral("main/p2"), QStringLiteral("main/p2/signal"), QStringLiteral("main/p2/till"),
 };
 
 // The bound on one run of the child. The slowest thread in it waits on a
 // Till of one hour: finishing within this bound means shutdown made it go.
 constexpr int childTimeoutMs = 10000;
 
-} // namespace
+}  // namespace
 
 Q_DECLARE_METATYPE(StopBy)
 
@@ -52,7 +52,7 @@ constexpr int stragglerLimitMs = 1000;
 // exit, under a sanitizer on a loaded machine.
 constexpr int stragglerSlackMs = 5000;
 
-} // namespace
+}  // namespace
 
 Q_DECLARE_METATYPE(ShutdownBy)
 
@@ -74,12 +74,8 @@ private Q_SLOTS:
 void tst_Shutdown::stop(QProcess& child, StopBy how)
 {
     switch (how) {
-    case StopBy::Sigint:
-        QCOMPARE(::kill(static_cast<pid_t>(child.processId()), SIGINT), 0);
-        break;
-    case StopBy::Sigterm:
-        QCOMPARE(::kill(static_cast<pid_t>(child.processId()), SIGTERM), 0);
-        break;
+    case StopBy::Sigint: QCOMPARE(::kill(static_cast<pid_t>(child.processId()), SIGINT), 0); break;
+    case StopBy::Sigterm: QCOMPARE(::kill(static_cast<pid_t>(child.processId()), SIGTERM), 0); break;
     case StopBy::ExitOnStdin:
     case StopBy::ReturnFromMain:
         QCOMPARE(child.write("exit\n"), qint64(5));
@@ -145,8 +141,8 @@ void tst_Shutdown::failureNobodyJoinedIsRethrownByWaitForShutdown()
     // The failure is logged, as an error, with the failed thread's path.
     bool logged = false;
     for (const QByteArray& line : err.split('\n'))
-        logged = logged || (line.startsWith("log error ") && line.contains("main/failing") &&
-                            line.contains("worker failed"));
+        logged = logged ||
+                 (line.startsWith("log error ") && line.contains("main/failing") && line.contains("worker failed"));
     QVERIFY2(logged, err.constData());
     // The rest of the tree still shut down in order.
     const QString wrong = wrongStopOrder(stoppedPaths(out), childThreads);

@@ -567,10 +567,7 @@ void tst_Signal::goOnNeverThrowsUsageError()
     QVERIFY(!Signal::never());
 }
 
-void tst_Signal::waitOnNeverThrowsUsageError()
-{
-    QVERIFY_THROWS_EXCEPTION(skein::UsageError, Signal::never().wait());
-}
+void tst_Signal::waitOnNeverThrowsUsageError() { QVERIFY_THROWS_EXCEPTION(skein::UsageError, Signal::never().wait()); }
 
 void tst_Signal::doneHasGone()
 {

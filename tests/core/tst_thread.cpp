@@ -186,7 +186,7 @@ void parentNode(Tree& tree, bool waitForPleaseStop, const Signal& pleaseStop)
     tree.events.add("returned parent");
 }
 
-const QStringList descendants = {"child-0",         "child-1",         "child-2",
+const QStringList descendants = {"child-0",        "child-1",        "child-2",
                                  "grandchild-0-0", "grandchild-0-1", "grandchild-1-0",
                                  "grandchild-1-1", "grandchild-2-0", "grandchild-2-1"};
 
@@ -196,7 +196,7 @@ const QStringList pleaseStopOrder = {"pleaseStop grandchild-2-1", "pleaseStop gr
                                      "pleaseStop grandchild-1-1", "pleaseStop grandchild-1-0", "pleaseStop child-1",
                                      "pleaseStop grandchild-0-1", "pleaseStop grandchild-0-0", "pleaseStop child-0"};
 
-} // namespace
+}  // namespace
 
 class tst_Thread : public QObject {
     Q_OBJECT
@@ -280,12 +280,16 @@ void tst_Thread::cleanup()
 
 void tst_Thread::typedJoinReturnsTheFunctionsResult()
 {
-    auto number = Thread::run("number", [](int a, int b) { return a * b; }, 6, 7);
+    auto number = Thread::run(
+        "number", [](int a, int b) { return a * b; }, 6, 7);
     static_assert(std::is_same_v<decltype(number.join()), int>);
     QCOMPARE(number.join(), 42);
 
     auto text = Thread::run(
-        "text", [](const std::string& prefix, const Signal& pleaseStop) { return prefix + (pleaseStop ? "stopped" : "running"); },
+        "text",
+        [](const std::string& prefix, const Signal& pleaseStop) {
+            return prefix + (pleaseStop ? "stopped" : "running");
+        },
         std::string("still "));
     static_assert(std::is_same_v<decltype(text.join()), std::string>);
     QCOMPARE(q(text.join()), QStringLiteral("still running"));
@@ -312,8 +316,8 @@ void tst_Thread::typedJoinReturnsTheFunctionsResult()
 void tst_Thread::functionGetsItsOwnPleaseStopWhenItTakesOne()
 {
     auto withArgs = Thread::run(
-        "with-args", [](int n, const Signal& pleaseStop) { return n + (pleaseStop == Thread::current().pleaseStop() ? 1 : 0); },
-        10);
+        "with-args",
+        [](int n, const Signal& pleaseStop) { return n + (pleaseStop == Thread::current().pleaseStop() ? 1 : 0); }, 10);
     const Thread plainWithArgs = withArgs;
     QCOMPARE(withArgs.join(), 11);
 
@@ -778,8 +782,8 @@ void tst_Thread::childStartedWhileItsParentIsStoppingIsStoppedAtOnce()
     QVERIFY(workerWaiting.wait(Till(10s)));
     parent.stop();
     parent.join();
-    QCOMPARE(sorted(events.list()), (QStringList{"late ran, asked to stop",
-                                                 "late's pleaseStop had gone when start() returned"}));
+    QCOMPARE(sorted(events.list()),
+             (QStringList{"late ran, asked to stop", "late's pleaseStop had gone when start() returned"}));
 }
 
 void tst_Thread::droppedHandleLeavesTheThreadRunningUntilItsParentStopsIt()
@@ -1005,9 +1009,8 @@ void tst_Thread::unjoinedFailureIsLoggedByItsParentWhenTheParentEnds()
     StopAtExit guard;
     guard.add(parent);
     std::size_t loggedWhenParentStopped = 0;
-    parent.stopped().then([&log, &loggedWhenParentStopped] {
-        loggedWhenParentStopped = log.mentioning("nobody catches this").size();
-    });
+    parent.stopped().then(
+        [&log, &loggedWhenParentStopped] { loggedWhenParentStopped = log.mentioning("nobody catches this").size(); });
 
     QVERIFY(childFailed.wait(Till(10s)));
     // The failed child waits in the tree for someone to join it.
@@ -1131,10 +1134,9 @@ void tst_Thread::shortThreadsLeaveNothingBehind()
     // quarantine holds freed memory on purpose.
     const std::size_t rssAtEnd = residentBytes();
     const std::size_t slack = 16u << 20;
-    QVERIFY2(rssAtEnd <= rssAfterWarmUp + slack,
-             qPrintable(QStringLiteral("RSS grew from %1 KB to %2 KB")
-                            .arg(rssAfterWarmUp / 1024)
-                            .arg(rssAtEnd / 1024)));
+    QVERIFY2(
+        rssAtEnd <= rssAfterWarmUp + slack,
+        qPrintable(QStringLiteral("RSS grew from %1 KB to %2 KB").arg(rssAfterWarmUp / 1024).arg(rssAtEnd / 1024)));
 #else
     Q_UNUSED(rssAfterWarmUp);
 #endif

@@ -56,7 +56,7 @@ auto waitForStop(Events& events, Countdown& ready, const std::string& name)
     };
 }
 
-} // namespace
+}  // namespace
 
 class tst_ThreadGroup : public QObject {
     Q_OBJECT
@@ -352,8 +352,8 @@ void tst_ThreadGroup::spawnPassesArgumentsAndPleaseStop()
     });
     group.join();
 
-    QCOMPARE(sorted(events.list()), (QStringList{"move-only 5", "only pleaseStop, not gone", "seven=7",
-                                                 "with pleaseStop 1, its own"}));
+    QCOMPARE(sorted(events.list()),
+             (QStringList{"move-only 5", "only pleaseStop, not gone", "seven=7", "with pleaseStop 1, its own"}));
 }
 
 void tst_ThreadGroup::threadsAreChildrenOfTheSpawningThread()

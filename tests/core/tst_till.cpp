@@ -51,7 +51,7 @@ constexpr auto century = std::chrono::hours(24 * 365 * 100);
 constexpr double notANumber = std::numeric_limits<double>::quiet_NaN();
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
-} // namespace
+}  // namespace
 
 class tst_Till : public QObject {
     Q_OBJECT
@@ -211,8 +211,8 @@ void tst_Till::nanTimeoutThrows_data()
     QTest::newRow("seconds(NaN)") << MakeTill([] { return Till::seconds(notANumber); });
     QTest::newRow("seconds(-NaN)") << MakeTill([] { return Till::seconds(-notANumber); });
     QTest::newRow("duration<double> NaN") << MakeTill([] { return Till(std::chrono::duration<double>(notANumber)); });
-    QTest::newRow("duration<float, milli> NaN")
-        << MakeTill([] { return Till(std::chrono::duration<float, std::milli>(std::numeric_limits<float>::quiet_NaN())); });
+    QTest::newRow("duration<float, milli> NaN") << MakeTill(
+        [] { return Till(std::chrono::duration<float, std::milli>(std::numeric_limits<float>::quiet_NaN())); });
 }
 
 void tst_Till::nanTimeoutThrows()
@@ -229,7 +229,8 @@ void tst_Till::infiniteDeadlinesDoNotGo_data()
     QTest::addColumn<bool>("saturates");
     QTest::newRow("seconds(+inf)") << MakeTill([] { return Till::seconds(infinity); }) << true;
     QTest::newRow("seconds(1e300)") << MakeTill([] { return Till::seconds(1e300); }) << true;
-    QTest::newRow("duration<double> +inf") << MakeTill([] { return Till(std::chrono::duration<double>(infinity)); }) << true;
+    QTest::newRow("duration<double> +inf")
+        << MakeTill([] { return Till(std::chrono::duration<double>(infinity)); }) << true;
     QTest::newRow("hours max") << MakeTill([] { return Till(std::chrono::hours::max()); }) << true;
     QTest::newRow("nanoseconds max") << MakeTill([] { return Till(std::chrono::nanoseconds::max()); }) << true;
     QTest::newRow("steady max") << MakeTill([] { return Till(SteadyClock::time_point::max()); }) << true;
@@ -340,7 +341,7 @@ void tst_Till::manyPendingTillsGoInDeadlineOrder()
     struct Record {
         SteadyClock::time_point deadline;
         SteadyClock::time_point wentAt;
-        std::uint64_t order = 0;   // position among all callbacks that ran
+        std::uint64_t order = 0;  // position among all callbacks that ran
         bool onTimerThread = false;
         std::atomic<int> runs{0};
     };

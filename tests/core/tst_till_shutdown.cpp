@@ -45,12 +45,12 @@ public:
         std::promise<bool> result;
         ready_ = ready.get_future();
         result_ = result.get_future();
-        thread_ = std::thread([prepare = std::move(prepare), ready = std::move(ready),
-                               result = std::move(result)]() mutable {
-            const std::function<bool()> block = prepare();
-            ready.set_value();
-            result.set_value(block());
-        });
+        thread_ =
+            std::thread([prepare = std::move(prepare), ready = std::move(ready), result = std::move(result)]() mutable {
+                const std::function<bool()> block = prepare();
+                ready.set_value();
+                result.set_value(block());
+            });
     }
     ~Waiter()
     {
@@ -104,7 +104,7 @@ void requireShutdown()
     }
 }
 
-} // namespace
+}  // namespace
 
 class tst_TillShutdown : public QObject {
     Q_OBJECT

@@ -98,8 +98,14 @@ private:
     {
         switch (op) {
         case 0: pick().go(); break;
-        case 1: if (signals_.size() < 64) signals_.push_back(pick() | pick()); break;
-        case 2: if (signals_.size() < 64) signals_.push_back(pick() & pick()); break;
+        case 1:
+            if (signals_.size() < 64)
+                signals_.push_back(pick() | pick());
+            break;
+        case 2:
+            if (signals_.size() < 64)
+                signals_.push_back(pick() & pick());
+            break;
         case 3: {
             if (callbacks_.size() >= 256)
                 break;
@@ -143,7 +149,10 @@ private:
             }
             break;
         }
-        case 7: queue_.close(); closed_ = true; break;
+        case 7:
+            queue_.close();
+            closed_ = true;
+            break;
         case 8: {
             std::lock_guard<skein::Lock> guard(lock_);
             try {
@@ -262,7 +271,8 @@ private:
         const skein::Signal watch = pick();
         const std::uint8_t how = next();
         const std::shared_ptr<Journal> journal = journal_;
-        auto thread = skein::Thread::run("fuzz-" + std::to_string(started_++), [watch, how, journal](const skein::Signal& pleaseStop) {
+        auto thread = skein::Thread::run("fuzz-" + std::to_string(started_++), [watch, how, journal](
+                                                                                   const skein::Signal& pleaseStop) {
             if (how & 1) {
                 auto child = skein::Thread::run("child", [watch](const skein::Signal& stop) { (watch | stop).wait(); });
                 child.stopped().then([journal, path = child.path()] { journal->record(path); });
@@ -302,7 +312,9 @@ private:
         waiting.wait();
         // The waiter released the Lock inside wait(): taking it here means it
         // is queued; leaving it wakes it.
-        { std::lock_guard<skein::Lock> guard(lock_); }
+        {
+            std::lock_guard<skein::Lock> guard(lock_);
+        }
         waiter.join();
         check(woken, "a Lock waiter woken by unlock() said it was not");
     }
@@ -378,7 +390,7 @@ void checkNothingLeft(std::size_t signalStates, std::size_t threadStates)
     }
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***)
 {

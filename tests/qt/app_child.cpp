@@ -50,7 +50,7 @@ void blockUntilAskedToStop(skein::Signal blocked, const skein::Signal& pleaseSto
     pleaseStop.wait();
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv)
 {

@@ -46,7 +46,7 @@ void logLines(int logger, int lines, skein::Signal logging)
     logging.go();
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -69,7 +69,8 @@ int main(int argc, char** argv)
     std::vector<skein::Signal> logging(loggers);
     std::vector<skein::Thread> threads;
     for (int k = 0; k < loggers; ++k)
-        threads.push_back(skein::Thread::run("logger-" + std::to_string(k), logLines, k, lines, logging[std::size_t(k)]));
+        threads.push_back(
+            skein::Thread::run("logger-" + std::to_string(k), logLines, k, lines, logging[std::size_t(k)]));
     for (const skein::Signal& s : logging)
         s.wait();
     std::printf("ready\n");

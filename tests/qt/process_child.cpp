@@ -72,9 +72,9 @@ int main(int argc, char** argv)
     processStarted.wait();
 
     skein::Thread::run("commander", [dir](const skein::Signal& pleaseStop) {
-        const QString command = QStringLiteral(
-            "echo $$ > %1/busy-session.tmp && mv %1/busy-session.tmp %1/busy-session;"
-            "sleep 100000 & echo $! > %1/busy-sleep.tmp && mv %1/busy-sleep.tmp %1/busy-sleep; wait");
+        const QString command =
+            QStringLiteral("echo $$ > %1/busy-session.tmp && mv %1/busy-session.tmp %1/busy-session;"
+                           "sleep 100000 & echo $! > %1/busy-sleep.tmp && mv %1/busy-sleep.tmp %1/busy-sleep; wait");
         return skein::Command::run(command.arg(dir), pleaseStop).has_value();
     });
 

@@ -30,8 +30,8 @@ public:
         anchor_->moveToThread(&thread_);
         skein::Signal running;
         // started() comes after the thread made its event dispatcher.
-        QObject::connect(&thread_, &QThread::started, &thread_, [running]() mutable { running.go(); },
-                         Qt::DirectConnection);
+        QObject::connect(
+            &thread_, &QThread::started, &thread_, [running]() mutable { running.go(); }, Qt::DirectConnection);
         thread_.start();
         running.wait();
         inThread([&] { object_ = std::make_unique<T>(std::forward<A>(args)...); });
@@ -66,7 +66,9 @@ public:
             QMetaObject::invokeMethod(
                 anchor_.get(),
                 [&fn, done]() mutable {
-                    { std::lock_guard<std::mutex> delivered(handOver()); }
+                    {
+                        std::lock_guard<std::mutex> delivered(handOver());
+                    }
                     fn();
                     done.go();
                 },
@@ -87,4 +89,4 @@ private:
     std::unique_ptr<T> object_;
 };
 
-} // namespace testing
+}  // namespace testing

@@ -30,7 +30,7 @@ const QStringList childThreads = {
 // shutdown that never reaches them would take longer.
 constexpr int childTimeoutMs = 30000;
 
-} // namespace
+}  // namespace
 
 Q_DECLARE_METATYPE(StopBy)
 
@@ -82,7 +82,8 @@ private Q_SLOTS:
         QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
         QCOMPARE(stopped.size(), childThreads.size());
         // Every stop happened before exec() returned: aboutToQuit joined them.
-        QVERIFY(lines.indexOf(QStringLiteral("running after exec: 0")) > lines.indexOf(QStringLiteral("stopped main/worker")));
+        QVERIFY(lines.indexOf(QStringLiteral("running after exec: 0")) >
+                lines.indexOf(QStringLiteral("stopped main/worker")));
     }
 
     void aSecondAdaptorIsAUsageError()

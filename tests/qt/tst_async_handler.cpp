@@ -50,7 +50,8 @@ QList<QByteArray> linesIn(const QString& path)
 // Checks that `lines` are exactly "<prefix>-<k> <i>" for k < threads and
 // i < perThread, each thread's in order, with `extra` allowed after them.
 // Returns an empty string, or what is wrong.
-QString checkPerThreadOrder(const QList<QByteArray>& lines, int threads, int perThread, const QList<QByteArray>& extra = {})
+QString checkPerThreadOrder(const QList<QByteArray>& lines, int threads, int perThread,
+                            const QList<QByteArray>& extra = {})
 {
     std::vector<int> next(std::size_t(threads), 0);
     int extras = 0;
@@ -114,7 +115,7 @@ QStringList previousMessages()
     return Previous::messages;
 }
 
-} // namespace
+}  // namespace
 
 Q_DECLARE_METATYPE(Ending)
 
@@ -229,9 +230,10 @@ private Q_SLOTS:
         };
         static std::vector<Seen> seen;
         seen.clear();
-        const QtMessageHandler qtTest = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext& context, const QString& text) {
-            seen.push_back({type, QString::fromUtf8(context.category), text});
-        });
+        const QtMessageHandler qtTest =
+            qInstallMessageHandler([](QtMsgType type, const QMessageLogContext& context, const QString& text) {
+                seen.push_back({type, QString::fromUtf8(context.category), text});
+            });
         const skein::LogSink before = skein::setLogSink(skein::qtLogSink());
         skein::log(skein::LogLevel::Warning, "a warning");
         skein::log(skein::LogLevel::Error, "an error");

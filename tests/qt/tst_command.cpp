@@ -25,7 +25,7 @@ qint64 sessionPid(const skein::Command::Options& options = {})
 
 enum class StopBy { Sigint, Sigterm, ExitOnStdin };
 
-} // namespace
+}  // namespace
 
 Q_DECLARE_METATYPE(StopBy)
 
@@ -42,7 +42,8 @@ private Q_SLOTS:
 
     void returnsExitCodeAndOutputLines()
     {
-        const auto r = skein::Command::run(QStringLiteral("echo out; echo err >&2; echo 'ünï ✓'; printf 'no newline'; exit 3"));
+        const auto r =
+            skein::Command::run(QStringLiteral("echo out; echo err >&2; echo 'ünï ✓'; printf 'no newline'; exit 3"));
         QVERIFY(r);
         QCOMPARE(r->exitCode, 3);
         QCOMPARE(r->stdoutLines, (std::vector<std::string>{"out", "ünï ✓", "no newline"}));
@@ -65,13 +66,14 @@ private Q_SLOTS:
     {
         // What an end marker looks like, on both streams, with and without a
         // newline after it.
-        const auto r = skein::Command::run(QStringLiteral(
-            "echo '__skein_0123456789abcdef0123456789abcdef__ 0'; echo '__skein_0123456789abcdef0123456789abcdef__' >&2;"
-            "echo after; printf '__skein_0123456789abcdef0123456789abcdef__ 9'; exit 4"));
+        const auto r = skein::Command::run(
+            QStringLiteral("echo '__skein_0123456789abcdef0123456789abcdef__ 0'; echo "
+                           "'__skein_0123456789abcdef0123456789abcdef__' >&2;"
+                           "echo after; printf '__skein_0123456789abcdef0123456789abcdef__ 9'; exit 4"));
         QVERIFY(r);
         QCOMPARE(r->exitCode, 4);
         QCOMPARE(r->stdoutLines, (std::vector<std::string>{"__skein_0123456789abcdef0123456789abcdef__ 0", "after",
-                                                             "__skein_0123456789abcdef0123456789abcdef__ 9"}));
+                                                           "__skein_0123456789abcdef0123456789abcdef__ 9"}));
         QCOMPARE(r->stderrLines, (std::vector<std::string>{"__skein_0123456789abcdef0123456789abcdef__"}));
     }
 
@@ -82,18 +84,20 @@ private Q_SLOTS:
         const skein::Command::Options inDir{dir.path(), std::nullopt};
         const qint64 shell = sessionPid(inDir);
 
-        const auto exits = skein::Command::run(QStringLiteral("cd /; export SKEIN_LEAK=1; exit 7"), skein::Signal::never(), inDir);
+        const auto exits =
+            skein::Command::run(QStringLiteral("cd /; export SKEIN_LEAK=1; exit 7"), skein::Signal::never(), inDir);
         QVERIFY(exits);
         QCOMPARE(exits->exitCode, 7);
-        const auto syntaxError = skein::Command::run(QStringLiteral("echo \"unterminated"), skein::Signal::never(), inDir);
+        const auto syntaxError =
+            skein::Command::run(QStringLiteral("echo \"unterminated"), skein::Signal::never(), inDir);
         QVERIFY(syntaxError);
         QCOMPARE(syntaxError->exitCode, 2);
         QVERIFY(!syntaxError->stderrLines.empty());
 
-        const auto after = skein::Command::run(QStringLiteral("pwd -P; echo \"[$SKEIN_LEAK]\""), skein::Signal::never(), inDir);
+        const auto after =
+            skein::Command::run(QStringLiteral("pwd -P; echo \"[$SKEIN_LEAK]\""), skein::Signal::never(), inDir);
         QVERIFY(after);
-        QCOMPARE(after->stdoutLines,
-                 (std::vector<std::string>{QDir(dir.path()).canonicalPath().toStdString(), "[]"}));
+        QCOMPARE(after->stdoutLines, (std::vector<std::string>{QDir(dir.path()).canonicalPath().toStdString(), "[]"}));
         QCOMPARE(sessionPid(inDir), shell);
     }
 
@@ -108,18 +112,20 @@ private Q_SLOTS:
         const qint64 shell = sessionPid(shared);
         QVERIFY(shell > 0);
 
-        const auto change = skein::Command::run(
-            QStringLiteral("cd %1 && SKEIN_KEPT=1 && set -u").arg(dir.path()), skein::Signal::never(), shared);
+        const auto change = skein::Command::run(QStringLiteral("cd %1 && SKEIN_KEPT=1 && set -u").arg(dir.path()),
+                                                skein::Signal::never(), shared);
         QVERIFY(change);
         QCOMPARE(change->exitCode, 0);
         // A syntax error fails the command, not the shell.
-        const auto syntaxError = skein::Command::run(QStringLiteral("echo \"unterminated"), skein::Signal::never(), shared);
+        const auto syntaxError =
+            skein::Command::run(QStringLiteral("echo \"unterminated"), skein::Signal::never(), shared);
         QVERIFY(syntaxError);
         QCOMPARE(syntaxError->exitCode, 2);
-        const auto after = skein::Command::run(QStringLiteral("pwd -P; echo \"[$SKEIN_KEPT] $$\""), skein::Signal::never(), shared);
+        const auto after =
+            skein::Command::run(QStringLiteral("pwd -P; echo \"[$SKEIN_KEPT] $$\""), skein::Signal::never(), shared);
         QVERIFY(after);
         QCOMPARE(after->stdoutLines, (std::vector<std::string>{QDir(dir.path()).canonicalPath().toStdString(),
-                                                                 "[1] " + std::to_string(shell)}));
+                                                               "[1] " + std::to_string(shell)}));
 
         // An isolated command never runs in a shared session.
         const auto isolated = skein::Command::run(QStringLiteral("echo \"[${SKEIN_KEPT:-}] $$\""));
@@ -134,7 +140,8 @@ private Q_SLOTS:
         skein::Command::Options shared;
         shared.isolated = false;
         const qint64 shell = sessionPid(shared);
-        QVERIFY_THROWS_EXCEPTION(skein::Error, skein::Command::run(QStringLiteral("exit 3"), skein::Signal::never(), shared));
+        QVERIFY_THROWS_EXCEPTION(skein::Error,
+                                 skein::Command::run(QStringLiteral("exit 3"), skein::Signal::never(), shared));
         // The next command gets a new session.
         const qint64 next = sessionPid(shared);
         QVERIFY(next > 0);
@@ -175,7 +182,8 @@ private Q_SLOTS:
         const QString pidFile = dir.filePath(QStringLiteral("pid"));
         // A grandchild of the session that ignores SIGTERM.
         const auto r = skein::Command::run(
-            QStringLiteral("sh -c 'trap \"\" TERM; exec sleep 30' & echo $! > %1; wait").arg(pidFile), skein::Till(300ms));
+            QStringLiteral("sh -c 'trap \"\" TERM; exec sleep 30' & echo $! > %1; wait").arg(pidFile),
+            skein::Till(300ms));
         QVERIFY(!r);
         QCOMPARE(skein::Command::sessionCount(), std::size_t(0));  // that session was stopped
         QFile file(pidFile);
@@ -191,15 +199,18 @@ private Q_SLOTS:
         QTemporaryDir a, b;
         const skein::Command::Options inA{a.path(), std::nullopt};
         const skein::Command::Options inB{b.path(), std::nullopt};
-        QCOMPARE(QString::fromStdString(skein::Command::run(QStringLiteral("pwd -P"), skein::Signal::never(), inA)->stdoutLines.at(0)),
+        QCOMPARE(QString::fromStdString(
+                     skein::Command::run(QStringLiteral("pwd -P"), skein::Signal::never(), inA)->stdoutLines.at(0)),
                  QDir(a.path()).canonicalPath());
-        QCOMPARE(QString::fromStdString(skein::Command::run(QStringLiteral("pwd -P"), skein::Signal::never(), inB)->stdoutLines.at(0)),
+        QCOMPARE(QString::fromStdString(
+                     skein::Command::run(QStringLiteral("pwd -P"), skein::Signal::never(), inB)->stdoutLines.at(0)),
                  QDir(b.path()).canonicalPath());
         QProcessEnvironment env;
         env.insert(QStringLiteral("SKEIN_TEST_VALUE"), QStringLiteral("forty-two"));
         const skein::Command::Options withEnv{QString(), env};
-        QCOMPARE(skein::Command::run(QStringLiteral("echo $SKEIN_TEST_VALUE"), skein::Signal::never(), withEnv)->stdoutLines,
-                 (std::vector<std::string>{"forty-two"}));
+        QCOMPARE(
+            skein::Command::run(QStringLiteral("echo $SKEIN_TEST_VALUE"), skein::Signal::never(), withEnv)->stdoutLines,
+            (std::vector<std::string>{"forty-two"}));
         QCOMPARE(skein::Command::run(QStringLiteral("echo \"[$SKEIN_TEST_VALUE]\""))->stdoutLines,
                  (std::vector<std::string>{"[]"}));
         QCOMPARE(skein::Command::sessionCount(), std::size_t(4));
@@ -291,15 +302,9 @@ private Q_SLOTS:
             QVERIFY2(pid > 0 && !isNotRunning(pid), qPrintable(QString::number(pid)));
 
         switch (how) {
-        case StopBy::Sigint:
-            QCOMPARE(::kill(pid_t(child.processId()), SIGINT), 0);
-            break;
-        case StopBy::Sigterm:
-            QCOMPARE(::kill(pid_t(child.processId()), SIGTERM), 0);
-            break;
-        case StopBy::ExitOnStdin:
-            child.write("exit\n");
-            break;
+        case StopBy::Sigint: QCOMPARE(::kill(pid_t(child.processId()), SIGINT), 0); break;
+        case StopBy::Sigterm: QCOMPARE(::kill(pid_t(child.processId()), SIGTERM), 0); break;
+        case StopBy::ExitOnStdin: child.write("exit\n"); break;
         }
         QVERIFY(testing::finishChild(child, out, 10000));
         QCOMPARE(child.exitStatus(), QProcess::NormalExit);

@@ -78,7 +78,7 @@ Q_SIGNALS:
     void happened(int n);
 };
 
-} // namespace
+}  // namespace
 
 Q_DECLARE_METATYPE(GoesOn)
 

@@ -64,7 +64,7 @@ FloodCheck readFlood(skein::Queue<std::string>& queue, const std::string& payloa
     return check;
 }
 
-} // namespace
+}  // namespace
 
 class tst_Process : public QObject {
     Q_OBJECT
@@ -166,9 +166,9 @@ private Q_SLOTS:
     {
         skein::Process::Options options;
         options.killGrace = 100ms;
-        skein::Process stubborn("stubborn", QStringLiteral("/bin/sh"),
-                                {QStringLiteral("-c"), QStringLiteral("trap '' TERM; echo ready; while :; do sleep 1; done")},
-                                options);
+        skein::Process stubborn(
+            "stubborn", QStringLiteral("/bin/sh"),
+            {QStringLiteral("-c"), QStringLiteral("trap '' TERM; echo ready; while :; do sleep 1; done")}, options);
         QCOMPARE(stubborn.stdoutLines().pop(skein::Till(10s)), std::optional<std::string>("ready"));
         const qint64 pid = stubborn.processId();
         stubborn.stop();
@@ -181,9 +181,10 @@ private Q_SLOTS:
         skein::Process::Options options;
         options.ownProcessGroup = true;
         // The grandchild ignores SIGTERM, as a careless program might.
-        skein::Process p("group", QStringLiteral("/bin/sh"),
-                         {QStringLiteral("-c"), QStringLiteral("sh -c 'trap \"\" TERM; while :; do sleep 1; done' & echo $!; wait")},
-                         options);
+        skein::Process p(
+            "group", QStringLiteral("/bin/sh"),
+            {QStringLiteral("-c"), QStringLiteral("sh -c 'trap \"\" TERM; while :; do sleep 1; done' & echo $!; wait")},
+            options);
         const auto grandchild = p.stdoutLines().pop(skein::Till(10s));
         QVERIFY(grandchild);
         const qint64 pid = std::stoll(*grandchild);
@@ -212,7 +213,8 @@ private Q_SLOTS:
         QCOMPARE(failing.join(), 1);
         QVERIFY(skein::Thread::current().children().empty());
 
-        skein::Process crasher("crasher", QStringLiteral("/bin/sh"), {QStringLiteral("-c"), QStringLiteral("kill -KILL $$")});
+        skein::Process crasher("crasher", QStringLiteral("/bin/sh"),
+                               {QStringLiteral("-c"), QStringLiteral("kill -KILL $$")});
         QVERIFY_THROWS_EXCEPTION(skein::Error, crasher.join());
         QVERIFY(skein::Thread::current().children().empty());
         QVERIFY2(skein::dumpThreads().find("crasher") == std::string::npos, skein::dumpThreads().c_str());
@@ -222,7 +224,8 @@ private Q_SLOTS:
     {
         skein::Process::Options options;
         options.maxQueuedLines = 10;
-        skein::Process p("seq", QStringLiteral("/usr/bin/seq"), {QStringLiteral("1"), QStringLiteral("20000")}, options);
+        skein::Process p("seq", QStringLiteral("/usr/bin/seq"), {QStringLiteral("1"), QStringLiteral("20000")},
+                         options);
         int expected = 0;
         while (auto line = p.stdoutLines().pop(skein::Till(60s))) {
             QVERIFY(p.stdoutLines().size() <= 10);
@@ -261,10 +264,11 @@ private Q_SLOTS:
         // Multi-byte UTF-8 throughout, so that reads split characters; the
         // last line of each stream has no newline.
         const std::string payload = "ünïcødé ✓ 日本語 ..........................";
-        const QString awk = QStringLiteral(
-            "awk 'BEGIN { for (i = 0; i < %1 - 1; i++) printf \"%d %2\\n\", i; printf \"%d %2\", %1 - 1 }'")
-                                .arg(lines)
-                                .arg(QString::fromStdString(payload));
+        const QString awk =
+            QStringLiteral(
+                "awk 'BEGIN { for (i = 0; i < %1 - 1; i++) printf \"%d %2\\n\", i; printf \"%d %2\", %1 - 1 }'")
+                .arg(lines)
+                .arg(QString::fromStdString(payload));
         skein::Process p("flood", QStringLiteral("/bin/sh"), {QStringLiteral("-c"), awk + " & " + awk + " >&2; wait"});
         // Read stderr on another thread while this one reads stdout.
         auto errReader = skein::Thread::run("stderr-reader", [&] { return readFlood(p.stderrLines(), payload); });

@@ -89,7 +89,7 @@ struct Emissions {
     Signal firstFired;
 };
 
-} // namespace
+}  // namespace
 
 Q_DECLARE_METATYPE(GoesOn)
 

@@ -90,7 +90,8 @@ public:
 private:
     void hook(ThreadAdaptor* adaptor, const char* name, void (ThreadAdaptor::*signal)())
     {
-        QObject::connect(adaptor, signal, adaptor, [this, name] { record(name); }, Qt::DirectConnection);
+        QObject::connect(
+            adaptor, signal, adaptor, [this, name] { record(name); }, Qt::DirectConnection);
     }
     void record(const char* name)
     {
@@ -100,8 +101,8 @@ private:
     }
 
     mutable std::mutex mutex_;
-    QStringList names_;         // guarded by mutex_
-    QList<QThread*> threads_;   // guarded by mutex_
+    QStringList names_;        // guarded by mutex_
+    QList<QThread*> threads_;  // guarded by mutex_
     Signal ended_;
 };
 
@@ -142,9 +143,10 @@ QString yes(bool b) { return b ? QStringLiteral("true") : QStringLiteral("false"
 // The subclass form: work() uses the subclass's members.
 class Answerer : public ThreadAdaptor {
 public:
-    explicit Answerer(bool fails, QObject* parent = nullptr) : ThreadAdaptor(QStringLiteral("subclass"), parent), fails_(fails)
-    {
-    }
+    explicit Answerer(bool fails, QObject* parent = nullptr)
+        : ThreadAdaptor(QStringLiteral("subclass"), parent),
+          fails_(fails)
+    {}
     ~Answerer() override { stopAndWait(); }  // work() reads members: stop before they go
 
 protected:
@@ -187,7 +189,7 @@ std::unique_ptr<ThreadAdaptor> make(Form form, bool fails)
     return nullptr;
 }
 
-} // namespace
+}  // namespace
 
 Q_DECLARE_METATYPE(StopFrom)
 Q_DECLARE_METATYPE(Form)
@@ -219,14 +221,14 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(emissions.ended(), hangGuardMs);
         QCoreApplication::processEvents();
         QCOMPARE(emissions.threads(), QList<QThread*>{QThread::currentThread()});
-        QStringList expected = {QStringLiteral("started"),        QStringLiteral("runningChanged"),
-                                QStringLiteral("stopRequested"),  QStringLiteral("stopRequestedChanged"),
+        QStringList expected = {QStringLiteral("started"),         QStringLiteral("runningChanged"),
+                                QStringLiteral("stopRequested"),   QStringLiteral("stopRequestedChanged"),
                                 QStringLiteral("progressChanged"), QStringLiteral("stopped")};
         expected << (fails ? QStringList{QStringLiteral("errorChanged"), QStringLiteral("failed")}
                            : QStringList{QStringLiteral("resultChanged"), QStringLiteral("finished")});
         for (const QString& name : expected)
-            QVERIFY2(emissions.names().contains(name), qPrintable(name + QStringLiteral(" missing from ") +
-                                                                  emissions.names().join(QLatin1Char(','))));
+            QVERIFY2(emissions.names().contains(name),
+                     qPrintable(name + QStringLiteral(" missing from ") + emissions.names().join(QLatin1Char(','))));
     }
 
     void anAdaptorInAnotherQThreadEmitsEverySignalInThatThread()
@@ -285,9 +287,10 @@ private Q_SLOTS:
                               QStringLiteral("progressChanged"), QStringLiteral("stopRequestedChanged"),
                               QStringLiteral("stopRequested"), QStringLiteral("runningChanged"),
                               QStringLiteral("stopped"), QStringLiteral("resultChanged"), QStringLiteral("finished")}));
-        QCOMPARE(readings, (QStringList{QStringLiteral("started running=true"), QStringLiteral("progress 0.25 a quarter"),
-                                        QStringLiteral("stopRequested true"), QStringLiteral("stopped running=false"),
-                                        QStringLiteral("finished done result=done")}));
+        QCOMPARE(readings,
+                 (QStringList{QStringLiteral("started running=true"), QStringLiteral("progress 0.25 a quarter"),
+                              QStringLiteral("stopRequested true"), QStringLiteral("stopped running=false"),
+                              QStringLiteral("finished done result=done")}));
         QVERIFY(adaptor.error().isEmpty());
     }
 
@@ -305,7 +308,8 @@ private Q_SLOTS:
             << Form::Subclass << true << QVariant() << QStringLiteral("broken subclass");
         // A wrapped Thread's function returns no QVariant: finished() carries an invalid one.
         QTest::newRow("wrapping a Thread, finishes") << Form::Wrapped << false << QVariant() << QString();
-        QTest::newRow("wrapping a Thread, fails") << Form::Wrapped << true << QVariant() << QStringLiteral("broken wrapped");
+        QTest::newRow("wrapping a Thread, fails")
+            << Form::Wrapped << true << QVariant() << QStringLiteral("broken wrapped");
     }
     void eachFormReportsItsResultOrItsFailure()
     {
@@ -367,10 +371,9 @@ private Q_SLOTS:
         Emissions emissions(&adaptor);
         QTRY_VERIFY_WITH_TIMEOUT(emissions.ended(), hangGuardMs);
         QCoreApplication::processEvents();
-        QCOMPARE(emissions.names(),
-                 (QStringList{QStringLiteral("started"), QStringLiteral("runningChanged"),
-                              QStringLiteral("runningChanged"), QStringLiteral("stopped"),
-                              QStringLiteral("resultChanged"), QStringLiteral("finished")}));
+        QCOMPARE(emissions.names(), (QStringList{QStringLiteral("started"), QStringLiteral("runningChanged"),
+                                                 QStringLiteral("runningChanged"), QStringLiteral("stopped"),
+                                                 QStringLiteral("resultChanged"), QStringLiteral("finished")}));
         QVERIFY(!adaptor.isRunning());
     }
 
@@ -378,12 +381,13 @@ private Q_SLOTS:
     {
         testing::Events events;
         Signal outerWorking;
-        ThreadAdaptor outer(QStringLiteral("outer"), [&events, outerWorking](const Signal& pleaseStop) mutable -> QVariant {
-            announceStop(events);
-            outerWorking.go();
-            pleaseStop.wait();
-            return {};
-        });
+        ThreadAdaptor outer(QStringLiteral("outer"),
+                            [&events, outerWorking](const Signal& pleaseStop) mutable -> QVariant {
+                                announceStop(events);
+                                outerWorking.go();
+                                pleaseStop.wait();
+                                return {};
+                            });
         outer.start();
         QVERIFY(outerWorking.wait(Till(60s)));
         Signal innerWorking;
@@ -405,7 +409,8 @@ private Q_SLOTS:
 
         outer.requestStop();  // reaches the inner thread through the thread tree
         QVERIFY(outer.thread().tryJoin(Till(60s)));
-        QCOMPARE(stoppedPaths(events.list()), (QStringList{QStringLiteral("main/outer/inner"), QStringLiteral("main/outer")}));
+        QCOMPARE(stoppedPaths(events.list()),
+                 (QStringList{QStringLiteral("main/outer/inner"), QStringLiteral("main/outer")}));
         QTRY_COMPARE_WITH_TIMEOUT(innerStopRequested.count(), 1, hangGuardMs);
     }
 
@@ -492,8 +497,9 @@ private Q_SLOTS:
             QCOMPARE(stopped.count(path), 1);
             const QString parentPath = path.section(QLatin1Char('/'), 0, -2);
             if (parentPath != QLatin1String("main"))
-                QVERIFY2(stopped.indexOf(path) < stopped.indexOf(parentPath),
-                         qPrintable(path + QStringLiteral(" stopped after its parent: ") + stopped.join(QLatin1Char(','))));
+                QVERIFY2(
+                    stopped.indexOf(path) < stopped.indexOf(parentPath),
+                    qPrintable(path + QStringLiteral(" stopped after its parent: ") + stopped.join(QLatin1Char(','))));
         }
         QVERIFY(stopped.contains(QStringLiteral("main/adaptor-3/nested")));
         QCoreApplication::processEvents();
@@ -586,7 +592,8 @@ private Q_SLOTS:
         const qint64 elapsed = clock.elapsed();
         const qint64 bound = 2 * (elapsed / 16 + 1) + 2;
         QVERIFY(!seen.isEmpty());
-        QVERIFY2(seen.size() <= bound, qPrintable(QStringLiteral("%1 notifications in %2 ms").arg(seen.size()).arg(elapsed)));
+        QVERIFY2(seen.size() <= bound,
+                 qPrintable(QStringLiteral("%1 notifications in %2 ms").arg(seen.size()).arg(elapsed)));
         QVERIFY(std::is_sorted(seen.begin(), seen.end()));
         QCOMPARE(seen.last(), 1.0);
         QCOMPARE(adaptor.progress(), 1.0);

@@ -85,7 +85,7 @@ void churn(int rounds, unsigned seed, const Signal& pleaseStop)
     }
 }
 
-} // namespace
+}  // namespace
 
 class tst_ThreadTreeModel : public QObject {
     Q_OBJECT

@@ -137,13 +137,13 @@ void round(std::mt19937_64& rng)
     (void)got;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv)
 {
     const double minutes = argc > 1 ? std::atof(argv[1]) : 30;
-    const std::uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10)
-                                        : std::uint64_t(Clock::now().time_since_epoch().count());
+    const std::uint64_t seed =
+        argc > 2 ? std::strtoull(argv[2], nullptr, 10) : std::uint64_t(Clock::now().time_since_epoch().count());
     std::printf("soak: %.1f minutes, seed %llu\n", minutes, static_cast<unsigned long long>(seed));
     // Released threads fail on purpose every round: count, don't print.
     std::atomic<long> logged{0};
@@ -165,9 +165,8 @@ int main(int argc, char** argv)
             threads.push_back(threadCount());
             std::printf("t=%6.0f s  rounds %8ld  rss %7ld KiB  threads %3d  signal states %zu  thread states %zu"
                         "  log records %ld\n",
-                        std::chrono::duration<double>(Clock::now() - start).count(), rounds, rss.back(),
-                        threads.back(), skein::detail::liveSignalStates(), skein::detail::liveThreadStates(),
-                        logged.load());
+                        std::chrono::duration<double>(Clock::now() - start).count(), rounds, rss.back(), threads.back(),
+                        skein::detail::liveSignalStates(), skein::detail::liveThreadStates(), logged.load());
             std::fflush(stdout);
             nextSample += std::chrono::duration_cast<Clock::duration>(period);
         }
@@ -185,8 +184,8 @@ int main(int argc, char** argv)
     const long rssEnd = rss.back();
     const bool rssFlat = rssEnd <= rssWarm * 11 / 10;
     const bool threadsFlat = threads.back() <= threads[warm];
-    std::printf("soak: %ld rounds; rss %ld KiB after warm-up, %ld KiB at the end (%s); threads %d -> %d (%s)\n",
-                rounds, rssWarm, rssEnd, rssFlat ? "flat" : "GREW", threads[warm], threads.back(),
+    std::printf("soak: %ld rounds; rss %ld KiB after warm-up, %ld KiB at the end (%s); threads %d -> %d (%s)\n", rounds,
+                rssWarm, rssEnd, rssFlat ? "flat" : "GREW", threads[warm], threads.back(),
                 threadsFlat ? "flat" : "GREW");
     return rssFlat && threadsFlat ? 0 : 1;
 }

@@ -116,7 +116,7 @@ struct Bomb {
     }
 };
 
-} // namespace
+}  // namespace
 
 Q_DECLARE_METATYPE(QueueOp)
 
@@ -146,8 +146,8 @@ void tst_Faults::queueItemWhoseMoveThrowsIsNeitherLostNorDuplicated_data()
     QTest::addColumn<QueueOp>("op");
     QTest::addColumn<int>("fuse");
     const std::pair<const char*, QueueOp> ops[] = {
-        {"add", QueueOp::Add},   {"push", QueueOp::Push},     {"extend", QueueOp::Extend},
-        {"pop", QueueOp::Pop},   {"tryPop", QueueOp::TryPop}, {"popAll", QueueOp::PopAll},
+        {"add", QueueOp::Add}, {"push", QueueOp::Push},     {"extend", QueueOp::Extend},
+        {"pop", QueueOp::Pop}, {"tryPop", QueueOp::TryPop}, {"popAll", QueueOp::PopAll},
     };
     for (const auto& [name, op] : ops) {
         for (int fuse = 0; fuse < 4; ++fuse)
@@ -346,7 +346,8 @@ void tst_Faults::throwingDestructorOfAnArgumentFailsTheThread()
 {
     Bomb bomb;
     const auto destroyedOn = bomb.destroyedOn;
-    skein::Thread thread = skein::Thread::run("bomb-argument", [](const Bomb&) {}, std::move(bomb));
+    skein::Thread thread = skein::Thread::run(
+        "bomb-argument", [](const Bomb&) {}, std::move(bomb));
     QVERIFY(messageOf<Exploded>([&] { thread.join(); }));
     QCOMPARE(*destroyedOn, std::string("main/bomb-argument"));
 }

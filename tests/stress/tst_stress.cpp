@@ -120,16 +120,17 @@ void grow(std::uint64_t seed, int depth, Journal& journal, const skein::Signal& 
     std::vector<skein::Thread> kept;
     for (int c = 0; c < children; ++c) {
         const std::uint64_t childSeed = rng();
-        auto child = skein::Thread::run("t" + std::to_string(c), [childSeed, depth, &journal](const skein::Signal& stop) {
-            grow(childSeed, depth + 1, journal, stop);
-        });
+        auto child =
+            skein::Thread::run("t" + std::to_string(c), [childSeed, depth, &journal](const skein::Signal& stop) {
+                grow(childSeed, depth + 1, journal, stop);
+            });
         const std::string path = child.path();
         child.stopped().then([&journal, path] { journal.record(path); });
         switch (rng() % 4) {
-        case 0: kept.push_back(child); break;   // joined below
-        case 1: child.release(); break;         // nobody joins it
-        case 2: child.stop(); break;            // stopped at once
-        default: break;                         // handle dropped: it lives on in the tree
+        case 0: kept.push_back(child); break;  // joined below
+        case 1: child.release(); break;        // nobody joins it
+        case 2: child.stop(); break;           // stopped at once
+        default: break;                        // handle dropped: it lives on in the tree
         }
     }
     if (rng() % 2)
@@ -197,7 +198,9 @@ public:
         std::sort(added_.begin(), added_.end());
         std::sort(popped_.begin(), popped_.end());
         if (added_ != popped_)
-            return QStringLiteral("%1 items added, %2 popped (or different ones)").arg(added_.size()).arg(popped_.size());
+            return QStringLiteral("%1 items added, %2 popped (or different ones)")
+                .arg(added_.size())
+                .arg(popped_.size());
         if (!exclusive_)
             return QStringLiteral("two threads held the Lock at once");
         if (!refusedOwnJoins_)
@@ -205,7 +208,9 @@ public:
         for (const std::string& path : failed_) {
             const int logs = logged_.count(path) ? logged_[path] : 0;
             if (logs > 1)
-                return QStringLiteral("the failure of %1 was logged %2 times").arg(QString::fromStdString(path)).arg(logs);
+                return QStringLiteral("the failure of %1 was logged %2 times")
+                    .arg(QString::fromStdString(path))
+                    .arg(logs);
             if (logs == 0 && !joinedFailures_.count(path))
                 return QStringLiteral("the failure of %1 was lost").arg(QString::fromStdString(path));
         }
@@ -216,7 +221,10 @@ public:
     {
         std::lock_guard<std::mutex> lock(mutex_);
         return QStringLiteral("%1 threads, %2 callbacks, %3 items, %4 failures (%5 rethrown by a join)")
-            .arg(journal_.stoppedAt().size()).arg(callbacks_.size()).arg(added_.size()).arg(failed_.size())
+            .arg(journal_.stoppedAt().size())
+            .arg(callbacks_.size())
+            .arg(added_.size())
+            .arg(failed_.size())
             .arg(joinedFailures_.size());
     }
 
@@ -246,9 +254,9 @@ private:
         std::mt19937_64 rng(seed);
         const int children = depth < 2 ? 1 + int(rng() % 3) : depth < 3 ? int(rng() % 3) : 0;
         for (int c = 0; c < children; ++c) {
-            auto child = skein::Thread::run("t" + std::to_string(c), [this, s = rng(), depth](const skein::Signal& stop) {
-                work(s, depth + 1, stop);
-            });
+            auto child =
+                skein::Thread::run("t" + std::to_string(c),
+                                   [this, s = rng(), depth](const skein::Signal& stop) { work(s, depth + 1, stop); });
             child.stopped().then([this, path = child.path()] { journal_.record(path); });
             remember(child);
         }
@@ -399,16 +407,16 @@ private:
     std::atomic<int> nextItem_{0};
 
     std::mutex mutex_;
-    std::vector<Callback> callbacks_;            // guarded by mutex_
-    std::vector<int> added_;                     // guarded by mutex_
-    std::vector<int> popped_;                    // guarded by mutex_
-    std::vector<skein::Thread> threads_;         // guarded by mutex_
-    std::vector<std::string> failed_;            // guarded by mutex_
-    std::set<std::string> joinedFailures_;       // guarded by mutex_
-    std::map<std::string, int> logged_;          // guarded by mutex_
+    std::vector<Callback> callbacks_;       // guarded by mutex_
+    std::vector<int> added_;                // guarded by mutex_
+    std::vector<int> popped_;               // guarded by mutex_
+    std::vector<skein::Thread> threads_;    // guarded by mutex_
+    std::vector<std::string> failed_;       // guarded by mutex_
+    std::set<std::string> joinedFailures_;  // guarded by mutex_
+    std::map<std::string, int> logged_;     // guarded by mutex_
 };
 
-} // namespace
+}  // namespace
 
 class tst_Stress : public QObject {
     Q_OBJECT
@@ -449,9 +457,8 @@ private Q_SLOTS:
         for (int round = 0; round < 5 * scale; ++round) {
             Journal journal;
             {
-                auto root = skein::Thread::run("root", [s = rng(), &journal](const skein::Signal& stop) {
-                    grow(s, 0, journal, stop);
-                });
+                auto root = skein::Thread::run(
+                    "root", [s = rng(), &journal](const skein::Signal& stop) { grow(s, 0, journal, stop); });
                 root.stopped().then([&journal, path = root.path()] { journal.record(path); });
                 skein::Till(std::chrono::microseconds(rng() % 5000)).wait();
                 root.stop();
@@ -459,12 +466,16 @@ private Q_SLOTS:
             }
             QByteArray why;
             QVERIFY2(childrenStoppedFirst(journal, seed, why), why.constData());
-            QVERIFY2(skein::Thread::current().children().empty(), failure(seed, QStringLiteral("threads left under main")).constData());
+            QVERIFY2(skein::Thread::current().children().empty(),
+                     failure(seed, QStringLiteral("threads left under main")).constData());
         }
         QVERIFY2(nothingLeft(signalStatesBefore, threadStatesBefore),
                  failure(seed, QStringLiteral("%1/%2 signal states before/after, %3/%4 thread states")
-                                   .arg(signalStatesBefore).arg(skein::detail::liveSignalStates())
-                                   .arg(threadStatesBefore).arg(skein::detail::liveThreadStates())).constData());
+                                   .arg(signalStatesBefore)
+                                   .arg(skein::detail::liveSignalStates())
+                                   .arg(threadStatesBefore)
+                                   .arg(skein::detail::liveThreadStates()))
+                     .constData());
     }
 
     void mixedWorkloadKeepsEveryInvariant_data() { seeds(); }
@@ -490,8 +501,11 @@ private Q_SLOTS:
         }
         QVERIFY2(nothingLeft(signalStatesBefore, threadStatesBefore),
                  failure(seed, QStringLiteral("%1/%2 signal states before/after, %3/%4 thread states")
-                                   .arg(signalStatesBefore).arg(skein::detail::liveSignalStates())
-                                   .arg(threadStatesBefore).arg(skein::detail::liveThreadStates())).constData());
+                                   .arg(signalStatesBefore)
+                                   .arg(skein::detail::liveSignalStates())
+                                   .arg(threadStatesBefore)
+                                   .arg(skein::detail::liveThreadStates()))
+                     .constData());
     }
 
     void composedSignalsFireEachCallbackOnce_data() { seeds(); }
@@ -525,7 +539,9 @@ private Q_SLOTS:
             // Everything has gone now, each callback exactly once.
             for (std::size_t i = 0; i < signals.size(); ++i) {
                 QVERIFY2(bool(signals[i]), qPrintable(seedText(seed)));
-                QVERIFY2(ran[i].load() == 1, qPrintable(seedText(seed) + QStringLiteral(": callback %1 ran %2 times").arg(i).arg(ran[i].load())));
+                QVERIFY2(ran[i].load() == 1,
+                         qPrintable(seedText(seed) +
+                                    QStringLiteral(": callback %1 ran %2 times").arg(i).arg(ran[i].load())));
             }
         }
     }
@@ -584,7 +600,9 @@ private Q_SLOTS:
                 popped.push_back(item);
             std::sort(added.begin(), added.end());
             std::sort(popped.begin(), popped.end());
-            QVERIFY2(added == popped, failure(seed, QStringLiteral("%1 added, %2 popped").arg(added.size()).arg(popped.size())).constData());
+            QVERIFY2(
+                added == popped,
+                failure(seed, QStringLiteral("%1 added, %2 popped").arg(added.size()).arg(popped.size())).constData());
             QVERIFY2(fifo, failure(seed, QStringLiteral("a consumer saw a producer's items out of order")).constData());
         }
     }

@@ -29,4 +29,4 @@ std::chrono::steady_clock::time_point deadlineAfter(std::chrono::duration<Rep, P
     return now + ceil<steady_clock::duration>(timeout);
 }
 
-} // namespace skein::detail
+}  // namespace skein::detail

@@ -27,4 +27,4 @@ bool waitForThreadExits(std::chrono::milliseconds timeout);
 // afterwards is born gone. Irreversible; MainThread calls it on exit.
 void shutdownTimers();
 
-} // namespace skein::detail
+}  // namespace skein::detail

@@ -11,4 +11,4 @@ std::string generatedName(const char* kind);
 // The next n.
 std::uint64_t nextNameNumber();
 
-} // namespace skein::detail
+}  // namespace skein::detail

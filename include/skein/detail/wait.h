@@ -70,8 +70,8 @@ inline std::unique_lock<std::mutex> lockSpinning(std::mutex& mutex)
 // that need not block costs no reference count.
 // `describe(object)` names what is waited on (see BlockedScope).
 template <class Ready, class Owner>
-bool waitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv, const Signal& till,
-               const Owner& owner, Ready ready, BlockedScope::Describe describe, const void* object)
+bool waitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv, const Signal& till, const Owner& owner,
+               Ready ready, BlockedScope::Describe describe, const void* object)
 {
     if (ready())
         return true;
@@ -94,7 +94,9 @@ bool waitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv, 
         lock.unlock();
         const Subscription wake = till.then([owner, mutex, &cv] {
             // Taking the mutex orders this wake after the waiter's last check.
-            { std::lock_guard<std::mutex> g(*mutex); }
+            {
+                std::lock_guard<std::mutex> g(*mutex);
+            }
             cv.notify_all();
         });
         lock.lock();
@@ -106,4 +108,4 @@ bool waitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv, 
     }
 }
 
-} // namespace skein::detail
+}  // namespace skein::detail

@@ -42,4 +42,4 @@ struct ThreadTreeModelForeign {
     QML_NAMED_ELEMENT(ThreadTreeModel)
 };
 
-} // namespace skein::qml
+}  // namespace skein::qml

@@ -35,4 +35,4 @@ private:
     std::unique_ptr<Private> d;
 };
 
-} // namespace skein
+}  // namespace skein

@@ -56,8 +56,9 @@ Signal signalFrom(const Sender* sender, Func qtSignal)
     Signal signal(std::string("Qt signal of ") + (!sender->objectName().isEmpty()
                                                       ? sender->objectName().toStdString()
                                                       : std::string(Sender::staticMetaObject.className())));
-    QObject::connect(sender, qtSignal, sender, [signal]() mutable { signal.go(); }, Qt::DirectConnection);
+    QObject::connect(
+        sender, qtSignal, sender, [signal]() mutable { signal.go(); }, Qt::DirectConnection);
     return signal;
 }
 
-} // namespace skein
+}  // namespace skein

@@ -49,4 +49,4 @@ private:
     std::unique_ptr<Private> d;
 };
 
-} // namespace skein
+}  // namespace skein

@@ -65,12 +65,12 @@ namespace skein {
 class Process {
 public:
     struct Options {
-        QString workingDirectory;  // empty: the caller's
+        QString workingDirectory;                        // empty: the caller's
         std::optional<QProcessEnvironment> environment;  // empty: the caller's
-        std::chrono::milliseconds killGrace{2000};        // SIGTERM, then SIGKILL after this
-        std::optional<Thread> parent;                     // empty: the calling thread
-        std::size_t maxQueuedLines = 65536;               // per stream; 0: no bound
-        bool ownProcessGroup = false;                     // stop signals everything the child started
+        std::chrono::milliseconds killGrace{2000};       // SIGTERM, then SIGKILL after this
+        std::optional<Thread> parent;                    // empty: the calling thread
+        std::size_t maxQueuedLines = 65536;              // per stream; 0: no bound
+        bool ownProcessGroup = false;                    // stop signals everything the child started
     };
 
     Process(std::string name, QString program, QStringList arguments = {});
@@ -141,4 +141,4 @@ public:
     static void closeIdleSessions();
 };
 
-} // namespace skein
+}  // namespace skein

@@ -65,4 +65,4 @@ private:
     double seconds_ = 0;
 };
 
-} // namespace skein
+}  // namespace skein

@@ -114,4 +114,4 @@ private:
     std::unique_ptr<Private> d;
 };
 
-} // namespace skein
+}  // namespace skein

@@ -59,4 +59,4 @@ private:
     std::unique_ptr<Private> d;
 };
 
-} // namespace skein
+}  // namespace skein

@@ -29,7 +29,8 @@ int main(int argc, char** argv)
                 }
             }
         }
-    )", QUrl(QStringLiteral("consumer.qml")));
+    )",
+                      QUrl(QStringLiteral("consumer.qml")));
     const std::unique_ptr<QObject> root(component.create());
     if (!root) {
         std::fprintf(stderr, "%s\n", qPrintable(component.errorString()));
