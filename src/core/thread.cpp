@@ -162,6 +162,25 @@ std::string stragglersOrEnding(const ThreadState& s)
     return found.empty() ? s.path + " (ending)" : found;
 }
 
+// Waits with `waitUntil(deadline)` (true: what it waits for came) until
+// `giveUpAt`; after the grace period, and again with back-off, it calls
+// `warn(time waited so far)`. False when `giveUpAt` came first.
+template <class WaitUntil, class Warn>
+bool waitNamingStragglers(WaitUntil waitUntil, Clock::time_point giveUpAt, Warn warn)
+{
+    const Clock::time_point since = Clock::now();
+    auto grace = stopGracePeriod();
+    for (;;) {
+        const Clock::time_point warnAt = Clock::now() + grace;
+        if (giveUpAt <= warnAt)
+            return waitUntil(giveUpAt);
+        if (waitUntil(warnAt))
+            return true;
+        warn(Clock::now() - since);
+        grace *= 2;
+    }
+}
+
 // Waits for `s` to end (stopped() and its callbacks); once it has been asked
 // to stop, names what holds it up in a warning after the grace period, and
 // again with back-off. False when `giveUpAt` came first.
@@ -171,21 +190,16 @@ bool waitStopped(const ThreadState& s, Clock::time_point giveUpAt = Clock::time_
         return true;
     if (!s.pleaseStop.wait(s.ended))
         return true;  // it ended first
-    const Clock::time_point since = Clock::now();
-    auto grace = stopGracePeriod();
-    for (;;) {
-        const Clock::time_point warnAt = Clock::now() + grace;
-        if (giveUpAt <= warnAt)
-            return waitWithoutTimer(s.ended, giveUpAt);
-        if (waitWithoutTimer(s.ended, warnAt))
-            return true;
-        // A thread joining its children is held up by them, and its own join
-        // of them names them: one warning per straggler, not one per ancestor.
-        if (!isJoiningItsChildren(s))
-            log(LogLevel::Warning, "thread '" + s.path + "' was asked to stop and has not stopped after " +
-                                       secondsText(Clock::now() - since) + ": still running " + stragglersOrEnding(s));
-        grace *= 2;
-    }
+    return waitNamingStragglers([&s](Clock::time_point until) { return waitWithoutTimer(s.ended, until); }, giveUpAt,
+                                [&s](Clock::duration waited) {
+                                    // A thread joining its children is held up by them, and its own
+                                    // join of them names them: one warning per straggler, not one
+                                    // per ancestor.
+                                    if (!isJoiningItsChildren(s))
+                                        log(LogLevel::Warning,
+                                            "thread '" + s.path + "' was asked to stop and has not stopped after " +
+                                                secondsText(waited) + ": still running " + stragglersOrEnding(s));
+                                });
 }
 
 // Shutdown leaves `s` running, detached, and says so.
@@ -246,14 +260,26 @@ void finishThread(ThreadState& s)
         leaveParent(s);
 }
 
-void TaskDeleter::operator()(Task* task) const noexcept
+namespace {
+
+// Destroys what a thread function held; returns what its destructor threw.
+std::exception_ptr deleteTask(Task* task) noexcept
 {
     try {
         delete task;
     } catch (...) {
-        log(LogLevel::Error, "a thread function that never ran was dropped, and destroying what it held threw: " +
-                                 errorMessage(std::current_exception()));
+        return std::current_exception();
     }
+    return nullptr;
+}
+
+}  // namespace
+
+void TaskDeleter::operator()(Task* task) const noexcept
+{
+    if (const std::exception_ptr thrown = deleteTask(task))
+        log(LogLevel::Error,
+            "a thread function that never ran was dropped, and destroying what it held threw: " + errorMessage(thrown));
 }
 
 ThreadState* swapCurrent(ThreadState* s) noexcept
@@ -277,17 +303,15 @@ void threadMain(std::shared_ptr<ThreadState> self)
     }
     // What fn captured ends here, on its thread, where a throwing destructor
     // can fail the thread instead of terminating the process.
-    try {
-        delete task.release();
-    } catch (...) {
+    if (const std::exception_ptr thrown = deleteTask(task.release())) {
         std::unique_lock<std::mutex> lock(self->mutex);
         if (!self->failure) {
-            self->failure = std::current_exception();
+            self->failure = thrown;
         } else {
             lock.unlock();
-            log(LogLevel::Error, "thread '" + self->path +
-                                     "' failed, and then destroying what its function held threw: " +
-                                     errorMessage(std::current_exception()));
+            log(LogLevel::Error,
+                "thread '" + self->path +
+                    "' failed, and then destroying what its function held threw: " + errorMessage(thrown));
         }
     }
     recordProfile(*self);
@@ -325,14 +349,9 @@ ThreadState::ThreadState(std::string name_, const std::shared_ptr<ThreadState>& 
 ThreadState::~ThreadState()
 {
     // Still here: the thread never started, and its function ends unrun.
-    if (Task* const unrun = task.release()) {
-        try {
-            delete unrun;
-        } catch (...) {
-            log(LogLevel::Error, "thread '" + path + "' never started, and destroying what its function held threw: " +
-                                     errorMessage(std::current_exception()));
-        }
-    }
+    if (const std::exception_ptr thrown = deleteTask(task.release()))
+        log(LogLevel::Error, "thread '" + path + "' never started, and destroying what its function held threw: " +
+                                 errorMessage(thrown));
 }
 
 void cascadeStop(const std::shared_ptr<ThreadState>& s)
@@ -521,23 +540,14 @@ struct ExitGuard {
         detail::shutdownTimers();
         if (detail::threadsWereAbandoned())
             return;  // MainThread's shutdown gave up on them, and said so
-        const Clock::time_point since = Clock::now();
-        auto grace = stopGracePeriod();
-        for (;;) {
-            const Clock::time_point warnAt = Clock::now() + grace;
-            if (giveUpAt <= warnAt)
-                break;
-            if (detail::waitForAllThreadsToEnd(warnAt))
-                return;
-            // Nobody joins main's children here; deeper stragglers are named
-            // by the ancestors that join them.
-            const std::string unwatched = detail::unwatchedStragglersBelow(main);
-            if (!unwatched.empty())
-                log(LogLevel::Warning, "at exit, threads asked to stop have not stopped after " +
-                                           detail::secondsText(Clock::now() - since) + ": still running " + unwatched);
-            grace *= 2;
-        }
-        if (detail::waitForAllThreadsToEnd(giveUpAt))
+        // Nobody joins main's children here; deeper stragglers are named by
+        // the ancestors that join them.
+        if (detail::waitNamingStragglers(detail::waitForAllThreadsToEnd, giveUpAt, [&main](Clock::duration waited) {
+                const std::string unwatched = detail::unwatchedStragglersBelow(main);
+                if (!unwatched.empty())
+                    log(LogLevel::Warning, "at exit, threads asked to stop have not stopped after " +
+                                               detail::secondsText(waited) + ": still running " + unwatched);
+            }))
             return;
         detail::markThreadsAbandoned();
         log(LogLevel::Error,
