@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The Skein authors
+# SPDX-License-Identifier: MIT
 # Warnings and sanitizers for Skein's own targets, target by target: nothing
 # here leaks into a project that adds Skein with add_subdirectory().
 function(skein_target_defaults target)

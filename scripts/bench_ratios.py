@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The Skein authors
+# SPDX-License-Identifier: MIT
 """Pairs Skein's benchmarks with its peers' and prints how they compare.
 
 Usage: scripts/bench_ratios.py build/bench/bench_*.json

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // What the child programs of the process-level tests share: whole lines on
 // stdout or stderr, and the "stopped <path>" line by which a test sees the
 // order in which the program's threads stopped.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // What the tests share: the sanitizer in use; records of what threads did;
 // latches, barriers and racing threads; a capture of what Skein logs; the
 // message and type of what a call throws; looks at the thread tree and at

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Three producers fill a bounded Queue, one consumer drains it; a Cancel
 // Signal stops the producers early, and a Till bounds every blocking call.
 #include <skein/skein.h>

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // A loader thread feeds 1 500 jobs to three workers through a bounded Queue;
 // the workers report progress; Ctrl-C (or the 300 ms budget below) stops the
 // whole tree, children before parents, and each thread says when it stopped.

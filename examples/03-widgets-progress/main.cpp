@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // A QtWidgets window: Start runs a worker whose progress drives a
 // QProgressBar, Cancel asks it to stop, and a label says how it ended. The
 // worker is a ThreadAdaptor: its progress and its end arrive as Qt signals

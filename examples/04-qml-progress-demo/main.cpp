@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein's QML progress demo. The window is qml/demo/Main.qml.
 //
 //   04-qml-progress-demo                        a window, for a person

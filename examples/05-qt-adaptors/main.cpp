@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein in a Qt event loop: a ThreadAdaptor's progress and result arrive as Qt
 // signals in the main thread; a Qt signal (here a QTimer's timeout standing in
 // for a Cancel button's clicked) becomes a Skein Signal that stops a second

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — errors.
 //
 // Every exception Skein throws derives from skein::Error, itself a

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — Lock: a named monitor (a mutex with one built-in wait queue).
 //
 // Lock satisfies Lockable (lock, try_lock, unlock), so std::lock_guard,

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — logging.
 //
 // Every message Skein writes goes through one sink. The default sink writes

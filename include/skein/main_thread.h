@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — MainThread, RegisterThread and shutdown.
 //
 // MainThread is an RAII guard made first thing in main(). While it lives,

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — Queue<T>: a thread-safe FIFO that moves items between threads.
 //
 // Items are moved in and out, never copied: T only needs to be movable.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — Signal: a one-shot, irreversible, thread-safe flag.
 //
 // A Signal starts "pending" and "goes" once; it never comes back. Threads

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — Thread: a thread with a name, a parent, and a pleaseStop Signal.
 //
 // Every Skein thread belongs to a tree rooted at `main`, the process's main

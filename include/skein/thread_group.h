@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — ThreadGroup: threads that are waited for, and stopped, together.
 //
 // spawn() starts a thread as a child of the calling thread and adds it to the

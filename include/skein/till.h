@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — Till: a Signal that goes at a deadline.
 //
 // A Till goes when the steady clock reaches its deadline, or earlier, when the

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein's progress demo: workers of three kinds with live progress and a
 // Cancel that takes effect at once, the live thread tree, and a window that
 // closes at once however busy the workers are.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // The live thread tree (ThreadTreeModel): one line per thread, children
 // indented under their parent, each with its state and progress.
 import QtQuick

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // One worker: what it is, a progress bar, what it is doing, and Cancel.
 import QtQuick
 import QtQuick.Controls.Material

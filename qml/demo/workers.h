@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // The demo's three kinds of work, as ThreadAdaptor subclasses that QML can
 // create: CPU-bound (counting primes, split over child threads), paced by a
 // Till (a simulated download), and a child process streaming lines.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // dumpThreads() and the SKEIN_PROFILE table.
 #include <atomic>
 #include <cstdlib>

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // The one timer thread. Pending Tills sit in a binary min-heap ordered by
 // deadline; each state knows its slot, so a Till whose last handle is
 // dropped leaves the heap at once (memory stays flat however many Tills come

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Command: shell command lines run through reused `sh` sessions.
 #include <QtCore/QRandomGenerator>
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 #include "skein/qt/logging.h"
 
 #include <QtCore/QByteArray>

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // The main() of every Skein benchmark: Google Benchmark's, plus the
 // QCoreApplication that QTimer needs (an event dispatcher on the main thread).
 #include <benchmark/benchmark.h>

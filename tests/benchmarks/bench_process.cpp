@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Running `true`, again and again: Skein's Command (a reused `sh` session)
 // against a process per run.
 //

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein's Qt adaptors against Qt's own ways.
 //
 // BM_QueuedCallLatency/<impl>: a worker thread makes a functor run in the

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Queue<int> against its peers: producers add, consumers pop (blocking when
 // empty), unbounded, until every item has moved.
 //

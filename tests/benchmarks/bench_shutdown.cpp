@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Stopping 1 000 blocked threads, from "stop" to the last join.
 //
 // BM_Shutdown1000/<impl>: 1 000 threads are started and left blocked; only

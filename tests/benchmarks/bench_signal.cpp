@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Signal against its peers.
 //
 // BM_PingPong/<impl>: two threads hand a turn back and forth; one iteration

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Thread against its peers: the cost of making a thread, running an empty
 // function on it and joining it.
 //

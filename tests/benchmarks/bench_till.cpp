@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Till against QTimer.
 //
 // BM_TillSchedule/<impl>: the cost of scheduling kTimers deadlines, 1 to 2 s

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // A small Skein program that tst_shutdown runs as a child process.
 //
 // It starts a tree of threads blocked in different Skein waits:

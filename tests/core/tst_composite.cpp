@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Composite signals: a | b and a & b with inputs that went, done() and
 // never(); chains on temporaries; cleanup of the inputs' callbacks, of the
 // timer and of memory; inputs that go together; one input used twice.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Diagnostics: the straggler warning and its back-off, dumpThreads(), the log
 // sink, RegisterThread, the SKEIN_PROFILE table and handles that refer to no
 // thread. In-process: no MainThread and no shutdownTimers() here, both are

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Tests for skein::Lock, the named monitor: mutual exclusion, wait() that
 // always re-acquires, one wake per unlock() for the oldest waiter, misuse
 // reported as UsageError, and the standard lock adaptors.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Misuse that would deadlock or crash is a UsageError naming the object, or
 // is harmless by design: blocking waits on the timer thread, waits inside a
 // Signal's own callbacks, joins from a thread's own stopped() callbacks, and

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Tests for skein::Queue<T>: FIFO order, move-only items, bounded add() that
 // blocks and honours its `till`, close() that wakes everyone but drains what
 // was added, and many producers and consumers losing and duplicating nothing.

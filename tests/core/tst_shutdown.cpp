@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Shutdown of a whole program: shutdown_child (a Skein program with a small
 // tree of blocked threads) is stopped by SIGINT, SIGTERM or "exit" on stdin,
 // and must end every thread, children before parents, including one blocked

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Signal: go() from many threads, callback order and removal races, waits
 // with a `till`, never()/done(), names, shared handles and memory ordering.
 #include <QtTest>

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Thread: results and failures through join(), construction and start(),
 // stop() and pleaseStop, the thread tree and its stop order, misuse,
 // release() and unjoined failures, placeholders for foreign threads,

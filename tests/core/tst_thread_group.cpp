@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // ThreadGroup: the wait policies (All, Any, None), failures that stop the
 // rest and are rethrown once, tryJoin, the destructor, spawn's arguments and
 // the place of the threads in the tree, and a counter under a Lock.

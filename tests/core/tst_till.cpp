@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Till: never goes before its deadline, past and infinite deadlines, NaN,
 // wall-clock deadlines, one timer thread for any number of Tills, flat memory
 // for Tills that are dropped, many pending Tills going in deadline order, and

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Till at shutdown: every pending Till goes at once (threads blocked on far
 // or infinite Tills wake, callbacks run once), and every Till made afterwards
 // is born gone. Its own executable: detail::shutdownTimers() cannot be undone

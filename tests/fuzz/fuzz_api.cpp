@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // libFuzzer target: reads its input as a program of calls on a few Signals,
 // composites, Tills, a Queue, a Lock and a small tree of threads, and checks
 // Skein's invariants: every callback runs at most once, and exactly once

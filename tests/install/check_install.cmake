@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The Skein authors
+# SPDX-License-Identifier: MIT
 # cmake -P script: install, configure the consumer, build it, run it.
 file(REMOVE_RECURSE "${SCRATCH}")
 set(prefix "${SCRATCH}/prefix")

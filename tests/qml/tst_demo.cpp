@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // The QML demo as a person meets it, through the offscreen platform: the
 // scripted tour leaves a real screenshot, and closing the window while every
 // worker is busy ends the process at once, children stopping before parents.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // A Qt application that tst_application_adaptor runs as a child process.
 //
 // A QCoreApplication with an ApplicationAdaptor runs this tree, every

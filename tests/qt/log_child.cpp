@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // A program that tst_async_handler runs as a child process:
 //     log_child <file> <lines per thread> exit|sigterm|fatal
 //

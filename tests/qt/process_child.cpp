@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // A Skein program with child processes, which tst_command runs and stops
 // with SIGINT, SIGTERM or "exit" on stdin.
 //

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // What the Qt adaptor tests share beyond ../testing.h: a QThread with an
 // event loop that owns one object.
 #pragma once

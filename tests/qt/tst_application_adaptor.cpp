@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // ApplicationAdaptor in a real QCoreApplication: app_child (a tree of Skein
 // threads and ThreadAdaptors, see its header) is stopped by SIGTERM, SIGINT,
 // or quits by itself, and must exit with 0, every thread joined, stopped

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // skein::AsyncMessageHandler and skein::qtLogSink.
 //
 // The process-level cases run log_child (see its header): four threads log

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // skein::connect and skein::signalFrom: a Skein Signal reaching a QObject's
 // thread through its event loop, never a destroyed context, and a Qt signal
 // (a Cancel button's clicked()) as a Skein Signal that stops a worker.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // SignalAdaptor and TillAdaptor: fired() once, in the adaptor's own thread,
 // wherever the Signal went (the main thread, a worker, the timer thread, or
 // before the adaptor existed); the `fired` property agrees with the

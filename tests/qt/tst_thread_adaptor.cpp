@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // ThreadAdaptor: every Qt signal arrives in the adaptor's own thread, in
 // order, with its property set; the three ways to make one (a function, a
 // subclass overriding work(), a Thread that exists already); result and

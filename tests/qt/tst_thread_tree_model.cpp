@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // ThreadTreeModel: the live thread tree as rows (name, path, state,
 // progress), checked by QAbstractItemModelTester while threads start and
 // stop on other threads; states, progress and removal; the timer.

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The Skein authors
+# SPDX-License-Identifier: MIT
 """Every ```cpp block of README.md must stand, verbatim, in a file under
 examples/, so that the README only shows code that builds and runs."""
 import pathlib

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // A long random workload (minutes, not part of ctest): thread trees, composed
 // signals, Tills, queue traffic, consumers blocked on a Queue that closes,
 // Lock waiters, threads that fail (joined or released). Every sampling

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Fault injection: what Skein does when code it calls throws. Queue items
 // whose move constructor throws, thread functions and what they captured
 // (destructors declared noexcept(false)), then() callbacks on the stop path

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Seeded random workloads that try to break Skein's invariants under many
 // interleavings. Each row is a seed; a failure names its seed, and
 // SKEIN_STRESS_SEED=<n> replays one seed alone. Every run also tries one

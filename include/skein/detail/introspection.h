@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — private: counters for tests and diagnostics. Not a stable API.
 #pragma once
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — private: the one way Skein blocks on a condition with a `till`.
 //
 // Lock, Queue and Signal all wait the same way: under their own mutex, on

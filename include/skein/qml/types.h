@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — the QML module `Skein`: the Qt adaptors, registered for QML.
 //
 //     import Skein

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — ApplicationAdaptor: Skein's shutdown, tied to a QCoreApplication.
 //
 // Made right after the application object, it is the process's MainThread

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — from Skein Signals to Qt's event loop, and back.
 //
 // connect(signal, context, functor) calls functor in the thread of `context`

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — logging into Qt.
 //
 // qtLogSink() is a skein::LogSink that writes Skein's records into the

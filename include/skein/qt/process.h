@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — Process and Command: child processes in the thread tree.
 //
 // A Process runs one program (argv as a list: no shell unless you run one)

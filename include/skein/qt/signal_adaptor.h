@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — SignalAdaptor and TillAdaptor: a Skein Signal as a QObject.
 //
 // The adaptor emits fired() (and firedChanged()) once, in its own thread,

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — ThreadAdaptor: a Skein Thread owned by a QObject.
 //
 // Three ways to make one: give it a function, subclass it and override

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Skein — ThreadTreeModel: the live thread tree as a QAbstractItemModel.
 //
 // One row per thread, from `main` down; columns name, path, state, progress;

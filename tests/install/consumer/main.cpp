@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Built against an installed Skein: a Queue, a Till and a Signal at work.
 #include <skein/skein.h>
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // A QML program against an installed Skein: `import Skein` from the prefix's
 // QML import path; a Till fires, and the thread tree model shows main.
 #include <QtCore/QCoreApplication>

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
 // Built against an installed Skein::Qt: a ThreadAdaptor's result arrives in
 // the event loop.
 #include <skein/qt.h>
