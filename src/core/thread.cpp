@@ -577,6 +577,11 @@ void Thread::start()
         state_->startedAt = std::chrono::steady_clock::now();
     }
     const auto parent = s.parent.lock();
+    if (!parent) {  // ended, and every handle to it is gone
+        std::lock_guard<std::mutex> own(s.mutex);
+        state_->phase = ThreadState::Phase::Created;
+        throw UsageError("Thread '" + s.path + "': start() after its parent ended");
+    }
     bool parentStopping = false;
     {
         std::lock_guard<std::mutex> lock(parent->mutex);
