@@ -4,7 +4,8 @@
 // everything Skein logs reaches Qt's message handler in the skein.*
 // category of its topic, with the file and line it was logged at, and
 // QLoggingCategory rules turn it on and off; a sink the application set
-// with skein::setLogSink() still wins.
+// with skein::setLogSink() still wins. The Qt entry points' misuse warnings
+// come in their categories too.
 //
 // Threads are ordered with Signals, never with sleeps: the message handler
 // itself releases the straggler whose warning it has seen.
@@ -249,6 +250,60 @@ private Q_SLOTS:
         skein::log(skein::LogLevel::Warning, "for the application's sink");
         QCOMPARE(capture.mentioning("for the application's sink").size(), std::size_t(1));
         QVERIFY(messages.containing(QStringLiteral("for the application's sink")).empty());
+    }
+
+    void misuseWarningsComeInTheirCategory_data()
+    {
+        QTest::addColumn<QString>("category");
+        QTest::addColumn<QString>("start");
+        QTest::newRow("ThreadAdaptor") << QStringLiteral("skein.thread")
+                                       << QStringLiteral("skein::ThreadAdaptor 'twice': start()");
+        QTest::newRow("ThreadTreeModel") << QStringLiteral("skein.thread")
+                                         << QStringLiteral("skein::ThreadTreeModel: refreshInterval set to -5 ms");
+        QTest::newRow("TillAdaptor") << QStringLiteral("skein.timer")
+                                     << QStringLiteral("skein::TillAdaptor 'till': seconds set to NaN");
+        QTest::newRow("SignalAdaptor") << QStringLiteral("skein.log")
+                                       << QStringLiteral("skein::SignalAdaptor 'never': go()");
+    }
+    void misuseWarningsComeInTheirCategory()
+    {
+        QFETCH(QString, category);
+        QFETCH(QString, start);
+        Messages messages;
+        const QString tag = QString::fromLatin1(QTest::currentDataTag());
+        if (tag == QLatin1String("ThreadAdaptor")) {
+            skein::ThreadAdaptor adaptor(QStringLiteral("twice"), [](const Signal&) -> QVariant { return {}; });
+            adaptor.start();
+            adaptor.start();
+        } else if (tag == QLatin1String("ThreadTreeModel")) {
+            skein::ThreadTreeModel model;
+            model.setRefreshInterval(-5);
+        } else if (tag == QLatin1String("TillAdaptor")) {
+            skein::TillAdaptor till;
+            till.setObjectName(QStringLiteral("till"));
+            till.setSeconds(std::numeric_limits<double>::quiet_NaN());
+        } else {
+            skein::SignalAdaptor adaptor(Signal::never());
+            adaptor.setObjectName(QStringLiteral("never"));
+            adaptor.go();
+        }
+        const auto found = messages.containing(start);
+        QCOMPARE(found.size(), std::size_t(1));
+        QCOMPARE(found[0].type, QtWarningMsg);
+        QCOMPARE(found[0].category, category);
+        QVERIFY2(found[0].text.startsWith(start), qPrintable(found[0].text));
+    }
+
+    void aRuleTurnsMisuseWarningsOff()
+    {
+        QLoggingCategory::setFilterRules(QStringLiteral("skein.thread.warning=false"));
+        Messages messages;
+        skein::ThreadTreeModel model;
+        model.setRefreshInterval(0);
+        skein::SignalAdaptor adaptor(Signal::never());
+        adaptor.go();
+        QVERIFY(messages.containing(QStringLiteral("refreshInterval")).empty());
+        QCOMPARE(messages.containing(QStringLiteral("go()")).size(), std::size_t(1));
     }
 };
 
