@@ -16,13 +16,14 @@ namespace {
 
 void writeToStderr(const LogRecord& record)
 {
-    std::fprintf(stderr, "skein %s [%s] %s\n", toString(record.level), record.threadPath.c_str(),
-                 record.message.c_str());
+    std::fprintf(stderr, "skein.%s %s [%s] %s\n", toString(record.topic), toString(record.level),
+                 record.threadPath.c_str(), record.message.c_str());
 }
 
 struct SinkSlot {
     std::mutex mutex;
-    std::shared_ptr<const LogSink> sink;  // guarded by mutex; null: stderr
+    std::shared_ptr<const LogSink> sink;         // guarded by mutex; null: the default
+    std::shared_ptr<const LogSink> defaultSink;  // guarded by mutex; null: stderr
 };
 
 // Never destroyed: threads may log during static destruction.
@@ -32,26 +33,35 @@ SinkSlot& slot()
     return *instance;
 }
 
-}  // namespace
-
-LogSink setLogSink(LogSink sink)
+// Installs `sink` in `which`, returning the one it replaces.
+LogSink exchangeSink(std::shared_ptr<const LogSink> SinkSlot::*which, LogSink sink)
 {
     auto next = sink ? std::make_shared<const LogSink>(std::move(sink)) : nullptr;
     std::shared_ptr<const LogSink> previous;
     {
         std::lock_guard<std::mutex> lock(slot().mutex);
-        previous = std::exchange(slot().sink, std::move(next));
+        previous = std::exchange(slot().*which, std::move(next));
     }
     return previous ? *previous : LogSink();
 }
 
-void log(LogLevel level, std::string message)
+}  // namespace
+
+LogSink setLogSink(LogSink sink) { return exchangeSink(&SinkSlot::sink, std::move(sink)); }
+
+LogSink setDefaultLogSink(LogSink sink) { return exchangeSink(&SinkSlot::defaultSink, std::move(sink)); }
+
+void log(LogLevel level, std::string message) { log(LogTopic::Log, level, std::move(message)); }
+
+void log(LogTopic topic, LogLevel level, std::string message, const char* file, int line, const char* function)
 {
-    LogRecord record{level, detail::currentThreadPath(), std::move(message), std::chrono::system_clock::now()};
+    const LogRecord record{
+        level,   detail::currentThreadPath(), std::move(message), std::chrono::system_clock::now(), topic, file, line,
+        function};
     std::shared_ptr<const LogSink> sink;
     {
         std::lock_guard<std::mutex> lock(slot().mutex);
-        sink = slot().sink;
+        sink = slot().sink ? slot().sink : slot().defaultSink;
     }
     try {
         if (sink)
@@ -70,6 +80,18 @@ const char* toString(LogLevel level) noexcept
     case LogLevel::Info: return "info";
     case LogLevel::Warning: return "warning";
     case LogLevel::Error: return "error";
+    }
+    return "?";
+}
+
+const char* toString(LogTopic topic) noexcept
+{
+    switch (topic) {
+    case LogTopic::Thread: return "thread";
+    case LogTopic::Shutdown: return "shutdown";
+    case LogTopic::Timer: return "timer";
+    case LogTopic::Process: return "process";
+    case LogTopic::Log: return "log";
     }
     return "?";
 }

@@ -156,7 +156,7 @@ struct MainThread::Private {
             if (::poll(fds, stdinOpen ? 2 : 1, -1) < 0) {
                 if (errno == EINTR)
                     continue;
-                log(LogLevel::Error, std::string("signal watcher: poll failed: ") + std::strerror(errno));
+                SKEIN_LOG(Shutdown, Error, std::string("signal watcher: poll failed: ") + std::strerror(errno));
                 return;
             }
             if (fds[0].revents & POLLIN) {
@@ -164,7 +164,7 @@ struct MainThread::Private {
                 if (::read(signalPipe[0], &byte, 1) == 1) {
                     if (byte == 0)
                         return;  // shutdown is done with us
-                    log(LogLevel::Info, std::string(signalName(byte)) + " received: stopping");
+                    SKEIN_LOG(Shutdown, Info, std::string(signalName(byte)) + " received: stopping");
                     Signal(stop).go();
                 }
             }
@@ -181,7 +181,7 @@ struct MainThread::Private {
                         continue;
                     }
                     if (line == "exit" || line == "exit\r") {
-                        log(LogLevel::Info, "\"exit\" on stdin: stopping");
+                        SKEIN_LOG(Shutdown, Info, "\"exit\" on stdin: stopping");
                         Signal(stop).go();
                     }
                     line.clear();
@@ -205,7 +205,7 @@ struct MainThread::Private {
         // given up on never will, and has been named already.
         if (!detail::threadsWereAbandoned() &&
             !detail::waitForAllThreadsToEnd(std::min(Clock::now() + stopGracePeriod(), giveUpAt)))
-            log(LogLevel::Warning, "some threads were still ending their OS thread at shutdown");
+            SKEIN_LOG(Shutdown, Warning, "some threads were still ending their OS thread at shutdown");
         const char wake = 0;
         [[maybe_unused]] const auto n = ::write(signalPipe[1], &wake, 1);
         if (watcher.joinable())

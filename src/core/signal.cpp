@@ -27,8 +27,9 @@ void invoke(const std::function<void()>& fn, SignalState& state)
     try {
         fn();
     } catch (...) {
-        log(LogLevel::Warning,
-            "Signal '" + state.displayName() + "': a then() callback threw: " + errorMessage(std::current_exception()));
+        SKEIN_LOG(Log, Warning,
+                  "Signal '" + state.displayName() +
+                      "': a then() callback threw: " + errorMessage(std::current_exception()));
     }
 }
 

@@ -199,9 +199,10 @@ bool waitStopped(const ThreadState& s, Clock::time_point giveUpAt = Clock::time_
                                     // join of them names them: one warning per straggler, not one
                                     // per ancestor.
                                     if (!isJoiningItsChildren(s))
-                                        log(LogLevel::Warning,
-                                            "thread '" + s.path + "' was asked to stop and has not stopped after " +
-                                                secondsText(waited) + ": still running " + stragglersOrEnding(s));
+                                        SKEIN_LOG(Thread, Warning,
+                                                  "thread '" + s.path +
+                                                      "' was asked to stop and has not stopped after " +
+                                                      secondsText(waited) + ": still running " + stragglersOrEnding(s));
                                 });
 }
 
@@ -213,9 +214,9 @@ void giveUp(ThreadState& s)
         s.released = true;  // nobody will join it: a failure is logged when it comes
     }
     markThreadsAbandoned();
-    log(LogLevel::Error, "shutdown gave up on thread '" + s.path + "' after the stop time limit (" +
-                             secondsText(stopTimeLimit()) +
-                             ") and leaves it running, detached: " + stragglersOrEnding(s));
+    SKEIN_LOG(Shutdown, Error,
+              "shutdown gave up on thread '" + s.path + "' after the stop time limit (" + secondsText(stopTimeLimit()) +
+                  ") and leaves it running, detached: " + stragglersOrEnding(s));
 }
 
 // The stragglers below `root` that no ancestor is joining (and naming).
@@ -256,7 +257,7 @@ void finishThread(ThreadState& s)
         leave = !failure || s.released;
     }
     if (logNow)
-        log(LogLevel::Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
+        SKEIN_LOG(Thread, Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
     Signal(s.stopped).go();
     Signal(s.ended).go();  // stopped()'s callbacks are done too
     if (leave)
@@ -281,8 +282,9 @@ std::exception_ptr deleteTask(Task* task) noexcept
 void TaskDeleter::operator()(Task* task) const noexcept
 {
     if (const std::exception_ptr thrown = deleteTask(task))
-        log(LogLevel::Error,
-            "a thread function that never ran was dropped, and destroying what it held threw: " + errorMessage(thrown));
+        SKEIN_LOG(Thread, Error,
+                  "a thread function that never ran was dropped, and destroying what it held threw: " +
+                      errorMessage(thrown));
 }
 
 ThreadState* swapCurrent(ThreadState* s) noexcept
@@ -313,9 +315,9 @@ void threadMain(std::shared_ptr<ThreadState> self)
             self->failure = thrown;
         } else {
             lock.unlock();
-            log(LogLevel::Error,
-                "thread '" + self->path +
-                    "' failed, and then destroying what its function held threw: " + errorMessage(thrown));
+            SKEIN_LOG(Thread, Error,
+                      "thread '" + self->path +
+                          "' failed, and then destroying what its function held threw: " + errorMessage(thrown));
         }
     }
     recordProfile(*self);
@@ -354,8 +356,9 @@ ThreadState::~ThreadState()
 {
     // Still here: the thread never started, and its function ends unrun.
     if (const std::exception_ptr thrown = deleteTask(task.release()))
-        log(LogLevel::Error, "thread '" + path + "' never started, and destroying what its function held threw: " +
-                                 errorMessage(thrown));
+        SKEIN_LOG(Thread, Error,
+                  "thread '" + path +
+                      "' never started, and destroying what its function held threw: " + errorMessage(thrown));
 }
 
 void cascadeStop(const std::shared_ptr<ThreadState>& s)
@@ -470,7 +473,8 @@ std::exception_ptr stopAndJoinChildren(ThreadState& parent, Clock::time_point gi
             }
         }
         if (unseen) {
-            log(LogLevel::Error, "thread '" + child->path + "' failed and nobody joined it: " + errorMessage(unseen));
+            SKEIN_LOG(Thread, Error,
+                      "thread '" + child->path + "' failed and nobody joined it: " + errorMessage(unseen));
             if (!first)
                 first = unseen;
         }
@@ -549,14 +553,15 @@ struct ExitGuard {
         if (detail::waitNamingStragglers(detail::waitForAllThreadsToEnd, giveUpAt, [&main](Clock::duration waited) {
                 const std::string unwatched = detail::unwatchedStragglersBelow(main);
                 if (!unwatched.empty())
-                    log(LogLevel::Warning, "at exit, threads asked to stop have not stopped after " +
-                                               detail::secondsText(waited) + ": still running " + unwatched);
+                    SKEIN_LOG(Shutdown, Warning,
+                              "at exit, threads asked to stop have not stopped after " + detail::secondsText(waited) +
+                                  ": still running " + unwatched);
             }))
             return;
         detail::markThreadsAbandoned();
-        log(LogLevel::Error,
-            "at exit, gave up after the stop time limit (" + detail::secondsText(stopTimeLimit()) +
-                ") on threads that did not stop, leaving them running: " + detail::stragglersIn(main, false));
+        SKEIN_LOG(Shutdown, Error,
+                  "at exit, gave up after the stop time limit (" + detail::secondsText(stopTimeLimit()) +
+                      ") on threads that did not stop, leaving them running: " + detail::stragglersIn(main, false));
     }
 };
 
@@ -574,6 +579,11 @@ void Thread::start()
         state_->startedAt = std::chrono::steady_clock::now();
     }
     const auto parent = s.parent.lock();
+    if (!parent) {  // ended, and every handle to it is gone
+        std::lock_guard<std::mutex> own(s.mutex);
+        state_->phase = ThreadState::Phase::Created;
+        throw UsageError("Thread '" + s.path + "': start() after its parent ended");
+    }
     bool parentStopping = false;
     {
         std::lock_guard<std::mutex> lock(parent->mutex);
@@ -660,7 +670,7 @@ void Thread::release() const
         }
     }
     if (failure) {
-        log(LogLevel::Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
+        SKEIN_LOG(Thread, Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
         if (const auto parent = s.parent.lock())
             detail::removeChild(*parent, &s);
     }

@@ -56,8 +56,9 @@ ThreadGroup::~ThreadGroup()
     try {
         join();
     } catch (...) {
-        log(LogLevel::Error, "ThreadGroup '" + name_ + "': a thread failed and the group was not joined: " +
-                                 errorMessage(std::current_exception()));
+        SKEIN_LOG(Thread, Error,
+                  "ThreadGroup '" + name_ +
+                      "': a thread failed and the group was not joined: " + errorMessage(std::current_exception()));
     }
 }
 

@@ -7,6 +7,8 @@
 #include "skein/main_thread.h"
 #include "skein/qt/connect.h"
 
+#include "logging_p.h"
+
 namespace skein {
 
 struct ApplicationAdaptor::Private {
@@ -19,6 +21,7 @@ ApplicationAdaptor::ApplicationAdaptor(QCoreApplication* application)
     : QObject(application),
       d(std::make_unique<Private>())
 {
+    detail::useQtLogging();
     if (!application)
         throw UsageError("ApplicationAdaptor: no application object (a null QCoreApplication*)");
     try {
@@ -40,11 +43,12 @@ void ApplicationAdaptor::shutDown()
     if (!d->main)
         return;
     d->quitOnStop.disconnect();
-    d->main->stop();
     try {
+        d->main->stop();
         d->main->waitForShutdown();
-    } catch (const std::exception& e) {
-        log(LogLevel::Error, std::string("shutdown: a thread failed and nobody joined it: ") + e.what());
+    } catch (...) {
+        SKEIN_LOG(Shutdown, Error,
+                  "shutdown: a thread failed and nobody joined it: " + errorMessage(std::current_exception()));
     }
     d->main.reset();
 }

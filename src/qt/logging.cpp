@@ -3,6 +3,7 @@
 #include "skein/qt/logging.h"
 
 #include <QtCore/QByteArray>
+#include <QtCore/QCoreApplication>
 #include <QtCore/QFile>
 
 #include <atomic>
@@ -16,20 +17,111 @@
 #include "skein/queue.h"
 #include "skein/thread.h"
 
-Q_LOGGING_CATEGORY(skeinCategory, "skein")
+#include "logging_p.h"
 
 namespace skein {
+
+namespace detail {
+
+namespace {
+
+const QLoggingCategory& category(const char* name) { return *new QLoggingCategory(name, QtInfoMsg); }
+
+}  // namespace
+
+const QLoggingCategory& threadCategory()
+{
+    static const QLoggingCategory& instance = category("skein.thread");
+    return instance;
+}
+
+const QLoggingCategory& shutdownCategory()
+{
+    static const QLoggingCategory& instance = category("skein.shutdown");
+    return instance;
+}
+
+const QLoggingCategory& timerCategory()
+{
+    static const QLoggingCategory& instance = category("skein.timer");
+    return instance;
+}
+
+const QLoggingCategory& processCategory()
+{
+    static const QLoggingCategory& instance = category("skein.process");
+    return instance;
+}
+
+const QLoggingCategory& logCategory()
+{
+    static const QLoggingCategory& instance = category("skein.log");
+    return instance;
+}
+
+const QLoggingCategory& categoryOf(LogTopic topic)
+{
+    switch (topic) {
+    case LogTopic::Thread: return threadCategory();
+    case LogTopic::Shutdown: return shutdownCategory();
+    case LogTopic::Timer: return timerCategory();
+    case LogTopic::Process: return processCategory();
+    case LogTopic::Log: break;
+    }
+    return logCategory();
+}
+
+void useQtLogging()
+{
+    static const bool installed = (setDefaultLogSink(qtLogSink()), true);
+    (void)installed;
+}
+
+QString describe(const QObject* object, const QString& name)
+{
+    const QString shown = object->objectName().isEmpty() ? name : object->objectName();
+    const QString className = QString::fromLatin1(object->metaObject()->className());
+    return shown.isEmpty() ? className : className + QStringLiteral(" '") + shown + QLatin1Char('\'');
+}
+
+}  // namespace detail
+
+namespace {
+
+QtMsgType messageType(LogLevel level)
+{
+    switch (level) {
+    case LogLevel::Debug: return QtDebugMsg;
+    case LogLevel::Info: return QtInfoMsg;
+    case LogLevel::Warning: return QtWarningMsg;
+    case LogLevel::Error: break;
+    }
+    return QtCriticalMsg;
+}
+
+// The first QCoreApplication turns Qt logging on (in the constructor, before
+// any code of the application's runs in it).
+void installQtLogSinkOnStartup() { detail::useQtLogging(); }
+
+}  // namespace
+
+Q_COREAPP_STARTUP_FUNCTION(installQtLogSinkOnStartup)
 
 LogSink qtLogSink()
 {
     return [](const LogRecord& record) {
+        const QLoggingCategory& category = detail::categoryOf(record.topic);
+        const QtMsgType type = messageType(record.level);
+        if (!category.isEnabled(type))
+            return;
         const QString text = QStringLiteral("[%1] %2").arg(QString::fromStdString(record.threadPath),
                                                            QString::fromStdString(record.message));
-        switch (record.level) {
-        case LogLevel::Debug: qCDebug(skeinCategory).noquote() << text; break;
-        case LogLevel::Info: qCInfo(skeinCategory).noquote() << text; break;
-        case LogLevel::Warning: qCWarning(skeinCategory).noquote() << text; break;
-        case LogLevel::Error: qCCritical(skeinCategory).noquote() << text; break;
+        const QMessageLogger logger(record.file, record.line, record.function, category.categoryName());
+        switch (type) {
+        case QtDebugMsg: logger.debug(category).noquote() << text; break;
+        case QtInfoMsg: logger.info(category).noquote() << text; break;
+        case QtWarningMsg: logger.warning(category).noquote() << text; break;
+        default: logger.critical(category).noquote() << text; break;
         }
     };
 }

@@ -18,6 +18,8 @@
 #include "skein/error.h"
 #include "skein/qt/connect.h"
 
+#include "logging_p.h"
+
 namespace skein {
 
 namespace {
@@ -249,6 +251,7 @@ Process::Process(std::string name, QString program, QStringList arguments)
 Process::Process(std::string name, QString program, QStringList arguments, Options options)
     : d(std::make_shared<Private>(std::move(name), std::move(program), std::move(arguments), std::move(options)))
 {
+    detail::useQtLogging();
     const auto body = [d = d](const Signal& pleaseStop) { d->run(pleaseStop); };
     d->thread = d->options.parent ? Thread(*d->options.parent, d->name, body) : Thread(d->name, body);
     d->thread.start();

@@ -2,9 +2,15 @@
 // SPDX-License-Identifier: MIT
 #include "skein/qt/signal_adaptor.h"
 
+#include <cmath>
+#include <exception>
+#include <optional>
+
 #include "skein/error.h"
 #include "skein/qt/connect.h"
 #include "skein/till.h"
+
+#include "logging_p.h"
 
 namespace skein {
 
@@ -18,6 +24,7 @@ SignalAdaptor::SignalAdaptor(QObject* parent) : SignalAdaptor(Signal(), parent) 
 
 SignalAdaptor::SignalAdaptor(Signal signal, QObject* parent) : QObject(parent), d(std::make_unique<Private>())
 {
+    detail::useQtLogging();
     setSignal(std::move(signal));
 }
 
@@ -47,11 +54,16 @@ void SignalAdaptor::setSignal(Signal signal)
 void SignalAdaptor::go()
 {
     if (d->signal.isNever()) {
-        const QString who = objectName().isEmpty() ? QString() : QStringLiteral(" '%1'").arg(objectName());
-        throw UsageError(std::string(metaObject()->className()) + who.toStdString() +
-                         ": go() on an adaptor of Signal::never(), which cannot go");
+        SKEIN_WARN(detail::logCategory, this, name())
+            << "go() on an adaptor of Signal::never(), which cannot go; ignored";
+        return;
     }
-    d->signal.go();
+    try {
+        d->signal.go();
+    } catch (...) {
+        SKEIN_WARN(detail::logCategory, this, name())
+            << "go() failed: " << QString::fromStdString(errorMessage(std::current_exception()));
+    }
 }
 
 TillAdaptor::TillAdaptor(QObject* parent) : SignalAdaptor(Signal::never(), parent) {}
@@ -60,11 +72,27 @@ TillAdaptor::TillAdaptor(double seconds, QObject* parent) : TillAdaptor(parent) 
 
 void TillAdaptor::setSeconds(double seconds)
 {
+    if (std::isnan(seconds)) {
+        SKEIN_WARN(detail::timerCategory, this, name()) << "seconds set to NaN, which is no timeout; ignored";
+        return;
+    }
     if (seconds == seconds_ && !signal().isNever())
         return;
-    seconds_ = seconds;
-    if (!isFired())
-        setSignal(Till::seconds(seconds));
+    if (isFired()) {
+        seconds_ = seconds;
+    } else {
+        std::optional<Signal> till;
+        try {
+            till.emplace(Till::seconds(seconds));
+        } catch (...) {
+            SKEIN_WARN(detail::timerCategory, this, name())
+                << "seconds set to " << seconds
+                << ", but no Till could be made: " << QString::fromStdString(errorMessage(std::current_exception()));
+            return;
+        }
+        seconds_ = seconds;
+        setSignal(std::move(*till));
+    }
     Q_EMIT secondsChanged();
 }
 

@@ -12,6 +12,8 @@
 #include "skein/qt/connect.h"
 #include "skein/till.h"
 
+#include "logging_p.h"
+
 namespace skein {
 
 namespace {
@@ -49,6 +51,7 @@ ThreadAdaptor::ThreadAdaptor(QString name, Function fn, QObject* parent) : Threa
 
 ThreadAdaptor::ThreadAdaptor(QString name, QObject* parent) : QObject(parent), d(std::make_unique<Private>())
 {
+    detail::useQtLogging();
     if (name.isEmpty())
         throw std::invalid_argument("skein: a ThreadAdaptor needs a name");
     d->name = std::move(name);
@@ -58,6 +61,7 @@ ThreadAdaptor::ThreadAdaptor(QString name, QObject* parent) : QObject(parent), d
 
 ThreadAdaptor::ThreadAdaptor(Thread thread, QObject* parent) : QObject(parent), d(std::make_unique<Private>())
 {
+    detail::useQtLogging();
     d->name = QString::fromStdString(thread.name());
     d->thread = std::move(thread);
     setObjectName(d->name);
@@ -86,9 +90,15 @@ ThreadAdaptor::~ThreadAdaptor()
 {
     // Destroyed before its stop was reported: a failure would go unseen.
     if (const std::exception_ptr failure = stopAndJoin(); failure && !d->reported)
-        log(LogLevel::Error, "ThreadAdaptor '" + d->name.toStdString() +
-                                 "' was destroyed before it reported that its thread '" + d->thread.path() +
-                                 "' failed: " + errorMessage(failure));
+        SKEIN_LOG(Thread, Error,
+                  "ThreadAdaptor '" + d->name.toStdString() + "' was destroyed before it reported that its thread '" +
+                      d->thread.path() + "' failed: " + errorMessage(failure));
+    unwire();
+}
+
+void ThreadAdaptor::unwire()
+{
+    d->wired = false;
     d->onStarted.disconnect();
     d->onStopRequest.disconnect();
     d->onStopped.disconnect();
@@ -137,27 +147,48 @@ std::optional<Thread> enclosingThread(const QObject* object)
 
 void ThreadAdaptor::start()
 {
-    if (d->wired)
-        throw UsageError("ThreadAdaptor '" + d->name.toStdString() + "': start() on a thread that has started");
-    watchParent();
-    if (d->thread == Thread()) {
-        const auto body = [this](const Signal& pleaseStop) { return work(pleaseStop); };
-        const std::string name = d->name.toStdString();
-        if (const auto parent = enclosingThread(this))
-            d->own.emplace(*parent, name, body);
-        else
-            d->own.emplace(name, body);
-        d->thread = *d->own;
+    if (d->wired) {
+        SKEIN_WARN(detail::threadCategory, this, d->name) << "start() on a thread that has started; ignored";
+        return;
     }
-    wire();
-    if (!d->thread.isStarted())
-        d->thread.start();
+    watchParent();
+    const bool made = d->thread == Thread();
+    try {
+        if (made) {
+            const auto body = [this](const Signal& pleaseStop) { return work(pleaseStop); };
+            const std::string name = d->name.toStdString();
+            if (const auto parent = enclosingThread(this))
+                d->own.emplace(*parent, name, body);
+            else
+                d->own.emplace(name, body);
+            d->thread = *d->own;
+        }
+        wire();
+        if (!d->thread.isStarted())
+            d->thread.start();
+    } catch (...) {
+        // As if start() had not been called: nothing is reported, and a
+        // later start() tries again.
+        unwire();
+        if (made) {
+            d->own.reset();
+            d->thread = Thread();
+        }
+        SKEIN_WARN(detail::threadCategory, this, d->name)
+            << "start() failed: " << QString::fromStdString(errorMessage(std::current_exception()));
+    }
 }
 
 void ThreadAdaptor::requestStop()
 {
-    if (d->thread != Thread())
+    if (d->thread == Thread())
+        return;
+    try {
         d->thread.stop();
+    } catch (...) {
+        SKEIN_WARN(detail::threadCategory, this, d->name)
+            << "requestStop() failed: " << QString::fromStdString(errorMessage(std::current_exception()));
+    }
 }
 
 void ThreadAdaptor::stopAndWait()

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "skein/error.h"
 #include "skein/thread.h"
+
+#include "logging_p.h"
 
 namespace skein {
 
@@ -58,6 +61,7 @@ QString stateOf(const Thread& t)
 
 ThreadTreeModel::ThreadTreeModel(QObject* parent) : QAbstractItemModel(parent), d(std::make_unique<Private>())
 {
+    detail::useQtLogging();
     d->root = std::make_unique<Node>();
     d->root->thread = treeRoot();
     d->root->name = QString::fromStdString(d->root->thread.name());
@@ -75,9 +79,14 @@ int ThreadTreeModel::refreshInterval() const { return d->timer.interval(); }
 
 void ThreadTreeModel::setRefreshInterval(int milliseconds)
 {
+    if (milliseconds <= 0) {
+        SKEIN_WARN(detail::threadCategory, this, QString())
+            << "refreshInterval set to " << milliseconds << " ms, which is no interval; ignored";
+        return;
+    }
     if (milliseconds == d->timer.interval())
         return;
-    d->timer.setInterval(std::max(1, milliseconds));
+    d->timer.setInterval(milliseconds);
     Q_EMIT refreshIntervalChanged();
 }
 
@@ -173,6 +182,16 @@ QHash<int, QByteArray> ThreadTreeModel::roleNames() const
 }
 
 void ThreadTreeModel::refresh()
+{
+    try {
+        readTree();
+    } catch (...) {
+        SKEIN_WARN(detail::threadCategory, this, QString())
+            << "refresh() failed: " << QString::fromStdString(errorMessage(std::current_exception()));
+    }
+}
+
+void ThreadTreeModel::readTree()
 {
     // Depth first: update a node's values, drop rows of threads that left,
     // append rows for threads that came (a thread's children are listed in

@@ -138,6 +138,8 @@ private Q_SLOTS:
 
     void logRecordCarriesLevelThreadPathMessageAndTime();
     void setLogSinkReturnsThePreviousSinkAndEmptyRestoresStderr();
+    void logRecordSaysItsTopicAndWhereItWasLogged();
+    void setLogSinkWinsOverTheDefaultSink();
     void throwingSinkDoesNotBreakTheCaller();
 
     void registeredThreadIsANamedChildOfMainWhileTheGuardLives();
@@ -389,6 +391,79 @@ void tst_Diagnostics::setLogSinkReturnsThePreviousSinkAndEmptyRestoresStderr()
 
     // The default is reported as an empty previous sink.
     QVERIFY(!skein::setLogSink(a));
+}
+
+void tst_Diagnostics::logRecordSaysItsTopicAndWhereItWasLogged()
+{
+    const LogCapture capture;
+    // A released thread's failure is logged by the core, in thread.cpp.
+    Thread t = Thread::run("located", [] { throw std::runtime_error("located failure"); });
+    t.release();
+    QVERIFY(t.stopped().wait(skein::Till(patience)));
+    const int line = __LINE__ + 1;
+    SKEIN_LOG(Shutdown, Info, std::string("from the test, located"));
+    skein::log(LogLevel::Info, "from the test, unlocated");
+
+    const auto fromCore = capture.mentioning("located failure");
+    QCOMPARE(fromCore.size(), std::size_t(1));
+    QCOMPARE(fromCore[0].topic, skein::LogTopic::Thread);
+    QVERIFY(fromCore[0].file);
+    QVERIFY2(QByteArray(fromCore[0].file).endsWith("thread.cpp"), fromCore[0].file);
+    QVERIFY(fromCore[0].line > 0);
+    QVERIFY(fromCore[0].function);
+
+    const auto located = capture.mentioning("from the test, located");
+    QCOMPARE(located.size(), std::size_t(1));
+    QCOMPARE(located[0].topic, skein::LogTopic::Shutdown);
+    QCOMPARE(located[0].level, LogLevel::Info);
+    QCOMPARE(QByteArray(located[0].file), QByteArray(__FILE__));
+    QCOMPARE(located[0].line, line);
+    QCOMPARE(QByteArray(located[0].function), QByteArray("logRecordSaysItsTopicAndWhereItWasLogged"));
+
+    // Without a topic: the general one, and no location.
+    const auto unlocated = capture.mentioning("from the test, unlocated");
+    QCOMPARE(unlocated.size(), std::size_t(1));
+    QCOMPARE(unlocated[0].topic, skein::LogTopic::Log);
+    QVERIFY(!unlocated[0].file);
+    QCOMPARE(unlocated[0].line, 0);
+
+    QCOMPARE(std::string(skein::toString(skein::LogTopic::Process)), std::string("process"));
+}
+
+void tst_Diagnostics::setLogSinkWinsOverTheDefaultSink()
+{
+    auto defaultCalls = std::make_shared<std::atomic<int>>(0);
+    auto setCalls = std::make_shared<std::atomic<int>>(0);
+    const skein::LogSink original = skein::setLogSink({});
+    const skein::LogSink originalDefault =
+        skein::setDefaultLogSink([defaultCalls](const LogRecord&) { ++*defaultCalls; });
+    auto restore = qScopeGuard([&] {
+        skein::setDefaultLogSink(originalDefault);
+        skein::setLogSink(original);
+    });
+
+    skein::log(LogLevel::Info, "to the default");
+    QCOMPARE(defaultCalls->load(), 1);
+
+    // A sink set with setLogSink() wins, whichever was set last.
+    skein::setLogSink([setCalls](const LogRecord&) { ++*setCalls; });
+    skein::setDefaultLogSink([defaultCalls](const LogRecord&) { ++*defaultCalls; });
+    skein::log(LogLevel::Info, "to the set sink");
+    QCOMPARE(setCalls->load(), 1);
+    QCOMPARE(defaultCalls->load(), 1);
+
+    // An empty sink restores the default, not stderr.
+    skein::setLogSink({});
+    skein::log(LogLevel::Info, "to the default again");
+    QCOMPARE(defaultCalls->load(), 2);
+
+    // An empty default restores stderr.
+    QVERIFY(bool(skein::setDefaultLogSink({})));
+    StderrCapture err;
+    skein::log(LogLevel::Warning, "marker for stderr");
+    const std::string written = err.release();
+    QVERIFY2(contains(written, "skein.log warning [main] marker for stderr"), written.c_str());
+    QCOMPARE(defaultCalls->load(), 2);
 }
 
 void tst_Diagnostics::throwingSinkDoesNotBreakTheCaller()

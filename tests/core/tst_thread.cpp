@@ -217,6 +217,7 @@ private Q_SLOTS:
     // Construction and start()
     void constructedThreadRunsNothingBeforeStart();
     void startTwiceThrowsUsageErrorNamingThePath();
+    void startAfterTheParentEndedThrowsUsageError();
     void joinBeforeStartThrowsUsageError();
     void emptyNameThrowsInvalidArgument();
     void threadStoppedBeforeStartStillRunsItsFunction();
@@ -425,6 +426,20 @@ void tst_Thread::startTwiceThrowsUsageErrorNamingThePath()
     message = messageOf<UsageError>([&] { ran.start(); }).value_or(nothingThrown);
     QVERIFY2(contains(message, "main/ran"), message.c_str());
     QCOMPARE(ran.join(), 1);
+}
+
+void tst_Thread::startAfterTheParentEndedThrowsUsageError()
+{
+    // The parent's handle kept (its state lives on), and dropped (it is gone).
+    auto parent = Thread::run("kept-parent", [] { return Thread("orphan", [] {}); });
+    Thread orphan = parent.join();
+    std::string message = messageOf<UsageError>([&] { orphan.start(); }).value_or(nothingThrown);
+    QVERIFY2(contains(message, "main/kept-parent/orphan"), message.c_str());
+
+    orphan = Thread::run("gone-parent", [] { return Thread("orphan", [] {}); }).join();
+    message = messageOf<UsageError>([&] { orphan.start(); }).value_or(nothingThrown);
+    QVERIFY2(contains(message, "main/gone-parent/orphan"), message.c_str());
+    QVERIFY2(contains(message, "after its parent"), message.c_str());
 }
 
 void tst_Thread::joinBeforeStartThrowsUsageError()

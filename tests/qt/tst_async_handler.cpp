@@ -223,7 +223,7 @@ private Q_SLOTS:
         AsyncMessageHandler afterwards;  // the failed one did not stay installed
     }
 
-    void qtLogSinkWritesSkeinRecordsIntoTheSkeinCategory()
+    void qtLogSinkWritesSkeinRecordsIntoTheirCategory()
     {
         struct Seen {
             QtMsgType type;
@@ -243,7 +243,7 @@ private Q_SLOTS:
         qInstallMessageHandler(qtTest);
         QCOMPARE(seen.size(), std::size_t(2));
         QCOMPARE(seen[0].type, QtWarningMsg);
-        QCOMPARE(seen[0].category, QStringLiteral("skein"));
+        QCOMPARE(seen[0].category, QStringLiteral("skein.log"));
         QCOMPARE(seen[0].text, QStringLiteral("[main] a warning"));
         QCOMPARE(seen[1].type, QtCriticalMsg);
         QCOMPARE(seen[1].text, QStringLiteral("[main] an error"));

@@ -3,10 +3,12 @@
 // SignalAdaptor and TillAdaptor: fired() once, in the adaptor's own thread,
 // wherever the Signal went (the main thread, a worker, the timer thread, or
 // before the adaptor existed); the `fired` property agrees with the
-// notifications; setSignal(); TillAdaptor's `seconds`; misuse.
+// notifications; setSignal(); TillAdaptor's `seconds`; misuse: a warning
+// naming the adaptor, never an exception.
 //
 // A Qt signal's thread is the QThread::currentThread() that a direct
 // connection records: the thread that emitted it.
+#include <QtCore/QRegularExpression>
 #include <QtTest>
 
 #include <skein/error.h>
@@ -17,6 +19,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
+#include <memory>
 #include <thread>
 
 #include "testing.h"
@@ -272,16 +276,75 @@ private Q_SLOTS:
         QVERIFY(till.isFired());
     }
 
-    void goOnATillAdaptorWithoutSecondsIsAUsageErrorNamingIt()
+    void goOnAnAdaptorOfNeverWarnsNamingItAndDoesNotThrow()
     {
         TillAdaptor till;
         till.setObjectName(QStringLiteral("no-deadline"));
-        try {
-            till.go();
-            QFAIL("no exception");
-        } catch (const skein::UsageError& e) {
-            QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("TillAdaptor 'no-deadline'")), e.what());
-        }
+        QSignalSpy fired(&till, &SignalAdaptor::fired);
+        QVERIFY(fired.isValid());
+        const QRegularExpression warning(
+            QStringLiteral("^skein::TillAdaptor 'no-deadline': go\\(\\) on an adaptor of Signal::never\\(\\)"));
+        QTest::ignoreMessage(QtWarningMsg, warning);
+        QVERIFY_THROWS_NO_EXCEPTION(till.go());
+        // As QML calls it.
+        QTest::ignoreMessage(QtWarningMsg, warning);
+        QVERIFY_THROWS_NO_EXCEPTION(QMetaObject::invokeMethod(&till, "go"));
+        QVERIFY(till.signal().isNever());
+        QCoreApplication::processEvents();
+        QCOMPARE(fired.count(), 0);
+    }
+
+    void anUnnamedAdaptorIsNamedByItsSignal()
+    {
+        SignalAdaptor adaptor(Signal::never());
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^skein::SignalAdaptor '%1': go\\(\\)")
+                                                                  .arg(QRegularExpression::escape(adaptor.name()))));
+        QVERIFY_THROWS_NO_EXCEPTION(adaptor.go());
+    }
+
+    void secondsSetToNaNWarnsAndKeepsTheDeadline()
+    {
+        TillAdaptor till(3600, nullptr);
+        till.setObjectName(QStringLiteral("hour"));
+        const Signal before = till.signal();
+        QSignalSpy seconds(&till, &TillAdaptor::secondsChanged);
+        QVERIFY(seconds.isValid());
+        const QRegularExpression warning(QStringLiteral("^skein::TillAdaptor 'hour': seconds set to NaN"));
+        QTest::ignoreMessage(QtWarningMsg, warning);
+        QVERIFY_THROWS_NO_EXCEPTION(till.setSeconds(std::numeric_limits<double>::quiet_NaN()));
+        // As QML sets it.
+        QTest::ignoreMessage(QtWarningMsg, warning);
+        QVERIFY(till.setProperty("seconds", std::numeric_limits<double>::quiet_NaN()));
+        QCOMPARE(till.seconds(), 3600.0);
+        QVERIFY(till.signal() == before);
+        QCOMPARE(seconds.count(), 0);
+    }
+
+    void aTillAdaptorMadeWithNaNSecondsWarnsAndHasNoDeadline()
+    {
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral("^skein::TillAdaptor '[^']*': seconds set to NaN")));
+        std::unique_ptr<TillAdaptor> till;
+        QVERIFY_THROWS_NO_EXCEPTION(
+            till = std::make_unique<TillAdaptor>(std::numeric_limits<double>::quiet_NaN(), nullptr));
+        QVERIFY(till->signal().isNever());
+        QCOMPARE(till->seconds(), 0.0);
+    }
+
+    void theEntryPointsWarnAboutNothingWhenUsedRightly()
+    {
+        QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
+        TillAdaptor till;
+        QSignalSpy fired(&till, &SignalAdaptor::fired);
+        QVERIFY(fired.isValid());
+        QVERIFY(till.setProperty("seconds", std::numeric_limits<double>::infinity()));
+        QVERIFY(till.setProperty("seconds", 3600.0));
+        QVERIFY(QMetaObject::invokeMethod(&till, "go"));
+        QVERIFY(fired.wait());
+        QVERIFY(till.setProperty("seconds", 1.0));  // fired already: only the value changes
+        SignalAdaptor adaptor;
+        QVERIFY(QMetaObject::invokeMethod(&adaptor, "go"));
+        QVERIFY(QMetaObject::invokeMethod(&adaptor, "go"));  // idempotent
     }
 };
 

@@ -6,6 +6,7 @@
 //
 // Threads are ordered with Signals, never with sleeps. The churn's threads
 // live for short random Tills: that is the workload, not synchronisation.
+#include <QtCore/QRegularExpression>
 #include <QtTest>
 #include <QtTest/QAbstractItemModelTester>
 
@@ -213,8 +214,33 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(mainRow(model)), 0);
     }
 
+    void refreshIntervalOfZeroOrLessWarnsAndKeepsTheInterval_data()
+    {
+        QTest::addColumn<int>("milliseconds");
+        QTest::newRow("0") << 0;
+        QTest::newRow("-1") << -1;
+    }
+    void refreshIntervalOfZeroOrLessWarnsAndKeepsTheInterval()
+    {
+        QFETCH(int, milliseconds);
+        ThreadTreeModel model;
+        model.setObjectName(QStringLiteral("tree"));
+        QSignalSpy interval(&model, &ThreadTreeModel::refreshIntervalChanged);
+        QVERIFY(interval.isValid());
+        const QRegularExpression warning(
+            QStringLiteral("^skein::ThreadTreeModel 'tree': refreshInterval set to %1 ms").arg(milliseconds));
+        QTest::ignoreMessage(QtWarningMsg, warning);
+        QVERIFY_THROWS_NO_EXCEPTION(model.setRefreshInterval(milliseconds));
+        // As QML sets it.
+        QTest::ignoreMessage(QtWarningMsg, warning);
+        QVERIFY(model.setProperty("refreshInterval", milliseconds));
+        QCOMPARE(model.refreshInterval(), 100);
+        QCOMPARE(interval.count(), 0);
+    }
+
     void theTimerFollowsTheTreeWithoutRefreshCalls()
     {
+        QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
         ThreadTreeModel model;
         QSignalSpy interval(&model, &ThreadTreeModel::refreshIntervalChanged);
         QVERIFY(interval.isValid());
@@ -230,6 +256,7 @@ private Q_SLOTS:
         release.go();
         worker.join();
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(mainRow(model)), 0, hangGuardMs);
+        QVERIFY(QMetaObject::invokeMethod(&model, "refresh"));
     }
 
     void rolesAndHeadersAreNamed()

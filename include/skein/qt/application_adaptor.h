@@ -7,6 +7,9 @@
 // which quits the application; aboutToQuit stops every Skein thread and joins
 // them all, children before parents, before the event loop returns from
 // exec(). Parented to the application.
+//
+// Its slot shutDown() never throws. The constructor is C++ only, and throws
+// UsageError for a null application or a second MainThread.
 #pragma once
 
 #include <QtCore/QCoreApplication>
@@ -30,7 +33,9 @@ public:
     Thread mainThread() const;
 
 public Q_SLOTS:
-    // Stops and joins every thread now (aboutToQuit does it too).
+    // Stops and joins every thread now (aboutToQuit does it too); later
+    // calls do nothing. A thread that failed and that nobody joined is
+    // logged in skein.shutdown, not thrown.
     void shutDown();
 
 private:

@@ -2,9 +2,33 @@
 // SPDX-License-Identifier: MIT
 // Skein — logging into Qt.
 //
-// qtLogSink() is a skein::LogSink that writes Skein's records into the
-// logging category "skein" (so QT_LOGGING_RULES and message handlers apply):
-//     skein::setLogSink(skein::qtLogSink());
+// qtLogSink() is a skein::LogSink that writes Skein's records into Qt's
+// logging categories, one per topic (skein::LogTopic), as
+// "[thread path] message" with the record's file, line and function in the
+// QMessageLogContext, so QT_LOGGING_RULES, QT_MESSAGE_PATTERN and an
+// application's qInstallMessageHandler see them:
+//     skein.thread    threads: stragglers, unjoined failures, ThreadAdaptor,
+//                     ThreadTreeModel
+//     skein.shutdown  MainThread, ApplicationAdaptor, stop signals, exit
+//     skein.timer     Till, TillAdaptor
+//     skein.process   Process and Command
+//     skein.log       everything else: a record without a topic
+//                     (skein::log(level, message)), Signal callbacks,
+//                     SignalAdaptor
+// Debug messages are off by default ("skein.*.debug=true" turns them on);
+// info and above are on. skein::LogLevel::Error is a qCritical.
+//
+// It is the default once the Qt layer is in use: Skein::Qt makes it the
+// core's default sink (skein::setDefaultLogSink) when the first
+// QCoreApplication is constructed, and when any of its objects is (an
+// adaptor, ThreadTreeModel, Process, Command), whichever comes first; also
+// when Skein is linked statically. A sink the application sets with
+// skein::setLogSink() wins over it, whether set before or after. Programs
+// without Qt keep the core's default, stderr.
+//
+// The Qt entry points (slots, Q_INVOKABLEs, property setters) never throw:
+// misuse is a qWarning in the fitting category above, naming the object
+// (class, and objectName or name), and the call returns.
 //
 // AsyncMessageHandler installs a Qt message handler that takes formatting and
 // writing off the calling thread: qDebug()/qInfo()/… only queue the message,
@@ -29,11 +53,9 @@
 #include "skein/log.h"
 #include "skein/qt/skein_qt_export.h"
 
-// Q_DECLARE_LOGGING_CATEGORY(skeinCategory), exported (Qt 6.4 has no macro for it).
-SKEIN_QT_EXPORT const QLoggingCategory& skeinCategory();
-
 namespace skein {
 
+// Writes each record into its category (see above). Thread-safe.
 SKEIN_QT_EXPORT LogSink qtLogSink();
 
 class SKEIN_QT_EXPORT AsyncMessageHandler {

@@ -6,6 +6,11 @@
 // through the event loop, when its Signal goes; if the Signal has gone
 // already, still once, asynchronously. `fired` reads the adaptor's view, so
 // it agrees with the notifications a binding has seen.
+//
+// The Qt entry points (go(), the seconds property) never throw: misuse is a
+// qWarning naming the adaptor (its class, and its objectName or else its
+// Signal's name), in skein.log for SignalAdaptor and skein.timer for
+// TillAdaptor, and the call returns having changed nothing.
 #pragma once
 
 #include <QtCore/QObject>
@@ -35,7 +40,8 @@ public:
     // Adapts another Signal; fired() follows the new one.
     void setSignal(Signal signal);
 
-    // Makes the Signal go (UsageError for Signal::never()).
+    // Makes the Signal go. On an adaptor of Signal::never(), which cannot
+    // go: a warning, and nothing happens.
     Q_INVOKABLE void go();
 
 Q_SIGNALS:
@@ -55,10 +61,12 @@ class SKEIN_QT_EXPORT TillAdaptor : public SignalAdaptor {
 public:
     // No deadline until `seconds` is set.
     explicit TillAdaptor(QObject* parent = nullptr);
+    // NaN seconds: as setSeconds(NaN), a warning, and no deadline.
     TillAdaptor(double seconds, QObject* parent);
 
     double seconds() const { return seconds_; }
-    // Starts a new Till of `seconds` from now (unless it fired already).
+    // Starts a new Till of `seconds` from now (unless it fired already);
+    // +inf: no deadline. NaN: a warning, and `seconds` keeps its value.
     void setSeconds(double seconds);
 
 Q_SIGNALS:

@@ -31,6 +31,11 @@
 // report one (its thread failed, and the queued report had not arrived)
 // logs it instead.
 //
+// The Qt entry points, start() and requestStop(), never throw: misuse, and
+// a failure of the core beneath them, is a qWarning in skein.thread naming
+// the adaptor (its class and name), and the call returns. The rest is the
+// C++ API and keeps its exceptions.
+//
 // A subclass whose work() uses the subclass's own members must call
 // stopAndWait() in its destructor: C++ destroys those members before
 // ~ThreadAdaptor could stop the thread.
@@ -63,6 +68,8 @@ class SKEIN_QT_EXPORT ThreadAdaptor : public QObject {
 public:
     using Function = std::function<QVariant(const Signal& pleaseStop)>;
 
+    // An empty name throws std::invalid_argument (C++ only: QML cannot make
+    // a ThreadAdaptor).
     ThreadAdaptor(QString name, Function fn, QObject* parent = nullptr);
     // Wraps a Thread; start() starts it if it has not started.
     explicit ThreadAdaptor(Thread thread, QObject* parent = nullptr);
@@ -81,7 +88,13 @@ public:
     void stopAndWait();
 
 public Q_SLOTS:
+    // Starts the thread. A second start() (also on a wrapped thread that had
+    // started), or one the core refuses (the wrapped thread's parent has
+    // ended, the OS has no thread to give): a warning, nothing is emitted,
+    // and after a refusal a later start() may try again.
     void start();
+    // Makes the thread's pleaseStop go; before start() (of a thread it
+    // makes) it does nothing. Never fails.
     void requestStop();
 
 Q_SIGNALS:
@@ -97,7 +110,8 @@ Q_SIGNALS:
     void errorChanged();
 
 protected:
-    // For subclasses that override work().
+    // For subclasses that override work(). An empty name throws
+    // std::invalid_argument.
     explicit ThreadAdaptor(QString name, QObject* parent = nullptr);
     // Runs on the worker thread; the default calls the function given to the
     // constructor. Return the result; throw to fail.
@@ -106,6 +120,7 @@ protected:
 private:
     void watchParent();
     void wire();
+    void unwire();
     void watchProgress();
     void progressNotified();
     void readProgress();

@@ -8,6 +8,10 @@
 // (default 100) in its own thread, and on refresh(); rows come and go with
 // proper insert/remove notifications, and changed values with dataChanged.
 // state is "running", "stopping" (asked to stop) or "stopped".
+//
+// Its Qt entry points (refresh(), the refreshInterval property) never
+// throw: misuse is a qWarning in skein.thread naming the model (its class
+// and objectName), and the call returns.
 #pragma once
 
 #include <QtCore/QAbstractItemModel>
@@ -48,16 +52,20 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     int refreshInterval() const;
+    // Zero or negative: a warning, and the interval stays as it was.
     void setRefreshInterval(int milliseconds);
 
 public Q_SLOTS:
-    // Reads the tree now and updates the rows.
+    // Reads the tree now and updates the rows. Should reading the tree
+    // fail: a warning; the next refresh reads it again.
     void refresh();
 
 Q_SIGNALS:
     void refreshIntervalChanged();
 
 private:
+    void readTree();
+
     struct Node;
     struct Private;
     std::unique_ptr<Private> d;
