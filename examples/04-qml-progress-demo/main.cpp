@@ -111,13 +111,14 @@ int main(int argc, char** argv)
     QElapsedTimer sinceClose;
     {
         QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral(SKEIN_QML_IMPORT_DIR));
+        engine.addImportPath(QStringLiteral(SKEIN_QML_IMPORT_PATH));
+        engine.addImportPath(QStringLiteral(DEMO_QML_IMPORT_PATH));
         engine.setInitialProperties({
             {QStringLiteral("scripted"), options.isSet(script)},
             {QStringLiteral("screenshotPath"), options.value(screenshot)},
             {QStringLiteral("busyWorkers"), options.value(busy).toInt()},
         });
-        engine.load(QUrl::fromLocalFile(QStringLiteral(SKEIN_QML_IMPORT_DIR "/SkeinDemo/Main.qml")));
+        engine.load(QUrl::fromLocalFile(QStringLiteral(DEMO_QML_IMPORT_PATH "/SkeinDemo/Main.qml")));
         if (engine.rootObjects().isEmpty())
             return 1;
         auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());

@@ -11,10 +11,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "skein/skein_export.h"
+
 namespace skein {
 
 // Something went wrong that is not the caller's fault.
-class Error : public std::runtime_error {
+class SKEIN_EXPORT Error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
@@ -22,19 +24,19 @@ public:
 // The caller broke a rule: re-locking a held Lock, unlocking a Lock held by
 // another thread, going a Signal::never(), joining yourself, starting twice.
 // Skein reports misuse with this exception instead of deadlocking or aborting.
-class UsageError : public Error {
+class SKEIN_EXPORT UsageError : public Error {
 public:
     using Error::Error;
 };
 
 // Queue::add (or push, extend) on a Queue after close().
-class QueueClosed : public Error {
+class SKEIN_EXPORT QueueClosed : public Error {
 public:
     using Error::Error;
 };
 
 // What a stored exception says, for a log or a UI reporting a failure:
 // what() of a std::exception, else "a non-standard exception".
-std::string errorMessage(const std::exception_ptr& failure);
+SKEIN_EXPORT std::string errorMessage(const std::exception_ptr& failure);
 
 }  // namespace skein

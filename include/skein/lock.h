@@ -32,11 +32,12 @@
 #include <thread>
 
 #include "skein/signal.h"
+#include "skein/skein_export.h"
 #include "skein/till.h"
 
 namespace skein {
 
-class Lock {
+class SKEIN_EXPORT Lock {
 public:
     // An unnamed Lock gets a generated name ("lock-3") for its messages.
     explicit Lock(std::string name = {});

@@ -12,6 +12,8 @@
 #include <functional>
 #include <string>
 
+#include "skein/skein_export.h"
+
 namespace skein {
 
 enum class LogLevel { Debug, Info, Warning, Error };
@@ -27,13 +29,13 @@ using LogSink = std::function<void(const LogRecord&)>;
 
 // Replaces the sink; an empty function restores the default (stderr).
 // Returns the previous sink (empty when it was the default).
-LogSink setLogSink(LogSink sink);
+SKEIN_EXPORT LogSink setLogSink(LogSink sink);
 
 // Sends one record to the sink, stamped with the time and the calling
 // thread's path.
-void log(LogLevel level, std::string message);
+SKEIN_EXPORT void log(LogLevel level, std::string message);
 
 // "debug", "info", "warning", "error".
-const char* toString(LogLevel level) noexcept;
+SKEIN_EXPORT const char* toString(LogLevel level) noexcept;
 
 }  // namespace skein

@@ -27,11 +27,12 @@
 #include <memory>
 #include <string>
 
+#include "skein/skein_export.h"
 #include "skein/thread.h"
 
 namespace skein {
 
-class MainThread {
+class SKEIN_EXPORT MainThread {
 public:
     struct Options {
         bool exitOnStdin = false;  // a line "exit" on stdin stops main
@@ -57,7 +58,7 @@ private:
     std::unique_ptr<Private> d;
 };
 
-class RegisterThread {
+class SKEIN_EXPORT RegisterThread {
 public:
     explicit RegisterThread(std::string name);
     RegisterThread(const RegisterThread&) = delete;
@@ -73,8 +74,8 @@ private:
 
 // How long a thread asked to stop may take before it is named in a warning.
 // Default 2 s.
-void setStopGracePeriod(std::chrono::milliseconds period);
-std::chrono::milliseconds stopGracePeriod();
+SKEIN_EXPORT void setStopGracePeriod(std::chrono::milliseconds period);
+SKEIN_EXPORT std::chrono::milliseconds stopGracePeriod();
 
 // How long shutdown (MainThread's destructor, waitForShutdown(), or the exit
 // of a program without MainThread) waits for threads that were asked to stop
@@ -92,7 +93,7 @@ std::chrono::milliseconds stopGracePeriod();
 // merely slow (a flush, a network round-trip) has ample time; and the
 // process still ends, with that error logged, before `docker stop` (10 s),
 // Kubernetes (30 s) or systemd (90 s) would kill it without a word.
-void setStopTimeLimit(std::chrono::milliseconds limit);
-std::chrono::milliseconds stopTimeLimit();
+SKEIN_EXPORT void setStopTimeLimit(std::chrono::milliseconds limit);
+SKEIN_EXPORT std::chrono::milliseconds stopTimeLimit();
 
 }  // namespace skein

@@ -53,6 +53,7 @@
 #include <string>
 
 #include "skein/detail/chrono.h"
+#include "skein/skein_export.h"
 
 namespace skein {
 
@@ -76,7 +77,7 @@ private:
     std::uint64_t id_ = 0;
 };
 
-class Signal {
+class SKEIN_EXPORT Signal {
 public:
     // A new Signal that has not gone. Unnamed Signals get a generated name
     // ("signal-17") the first time name() is asked.
@@ -144,7 +145,7 @@ private:
     std::shared_ptr<detail::SignalState> state_;
 };
 
-Signal operator|(const Signal& a, const Signal& b);
-Signal operator&(const Signal& a, const Signal& b);
+SKEIN_EXPORT Signal operator|(const Signal& a, const Signal& b);
+SKEIN_EXPORT Signal operator&(const Signal& a, const Signal& b);
 
 }  // namespace skein

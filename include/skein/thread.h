@@ -63,6 +63,7 @@
 
 #include "skein/error.h"
 #include "skein/signal.h"
+#include "skein/skein_export.h"
 
 namespace skein {
 
@@ -80,7 +81,7 @@ struct Task {
 
 // Deletes a Task that never ran (the thread was not started): an exception
 // from its destructor is logged, as nobody can be failed by it.
-struct TaskDeleter {
+struct SKEIN_EXPORT TaskDeleter {
     void operator()(Task* task) const noexcept;
 };
 using TaskPtr = std::unique_ptr<Task, TaskDeleter>;
@@ -155,7 +156,7 @@ private:
 template <class R>
 class ThreadHandle;
 
-class Thread {
+class SKEIN_EXPORT Thread {
 public:
     // Creates and starts a thread; see the contract. Returns a handle whose
     // join() returns fn's result.
@@ -295,6 +296,6 @@ auto Thread::run(std::string name, F&& fn, A&&... args)
 
 // The process's threads as an indented tree: name, state, progress, and
 // what each waits on and since when.
-std::string dumpThreads();
+SKEIN_EXPORT std::string dumpThreads();
 
 }  // namespace skein

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "skein/signal.h"
+#include "skein/skein_export.h"
 #include "skein/thread.h"
 
 namespace skein {
@@ -29,7 +30,7 @@ namespace skein {
 namespace detail {
 
 // The part of a group its threads report to.
-struct GroupCore {
+struct SKEIN_EXPORT GroupCore {
     explicit GroupCore(bool stopOnFirstEnd) : stopOnFirstEnd(stopOnFirstEnd) {}
 
     // A thread failed: the first failure is kept, and the rest are stopped.
@@ -47,7 +48,7 @@ struct GroupCore {
 
 }  // namespace detail
 
-class ThreadGroup {
+class SKEIN_EXPORT ThreadGroup {
 public:
     enum class Wait { All, Any, None };
 

@@ -23,10 +23,11 @@
 #include <chrono>
 
 #include "skein/signal.h"
+#include "skein/skein_export.h"
 
 namespace skein {
 
-class Till : public Signal {
+class SKEIN_EXPORT Till : public Signal {
 public:
     // Goes `timeout` from now; zero or negative: already gone.
     template <class Rep, class Period>

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log_p.h"
+#include "os_thread_p.h"
 #include "skein/detail/introspection.h"
 #include "skein/detail/wait.h"
 #include "skein/error.h"
@@ -244,7 +245,10 @@ MainThread::MainThread(Options options) : d(std::make_unique<Private>())
     action.sa_flags = SA_RESTART;
     ::sigaction(SIGINT, &action, &d->previousInt);
     ::sigaction(SIGTERM, &action, &d->previousTerm);
-    d->watcher = std::thread([this] { d->watch(); });
+    d->watcher = std::thread([this] {
+        detail::setOsThreadName("skein-signals");
+        d->watch();
+    });
 }
 
 MainThread::~MainThread()
@@ -270,6 +274,7 @@ Thread MainThread::thread() const { return detail::ThreadAccess::wrap(detail::ma
 struct RegisterThread::Private {
     std::shared_ptr<detail::ThreadState> state;
     detail::ThreadState* previous = nullptr;
+    std::string previousOsName;  // the foreign thread's own, given back at the end
 };
 
 RegisterThread::RegisterThread(std::string name) : d(std::make_unique<Private>())
@@ -288,12 +293,16 @@ RegisterThread::RegisterThread(std::string name) : d(std::make_unique<Private>()
     if (mainStopping)
         Signal(d->state->pleaseStop).go();
     d->previous = detail::swapCurrent(d->state.get());
+    d->previousOsName = detail::currentOsThreadName();
+    detail::setOsThreadName(d->state->name);
 }
 
 RegisterThread::~RegisterThread()
 {
     detail::finishThread(*d->state);  // it leaves main's children
     detail::swapCurrent(d->previous);
+    if (!d->previousOsName.empty())
+        detail::setOsThreadName(d->previousOsName);
 }
 
 Thread RegisterThread::thread() const { return detail::ThreadAccess::wrap(d->state); }

@@ -15,6 +15,7 @@
 #endif
 
 #include "log_p.h"
+#include "os_thread_p.h"
 #include "skein/error.h"
 #include "signal_p.h"
 #include "skein/detail/introspection.h"
@@ -296,6 +297,7 @@ namespace {
 void threadMain(std::shared_ptr<ThreadState> self)
 {
     currentRaw = self.get();
+    setOsThreadName(self->name);
     TaskPtr task = std::move(self->task);
     try {
         task->run(self->pleaseStop);

@@ -76,8 +76,6 @@ struct ThreadAccess {
     static Thread wrap(std::shared_ptr<ThreadState> s) { return Thread(std::move(s)); }
 };
 
-// Per-thread statistics of the threads that ended, as a table (SKEIN_PROFILE).
-std::string profileTable();
 // Records the statistics of a thread that is ending, on that thread.
 void recordProfile(const ThreadState& s);
 

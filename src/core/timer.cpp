@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "os_thread_p.h"
 #include "signal_p.h"
 #include "skein/detail/introspection.h"
 #include "timer_p.h"
@@ -133,7 +134,10 @@ private:
     void start()
     {
         static ExitGuard guard{*this};
-        thread_ = std::thread([this] { run(); });
+        thread_ = std::thread([this] {
+            setOsThreadName("skein-timer");
+            run();
+        });
     }
 
     void run()

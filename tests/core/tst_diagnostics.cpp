@@ -8,6 +8,7 @@
 
 #include <QRegularExpression>
 
+#include <skein/detail/introspection.h>
 #include <skein/error.h>
 #include <skein/lock.h>
 #include <skein/log.h>
@@ -17,8 +18,6 @@
 #include <skein/thread.h>
 #include <skein/till.h>
 
-// Private: detail::profileTable(), the SKEIN_PROFILE table.
-#include "../../src/core/thread_p.h"
 
 #include <atomic>
 #include <chrono>

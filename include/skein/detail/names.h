@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <string>
 
+#include "skein/skein_export.h"
+
 namespace skein::detail {
 
 // "<kind>-<n>", n unique in the process: "queue-3", "lock-7".
-std::string generatedName(const char* kind);
+SKEIN_EXPORT std::string generatedName(const char* kind);
 // The next n.
 std::uint64_t nextNameNumber();
 

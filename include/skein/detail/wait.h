@@ -17,6 +17,7 @@
 #include <string>
 
 #include "skein/signal.h"
+#include "skein/skein_export.h"
 
 namespace skein::detail {
 
@@ -27,7 +28,7 @@ namespace skein::detail {
 // diagnostics lock while the scope lives, so `object` is alive. `describe`
 // must take no lock. Nested scopes keep the outermost description. Cheap: no
 // allocation, one uncontended lock on entry and one on exit.
-class BlockedScope {
+class SKEIN_EXPORT BlockedScope {
 public:
     using Describe = std::string (*)(const void* object);
     BlockedScope(Describe describe, const void* object);

@@ -14,11 +14,12 @@
 
 #include <memory>
 
+#include "skein/qt/skein_qt_export.h"
 #include "skein/thread.h"
 
 namespace skein {
 
-class ApplicationAdaptor : public QObject {
+class SKEIN_QT_EXPORT ApplicationAdaptor : public QObject {
     Q_OBJECT
 
 public:

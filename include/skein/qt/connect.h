@@ -21,6 +21,7 @@
 #include <memory>
 #include <utility>
 
+#include "skein/qt/skein_qt_export.h"
 #include "skein/signal.h"
 
 namespace skein {
@@ -29,7 +30,7 @@ namespace detail {
 struct QtConnectionState;
 }
 
-class Connection {
+class SKEIN_QT_EXPORT Connection {
 public:
     Connection() = default;
     // Calls nothing more; safe from any thread, any number of times.
@@ -44,10 +45,10 @@ private:
     std::shared_ptr<detail::QtConnectionState> state_;
 };
 
-Connection connect(const Signal& signal, const QObject* context, std::function<void()> functor);
+SKEIN_QT_EXPORT Connection connect(const Signal& signal, const QObject* context, std::function<void()> functor);
 
 namespace detail {
-[[noreturn]] void throwNoSender(const char* className);
+[[noreturn]] SKEIN_QT_EXPORT void throwNoSender(const char* className);
 }
 
 template <class Sender, class Func>

@@ -27,14 +27,16 @@
 #include <memory>
 
 #include "skein/log.h"
+#include "skein/qt/skein_qt_export.h"
 
-Q_DECLARE_LOGGING_CATEGORY(skeinCategory)
+// Q_DECLARE_LOGGING_CATEGORY(skeinCategory), exported (Qt 6.4 has no macro for it).
+SKEIN_QT_EXPORT const QLoggingCategory& skeinCategory();
 
 namespace skein {
 
-LogSink qtLogSink();
+SKEIN_QT_EXPORT LogSink qtLogSink();
 
-class AsyncMessageHandler {
+class SKEIN_QT_EXPORT AsyncMessageHandler {
 public:
     // Writes to `filePath` (appending), or to stderr when it is empty.
     explicit AsyncMessageHandler(const QString& filePath = {});

@@ -58,13 +58,14 @@
 #include <string>
 #include <vector>
 
+#include "skein/qt/skein_qt_export.h"
 #include "skein/queue.h"
 #include "skein/signal.h"
 #include "skein/thread.h"
 
 namespace skein {
 
-class Process {
+class SKEIN_QT_EXPORT Process {
 public:
     struct Options {
         QString workingDirectory;                        // empty: the caller's
@@ -105,7 +106,7 @@ private:
     std::shared_ptr<Private> d;
 };
 
-class Command {
+class SKEIN_QT_EXPORT Command {
 public:
     struct Result {
         int exitCode = 0;

@@ -13,11 +13,12 @@
 
 #include <memory>
 
+#include "skein/qt/skein_qt_export.h"
 #include "skein/signal.h"
 
 namespace skein {
 
-class SignalAdaptor : public QObject {
+class SKEIN_QT_EXPORT SignalAdaptor : public QObject {
     Q_OBJECT
     Q_PROPERTY(bool fired READ isFired NOTIFY firedChanged FINAL)
     Q_PROPERTY(QString name READ name NOTIFY signalChanged FINAL)
@@ -47,7 +48,7 @@ private:
     std::unique_ptr<Private> d;
 };
 
-class TillAdaptor : public SignalAdaptor {
+class SKEIN_QT_EXPORT TillAdaptor : public SignalAdaptor {
     Q_OBJECT
     Q_PROPERTY(double seconds READ seconds WRITE setSeconds NOTIFY secondsChanged FINAL)
 

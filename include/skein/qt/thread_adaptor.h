@@ -44,12 +44,13 @@
 #include <functional>
 #include <memory>
 
+#include "skein/qt/skein_qt_export.h"
 #include "skein/signal.h"
 #include "skein/thread.h"
 
 namespace skein {
 
-class ThreadAdaptor : public QObject {
+class SKEIN_QT_EXPORT ThreadAdaptor : public QObject {
     Q_OBJECT
     Q_PROPERTY(QString name READ name CONSTANT FINAL)
     Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged FINAL)

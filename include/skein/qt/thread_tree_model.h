@@ -15,9 +15,11 @@
 
 #include <memory>
 
+#include "skein/qt/skein_qt_export.h"
+
 namespace skein {
 
-class ThreadTreeModel : public QAbstractItemModel {
+class SKEIN_QT_EXPORT ThreadTreeModel : public QAbstractItemModel {
     Q_OBJECT
     Q_PROPERTY(int refreshInterval READ refreshInterval WRITE setRefreshInterval NOTIFY refreshIntervalChanged FINAL)
 

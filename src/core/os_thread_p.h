@@ -1,0 +1,27 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
+// Skein — private: the calling OS thread's name, as debuggers, top -H, perf
+// and crash dumps show it.
+#pragma once
+
+#include <string>
+
+namespace skein::detail {
+
+// The longest OS thread name, in bytes, not counting the terminating NUL
+// (Linux: 15).
+constexpr std::size_t osThreadNameLimit = 15;
+
+// `name` as the OS can hold it: unchanged when it fits, else its last
+// osThreadNameLimit bytes, cut at a UTF-8 character boundary. The tail is
+// what tells threads apart ("…/worker-12"), so it is what is kept.
+std::string osThreadName(const std::string& name);
+
+// Names the calling OS thread (osThreadName(name)). Does nothing where the
+// OS has no thread names. Never throws.
+void setOsThreadName(const std::string& name) noexcept;
+
+// The calling OS thread's name; empty where the OS has none.
+std::string currentOsThreadName();
+
+}  // namespace skein::detail
