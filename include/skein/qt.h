@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// Skein — the Qt adaptors, in one include.
+/// \file
+/// Skein — the Qt adaptors, in one include.
 #pragma once
 
 #include "skein/qt/application_adaptor.h"

@@ -1,41 +1,42 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// Skein — Queue<T>: a thread-safe FIFO that moves items between threads.
-//
-// Items are moved in and out, never copied: T only needs to be movable.
-//
-// Contract
-// - add(item, till) appends; on a bounded Queue (maxSize > 0) it blocks while
-//   the Queue is full. It returns false when `till` went before there was
-//   room (the item is dropped), and throws QueueClosed once the Queue is
-//   closed, also when close() happens while it waits.
-// - push(item) puts an item at the front, to be popped next. It never blocks
-//   and may take a bounded Queue past maxSize (it is for handing an item
-//   back). After close() it throws QueueClosed.
-// - extend(items, till) adds the items in order, as add() would. It returns
-//   false when `till` went first; the items not added are left in the range,
-//   untouched.
-// - pop(till) removes the front item, blocking while the Queue is empty. It
-//   returns nullopt when `till` went first, or when the Queue is closed and
-//   empty: items added before close() are always drained first.
-// - tryPop() and popAll() never block.
-// - close() is idempotent and wakes every blocked add() and pop().
-//
-// Exception safety
-//   T's move constructor may throw; the Queue neither loses nor duplicates an
-//   item and stays usable. Each item is moved once on the way in and once on
-//   the way out, and leaves its place only after its move succeeded:
-// - add() and push() that throw have changed nothing (the item, handed over
-//   by value, ends with the call).
-// - extend() that throws has added the items before the one whose move threw;
-//   that one and the rest are left in the range.
-// - pop() and tryPop() that throw leave the item at the front.
-// - popAll() returns the items before the first whose move throws, which
-//   stays at the front; when that is the first item, popAll() throws.
-//
-// Memory ordering
-//   Everything a thread did before adding an item is visible to the thread
-//   that pops it.
+/// \file
+/// Skein — Queue<T>: a thread-safe FIFO that moves items between threads.
+///
+/// Items are moved in and out, never copied: T only needs to be movable.
+///
+/// ### Contract
+/// - add(item, till) appends; on a bounded Queue (maxSize > 0) it blocks while
+///   the Queue is full. It returns false when `till` went before there was
+///   room (the item is dropped), and throws QueueClosed once the Queue is
+///   closed, also when close() happens while it waits.
+/// - push(item) puts an item at the front, to be popped next. It never blocks
+///   and may take a bounded Queue past maxSize (it is for handing an item
+///   back). After close() it throws QueueClosed.
+/// - extend(items, till) adds the items in order, as add() would. It returns
+///   false when `till` went first; the items not added are left in the range,
+///   untouched.
+/// - pop(till) removes the front item, blocking while the Queue is empty. It
+///   returns nullopt when `till` went first, or when the Queue is closed and
+///   empty: items added before close() are always drained first.
+/// - tryPop() and popAll() never block.
+/// - close() is idempotent and wakes every blocked add() and pop().
+///
+/// ### Exception safety
+///   T's move constructor may throw; the Queue neither loses nor duplicates an
+///   item and stays usable. Each item is moved once on the way in and once on
+///   the way out, and leaves its place only after its move succeeded:
+/// - add() and push() that throw have changed nothing (the item, handed over
+///   by value, ends with the call).
+/// - extend() that throws has added the items before the one whose move threw;
+///   that one and the rest are left in the range.
+/// - pop() and tryPop() that throw leave the item at the front.
+/// - popAll() returns the items before the first whose move throws, which
+///   stays at the front; when that is the first item, popAll() throws.
+///
+/// ### Memory ordering
+///   Everything a thread did before adding an item is visible to the thread
+///   that pops it.
 #pragma once
 
 #include <atomic>
@@ -59,9 +60,13 @@
 
 namespace skein {
 
+/// A thread-safe FIFO that moves items of a movable `T` between threads,
+/// bounded or not, closable. The contract is in queue.h.
 template <class T>
 class Queue {
 public:
+    /// An open, empty Queue. `maxSize` 0 is unbounded; an unnamed Queue gets
+    /// a generated name ("queue-4") for its messages.
     explicit Queue(std::string name = {}, std::size_t maxSize = 0)
         : core_(std::make_shared<Core>()),
           name_(name.empty() ? detail::generatedName("queue") : std::move(name)),
@@ -70,6 +75,9 @@ public:
     Queue(const Queue&) = delete;
     Queue& operator=(const Queue&) = delete;
 
+    /// Appends `item`, blocking while a bounded Queue is full. True when
+    /// added; false when `till` went first (the item is dropped). Throws
+    /// QueueClosed when the Queue is, or becomes, closed.
     bool add(T item, const Signal& till = Signal::never())
     {
         std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
@@ -82,6 +90,8 @@ public:
         return true;
     }
 
+    /// Puts `item` at the front, to be popped next. Never blocks, even past
+    /// maxSize(). Throws QueueClosed after close().
     void push(T item)
     {
         std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
@@ -92,6 +102,9 @@ public:
         core_->notEmpty.notify_one();
     }
 
+    /// Adds the range's items in order, as add() would. True when all were
+    /// added; false when `till` went first, leaving the rest in the range.
+    /// Throws QueueClosed when the Queue is, or becomes, closed.
     template <class Range>
     bool extend(Range&& items, const Signal& till = Signal::never())
     {
@@ -106,6 +119,9 @@ public:
         return true;
     }
 
+    /// Removes and returns the front item, blocking while the Queue is empty.
+    /// nullopt when `till` went first, or when the Queue is closed and
+    /// empty (items added before close() are drained first).
     std::optional<T> pop(const Signal& till = Signal::never())
     {
         std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
@@ -123,12 +139,16 @@ public:
         return takeFront(lock);
     }
 
+    /// The front item, removed, or nullopt when the Queue is empty. Never
+    /// blocks, also on a closed Queue.
     std::optional<T> tryPop()
     {
         std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
         return takeFront(lock);
     }
 
+    /// Every item, removed, front first; empty when there is none. Never
+    /// blocks.
     std::vector<T> popAll()
     {
         std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
@@ -160,6 +180,9 @@ public:
         return all;
     }
 
+    /// Closes the Queue: later adds throw QueueClosed, blocked add() calls
+    /// wake and throw it, blocked pop() calls wake and drain what is left.
+    /// Idempotent.
     void close()
     {
         {
@@ -170,20 +193,25 @@ public:
         core_->notFull.notify_all();
     }
 
+    /// True once close() has been called.
     bool isClosed() const
     {
         std::lock_guard<std::mutex> lock(core_->mutex);
         return core_->closed;
     }
 
+    /// How many items wait in the Queue now (a snapshot).
     std::size_t size() const
     {
         std::lock_guard<std::mutex> lock(core_->mutex);
         return core_->items.size();
     }
 
+    /// True when no item waits now (a snapshot).
     bool empty() const { return size() == 0; }
+    /// The name given at construction, or a generated one ("queue-4").
     std::string name() const { return name_; }
+    /// The bound given at construction; 0: unbounded.
     std::size_t maxSize() const noexcept { return maxSize_; }
 
 private:

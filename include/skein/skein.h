@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// Skein — the core, in one include.
+/// \file
+/// Skein — the core, in one include.
 #pragma once
 
 #include "skein/error.h"

@@ -1,54 +1,55 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// Skein — Thread: a thread with a name, a parent, and a pleaseStop Signal.
-//
-// Every Skein thread belongs to a tree rooted at `main`, the process's main
-// thread. A thread's parent is the thread that started it. Its path names it
-// in logs and diagnostics: "main/loader/worker-3".
-//
-// Contract
-// - run(name, fn, args...) creates and starts a thread that calls
-//   fn(args..., pleaseStop) when fn accepts a trailing `const skein::Signal&`,
-//   else fn(args...). Arguments are decay-copied (or moved) into the thread,
-//   as with std::thread. An empty name throws std::invalid_argument.
-// - pleaseStop() goes when someone asks the thread to stop: stop(), its
-//   parent stopping, or shutdown. Skein never interrupts a thread; the
-//   function is expected to watch pleaseStop, and every blocking call in
-//   Skein takes it as a `till`. A thread whose pleaseStop has already gone
-//   when it starts still runs its function.
-// - Stop order: pleaseStop of a thread reaches its children (newest first)
-//   before any callback registered by the user runs. When the function
-//   returns (or throws), the thread stops its children, newest first, joins
-//   them, and only then lets stopped() go. So stopped() means "this thread and
-//   all of its descendants have ended".
-// - join() waits for stopped() and the callbacks it runs, then returns; if the function threw, join()
-//   rethrows that exception, with its original type, every time it is called.
-//   The handle from run() also returns the function's result (once: the
-//   result is moved out). join() on the calling thread itself or on one of
-//   its ancestors throws UsageError, as do join() before start() and start()
-//   twice.
-// - A handle going out of scope neither stops nor detaches the thread: it
-//   goes on in its parent's tree. A thread that succeeded leaves the tree when
-//   it ends. A thread that failed stays in the tree until it is joined; if
-//   nobody joins it, its parent logs the failure (with the path) when it
-//   joins its children. release() says nobody will join: the failure is
-//   logged the moment it happens, and the thread leaves the tree when it ends.
-// - What fn captured, and the arguments, are destroyed on the thread as soon
-//   as fn returns or throws, before its children are stopped. A destructor
-//   declared noexcept(false) that throws there fails the thread as if fn had
-//   thrown it (join() rethrows it); if fn threw already, fn's exception stays
-//   the failure and the destructor's is logged. Never std::terminate. A
-//   thread that is never started destroys them with its last handle, and
-//   logs such an exception with its path.
-// - setProgress(fraction) is one atomic store; progress text takes a mutex.
-//   The text is built by the caller: a conversion that throws there leaves
-//   the thread's progress as it was.
-// - A default-constructed or moved-from handle refers to no thread: every
-//   call on it throws UsageError.
-//
-// Memory ordering
-//   Everything the thread did is visible to a thread whose join() (or
-//   tryJoin() == true, or stopped().wait()) has returned.
+/// \file
+/// Skein — Thread: a thread with a name, a parent, and a pleaseStop Signal.
+///
+/// Every Skein thread belongs to a tree rooted at `main`, the process's main
+/// thread. A thread's parent is the thread that started it. Its path names it
+/// in logs and diagnostics: "main/loader/worker-3".
+///
+/// ### Contract
+/// - run(name, fn, args...) creates and starts a thread that calls
+///   fn(args..., pleaseStop) when fn accepts a trailing `const skein::Signal&`,
+///   else fn(args...). Arguments are decay-copied (or moved) into the thread,
+///   as with std::thread. An empty name throws std::invalid_argument.
+/// - pleaseStop() goes when someone asks the thread to stop: stop(), its
+///   parent stopping, or shutdown. Skein never interrupts a thread; the
+///   function is expected to watch pleaseStop, and every blocking call in
+///   Skein takes it as a `till`. A thread whose pleaseStop has already gone
+///   when it starts still runs its function.
+/// - Stop order: pleaseStop of a thread reaches its children (newest first)
+///   before any callback registered by the user runs. When the function
+///   returns (or throws), the thread stops its children, newest first, joins
+///   them, and only then lets stopped() go. So stopped() means "this thread and
+///   all of its descendants have ended".
+/// - join() waits for stopped() and the callbacks it runs, then returns; if the function threw, join()
+///   rethrows that exception, with its original type, every time it is called.
+///   The handle from run() also returns the function's result (once: the
+///   result is moved out). join() on the calling thread itself or on one of
+///   its ancestors throws UsageError, as do join() before start() and start()
+///   twice.
+/// - A handle going out of scope neither stops nor detaches the thread: it
+///   goes on in its parent's tree. A thread that succeeded leaves the tree when
+///   it ends. A thread that failed stays in the tree until it is joined; if
+///   nobody joins it, its parent logs the failure (with the path) when it
+///   joins its children. release() says nobody will join: the failure is
+///   logged the moment it happens, and the thread leaves the tree when it ends.
+/// - What fn captured, and the arguments, are destroyed on the thread as soon
+///   as fn returns or throws, before its children are stopped. A destructor
+///   declared noexcept(false) that throws there fails the thread as if fn had
+///   thrown it (join() rethrows it); if fn threw already, fn's exception stays
+///   the failure and the destructor's is logged. Never std::terminate. A
+///   thread that is never started destroys them with its last handle, and
+///   logs such an exception with its path.
+/// - setProgress(fraction) is one atomic store; progress text takes a mutex.
+///   The text is built by the caller: a conversion that throws there leaves
+///   the thread's progress as it was.
+/// - A default-constructed or moved-from handle refers to no thread: every
+///   call on it throws UsageError.
+///
+/// ### Memory ordering
+///   Everything the thread did is visible to a thread whose join() (or
+///   tryJoin() == true, or stopped().wait()) has returned.
 #pragma once
 
 #include <functional>
@@ -156,21 +157,23 @@ private:
 template <class R>
 class ThreadHandle;
 
+/// A handle on a thread with a name, a parent, and a pleaseStop Signal; a
+/// node of the process's thread tree. The contract is in thread.h.
 class SKEIN_EXPORT Thread {
 public:
-    // Creates and starts a thread; see the contract. Returns a handle whose
-    // join() returns fn's result.
+    /// Creates and starts a thread; see the contract. Returns a handle whose
+    /// join() returns fn's result.
     template <class F, class... A>
     static auto run(std::string name, F&& fn, A&&... args);
 
-    // Creates a thread that runs nothing until start().
+    /// Creates a thread that runs nothing until start().
     template <class F, class... A>
     Thread(std::string name, F&& fn, A&&... args)
         : Thread(create(std::move(name), detail::makeTask<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn),
                                                                                          std::forward<A>(args)...)))
     {}
 
-    // Creates a thread whose parent is `parent` instead of the calling thread.
+    /// Creates a thread whose parent is `parent` instead of the calling thread.
     template <class F, class... A>
     Thread(const Thread& parent, std::string name, F&& fn, A&&... args)
         : Thread(create(
@@ -178,47 +181,67 @@ public:
               detail::makeTask<detail::TaskOf<void, F, A...>>(nullptr, std::forward<F>(fn), std::forward<A>(args)...)))
     {}
 
-    // A handle that refers to no thread.
+    /// A handle that refers to no thread.
     Thread() = default;
 
+    /// Starts the thread. Throws UsageError when it was started already.
     void start();
+    /// Waits until stopped() went (the thread and its descendants ended),
+    /// then rethrows the function's exception, if it threw. Throws
+    /// UsageError on the calling thread itself, an ancestor, or before
+    /// start().
     void join() const;
-    // False when `till` went first; otherwise as join().
+    /// False when `till` went first; otherwise as join().
     bool tryJoin(const Signal& till) const;
-    // Nobody will join this thread: see the contract.
+    /// Nobody will join this thread: see the contract.
     void release() const;
-    // pleaseStop().go().
+    /// pleaseStop().go().
     void stop() const;
 
+    /// True from start() until stopped() goes.
     bool isRunning() const;
+    /// True once start() was called (also after the thread ended).
     bool isStarted() const;
+    /// Goes when the thread is asked to stop: stop(), its parent stopping,
+    /// or shutdown.
     Signal pleaseStop() const;
+    /// Goes when the thread and all of its descendants have ended.
     Signal stopped() const;
 
+    /// The name given at creation.
     std::string name() const;
+    /// The names from main down to this thread: "main/loader/worker-3".
     std::string path() const;
+    /// The thread that started it (or was named its parent); nullopt for
+    /// main, and once the parent is gone (ended, and no handle left).
     std::optional<Thread> parent() const;
-    // Children in the order they were started.
+    /// Children in the order they were started.
     std::vector<Thread> children() const;
 
-    // The calling thread. On a thread Skein did not start, a placeholder
-    // (named "main" on the process's main thread), forgotten when the OS
-    // thread ends.
+    /// The calling thread. On a thread Skein did not start, a placeholder
+    /// (named "main" on the process's main thread), forgotten when the OS
+    /// thread ends.
     static Thread current();
 
+    /// Sets the thread's progress, for dumps, adaptors and views: `fraction`
+    /// from 0 to 1 (not clamped), and a text; an empty text keeps the
+    /// previous one. Cheap enough for a tight loop.
     void setProgress(double fraction, std::string text = {}) const;
+    /// The last fraction given to setProgress(); 0 before the first.
     double progress() const;
+    /// The last non-empty text given to setProgress(); empty before one.
     std::string progressText() const;
-    // A Signal that goes at the next setProgress() after this call. Asking
-    // again before it went returns the same Signal, so a watcher that asks
-    // again after each notification (and then reads progress()) has at most
-    // one notification outstanding and never misses the last value.
+    /// A Signal that goes at the next setProgress() after this call. Asking
+    /// again before it went returns the same Signal, so a watcher that asks
+    /// again after each notification (and then reads progress()) has at most
+    /// one notification outstanding and never misses the last value.
     Signal progressChanged() const;
 
     friend bool operator==(const Thread& a, const Thread& b) noexcept { return a.state_ == b.state_; }
     friend bool operator!=(const Thread& a, const Thread& b) noexcept { return a.state_ != b.state_; }
 
 protected:
+    /// \cond INTERNAL
     explicit Thread(std::shared_ptr<detail::ThreadState> state) noexcept : state_(std::move(state)) {}
     static std::shared_ptr<detail::ThreadState> create(std::string name, detail::TaskPtr task);
     static std::shared_ptr<detail::ThreadState> create(const std::shared_ptr<detail::ThreadState>& parent,
@@ -227,22 +250,25 @@ protected:
     static const std::shared_ptr<detail::ThreadState>& stateOf(const Thread& t) noexcept { return t.state_; }
 
     std::shared_ptr<detail::ThreadState> state_;
+    /// \endcond
 
 private:
     friend struct detail::ThreadAccess;
 };
 
-// A Thread whose join() also returns the function's result.
+/// A Thread whose join() also returns the function's result.
 template <class R>
 class ThreadHandle : public Thread {
 public:
+    /// Creates a thread that runs nothing until start(); its parent is the
+    /// calling thread.
     template <class F, class... A>
     ThreadHandle(std::string name, F&& fn, A&&... args)
         : ThreadHandle(std::make_shared<detail::ResultSlot<R>>(), std::move(name), std::forward<F>(fn),
                        std::forward<A>(args)...)
     {}
 
-    // Creates a thread whose parent is `parent` instead of the calling thread.
+    /// Creates a thread whose parent is `parent` instead of the calling thread.
     template <class F, class... A>
     ThreadHandle(const Thread& parent, std::string name, F&& fn, A&&... args)
         : ThreadHandle(parent, std::make_shared<detail::ResultSlot<R>>(), std::move(name), std::forward<F>(fn),
@@ -251,8 +277,8 @@ public:
 
     ThreadHandle() = default;
 
-    // Waits, rethrows a failure, and moves the result out. A second call
-    // throws UsageError: the result has been taken.
+    /// Waits, rethrows a failure, and moves the result out. A second call
+    /// throws UsageError: the result has been taken.
     R join() const
     {
         Thread::join();
@@ -294,8 +320,8 @@ auto Thread::run(std::string name, F&& fn, A&&... args)
     return thread;
 }
 
-// The process's threads as an indented tree: name, state, progress, and
-// what each waits on and since when.
+/// The process's threads as an indented tree: name, state, progress, and
+/// what each waits on and since when.
 SKEIN_EXPORT std::string dumpThreads();
 
 }  // namespace skein

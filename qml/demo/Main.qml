@@ -3,10 +3,11 @@
 // Skein's progress demo: workers of three kinds with live progress and a
 // Cancel that takes effect at once, the live thread tree, and a window that
 // closes at once however busy the workers are.
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls.Material
 import QtQuick.Layouts
-import Skein
 import SkeinDemo
 
 ApplicationWindow {

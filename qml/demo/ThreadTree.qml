@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: MIT
 // The live thread tree (ThreadTreeModel): one line per thread, children
 // indented under their parent, each with its state and progress.
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls.Material
 import QtQml.Models

@@ -2,7 +2,6 @@
 // SPDX-License-Identifier: MIT
 import QtQuick
 import QtTest
-import Skein
 import SkeinDemo
 
 TestCase {

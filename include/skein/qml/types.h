@@ -1,14 +1,15 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// Skein — the QML module `Skein`: the Qt adaptors, registered for QML.
-//
-//     import Skein
-//     Till { seconds: 2; onFired: console.log("two seconds") }
-//
-// Types: Till (TillAdaptor), SignalAdaptor, ThreadAdaptor (uncreatable: C++
-// subclasses register themselves with QML_ELEMENT), ThreadTreeModel. The
-// adaptors themselves stay free of QML (Skein::Qt needs only QtCore); these
-// declarations register them from outside.
+/// \file
+/// Skein — the QML module `Skein`: the Qt adaptors, registered for QML.
+///
+///     import Skein
+///     Till { seconds: 2; onFired: console.log("two seconds") }
+///
+/// Types: Till (TillAdaptor), SignalAdaptor, ThreadAdaptor (uncreatable: C++
+/// subclasses register themselves with QML_ELEMENT), ThreadTreeModel. The
+/// adaptors themselves stay free of QML (Skein::Qt needs only QtCore); these
+/// declarations register them from outside.
 #pragma once
 
 #include <QtQml/qqml.h>
