@@ -7,6 +7,7 @@
 #include <QtCore/QFile>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdio>
 #include <mutex>
 #include <optional>
@@ -23,53 +24,23 @@ namespace skein {
 
 namespace detail {
 
-namespace {
-
-const QLoggingCategory& category(const char* name) { return *new QLoggingCategory(name, QtInfoMsg); }
-
-}  // namespace
-
-const QLoggingCategory& threadCategory()
-{
-    static const QLoggingCategory& instance = category("skein.thread");
-    return instance;
-}
-
-const QLoggingCategory& shutdownCategory()
-{
-    static const QLoggingCategory& instance = category("skein.shutdown");
-    return instance;
-}
-
-const QLoggingCategory& timerCategory()
-{
-    static const QLoggingCategory& instance = category("skein.timer");
-    return instance;
-}
-
-const QLoggingCategory& processCategory()
-{
-    static const QLoggingCategory& instance = category("skein.process");
-    return instance;
-}
-
-const QLoggingCategory& logCategory()
-{
-    static const QLoggingCategory& instance = category("skein.log");
-    return instance;
-}
-
 const QLoggingCategory& categoryOf(LogTopic topic)
 {
-    switch (topic) {
-    case LogTopic::Thread: return threadCategory();
-    case LogTopic::Shutdown: return shutdownCategory();
-    case LogTopic::Timer: return timerCategory();
-    case LogTopic::Process: return processCategory();
-    case LogTopic::Log: break;
-    }
-    return logCategory();
+    // In LogTopic's order. Never destroyed: threads may log during static
+    // destruction.
+    static const QLoggingCategory* const categories[] = {
+        new QLoggingCategory("skein.thread", QtInfoMsg), new QLoggingCategory("skein.shutdown", QtInfoMsg),
+        new QLoggingCategory("skein.timer", QtInfoMsg),  new QLoggingCategory("skein.process", QtInfoMsg),
+        new QLoggingCategory("skein.log", QtInfoMsg),
+    };
+    return *categories[static_cast<std::size_t>(topic)];
 }
+
+const QLoggingCategory& threadCategory() { return categoryOf(LogTopic::Thread); }
+const QLoggingCategory& shutdownCategory() { return categoryOf(LogTopic::Shutdown); }
+const QLoggingCategory& timerCategory() { return categoryOf(LogTopic::Timer); }
+const QLoggingCategory& processCategory() { return categoryOf(LogTopic::Process); }
+const QLoggingCategory& logCategory() { return categoryOf(LogTopic::Log); }
 
 void useQtLogging()
 {
