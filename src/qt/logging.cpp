@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdio>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -54,6 +55,8 @@ QString describe(const QObject* object, const QString& name)
     const QString className = QString::fromLatin1(object->metaObject()->className());
     return shown.isEmpty() ? className : className + QStringLiteral(" '") + shown + QLatin1Char('\'');
 }
+
+QString currentFailure() { return QString::fromStdString(errorMessage(std::current_exception())); }
 
 }  // namespace detail
 

@@ -32,6 +32,10 @@ void useQtLogging();
 // quotes, or `name` when it has none.
 QString describe(const QObject* object, const QString& name = {});
 
+// What the exception being handled says (errorMessage()), for a warning;
+// call it inside a catch block.
+QString currentFailure();
+
 }  // namespace skein::detail
 
 // An entry point's misuse warning, at its file and line:

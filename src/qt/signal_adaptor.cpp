@@ -6,7 +6,6 @@
 #include <exception>
 #include <optional>
 
-#include "skein/error.h"
 #include "skein/qt/connect.h"
 #include "skein/till.h"
 
@@ -61,8 +60,7 @@ void SignalAdaptor::go()
     try {
         d->signal.go();
     } catch (...) {
-        SKEIN_WARN(detail::logCategory, this, name())
-            << "go() failed: " << QString::fromStdString(errorMessage(std::current_exception()));
+        SKEIN_WARN(detail::logCategory, this, name()) << "go() failed: " << detail::currentFailure();
     }
 }
 
@@ -86,8 +84,7 @@ void TillAdaptor::setSeconds(double seconds)
             till.emplace(Till::seconds(seconds));
         } catch (...) {
             SKEIN_WARN(detail::timerCategory, this, name())
-                << "seconds set to " << seconds
-                << ", but no Till could be made: " << QString::fromStdString(errorMessage(std::current_exception()));
+                << "seconds set to " << seconds << ", but no Till could be made: " << detail::currentFailure();
             return;
         }
         seconds_ = seconds;

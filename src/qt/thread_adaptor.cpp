@@ -174,8 +174,7 @@ void ThreadAdaptor::start()
             d->own.reset();
             d->thread = Thread();
         }
-        SKEIN_WARN(detail::threadCategory, this, d->name)
-            << "start() failed: " << QString::fromStdString(errorMessage(std::current_exception()));
+        SKEIN_WARN(detail::threadCategory, this, d->name) << "start() failed: " << detail::currentFailure();
     }
 }
 
@@ -186,8 +185,7 @@ void ThreadAdaptor::requestStop()
     try {
         d->thread.stop();
     } catch (...) {
-        SKEIN_WARN(detail::threadCategory, this, d->name)
-            << "requestStop() failed: " << QString::fromStdString(errorMessage(std::current_exception()));
+        SKEIN_WARN(detail::threadCategory, this, d->name) << "requestStop() failed: " << detail::currentFailure();
     }
 }
 
@@ -279,7 +277,7 @@ void ThreadAdaptor::finish()
         else
             d->thread.join();
     } catch (...) {
-        d->error = QString::fromStdString(errorMessage(std::current_exception()));
+        d->error = detail::currentFailure();
     }
     d->reported = true;
     d->running = false;

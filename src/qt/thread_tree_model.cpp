@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "skein/error.h"
 #include "skein/thread.h"
 
 #include "logging_p.h"
@@ -186,8 +185,7 @@ void ThreadTreeModel::refresh()
     try {
         readTree();
     } catch (...) {
-        SKEIN_WARN(detail::threadCategory, this, QString())
-            << "refresh() failed: " << QString::fromStdString(errorMessage(std::current_exception()));
+        SKEIN_WARN(detail::threadCategory, this, QString()) << "refresh() failed: " << detail::currentFailure();
     }
 }
 
