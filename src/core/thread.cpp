@@ -246,7 +246,6 @@ void finishThread(ThreadState& s)
     }
     stopAndJoinChildren(s);
     bool logNow = false;
-    bool leave = false;
     std::exception_ptr failure;
     {
         std::lock_guard<std::mutex> lock(s.mutex);
@@ -254,12 +253,19 @@ void finishThread(ThreadState& s)
         failure = s.failure;
         logNow = failure && s.released && !s.failureSeen;
         s.failureSeen = s.failureSeen || logNow;
-        leave = !failure || s.released;
     }
     if (logNow)
         SKEIN_LOG(Thread, Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
     Signal(s.stopped).go();
     Signal(s.ended).go();  // stopped()'s callbacks are done too
+    // Only now, when it has ended, may it leave its parent, which would not
+    // wait for it any more; read `released` now, as release() leaves the
+    // removal of a thread that has not ended to this.
+    bool leave = false;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        leave = !s.failure || s.released;
+    }
     if (leave)
         leaveParent(s);
 }
@@ -671,7 +677,9 @@ void Thread::release() const
     }
     if (failure) {
         SKEIN_LOG(Thread, Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
-        if (const auto parent = s.parent.lock())
+        // Until its stopped() callbacks have run it stays its parent's child,
+        // so that the parent still waits for it; finishThread() removes it then.
+        if (const auto parent = s.parent.lock(); parent && s.ended)
             detail::removeChild(*parent, &s);
     }
 }

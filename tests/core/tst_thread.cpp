@@ -252,6 +252,7 @@ private Q_SLOTS:
     // Failures nobody joins
     void releasedThreadFailureIsLoggedAtOnce();
     void releaseAfterTheFailureLogsItThen();
+    void releasedWhileItsStoppedCallbacksRunItsParentStillWaitsForIt();
     void unjoinedFailureIsLoggedByItsParentWhenTheParentEnds();
 
     // Leaving the tree, leaks
@@ -1011,6 +1012,53 @@ void tst_Thread::releaseAfterTheFailureLogsItThen()
     QCOMPARE(records.size(), std::size_t(1));
     QVERIFY2(contains(records[0].message, "main/doomed"), records[0].message.c_str());
     QVERIFY(!childNamed(Thread::current(), "doomed"));
+}
+
+void tst_Thread::releasedWhileItsStoppedCallbacksRunItsParentStillWaitsForIt()
+{
+    // A failed thread released while its stopped() callbacks still run has
+    // not ended: its parent must still wait for it, and stop after it.
+    const LogCapture log;
+    std::mutex mutex;
+    std::vector<std::string> order;  // guarded by mutex
+    const auto record = [&mutex, &order](std::string what) {
+        std::lock_guard<std::mutex> lock(mutex);
+        order.push_back(std::move(what));
+    };
+    Signal inCallback("in callback");
+    Signal letGo("let go");
+    Thread parent = Thread::run("parent", [&](const Signal& pleaseStop) {
+        Signal registered("registered");
+        const Thread child = Thread::run("doomed", [registered] {
+            registered.wait();
+            throw CustomFailure("failed, then released");
+        });
+        child.stopped().then([&, inCallback, letGo]() mutable {
+            inCallback.go();
+            letGo.wait();
+            record("doomed");
+        });
+        registered.go();
+        pleaseStop.wait();
+    });
+    StopAtExit guard;
+    guard.add(parent);
+    parent.stopped().then([&] { record("parent"); });
+
+    QVERIFY(inCallback.wait(Till(10s)));
+    const std::vector<Thread> children = parent.children();
+    QCOMPARE(children.size(), std::size_t(1));
+    children.front().release();
+    QCOMPARE(log.mentioning("failed, then released").size(), std::size_t(1));
+    parent.stop();
+    // A parent that no longer waited for its child would stop now; give it
+    // the chance (this only bounds from below how long it is watched).
+    QVERIFY(!parent.stopped().wait(Till(200ms)));
+    letGo.go();
+    parent.join();
+    std::lock_guard<std::mutex> lock(mutex);
+    QCOMPARE(order, (std::vector<std::string>{"doomed", "parent"}));
+    QVERIFY(!childNamed(Thread::current(), "parent"));
 }
 
 void tst_Thread::unjoinedFailureIsLoggedByItsParentWhenTheParentEnds()
