@@ -33,7 +33,7 @@
 /// ### Composites
 ///   a | b goes when either goes; a & b when both have gone. A composite of
 ///   inputs that already decide it is born gone (`done() | x`, `a | b` after a
-///   went) or never goes (`never() & x`). A composite lives while something
+///   went) or is never() itself (`never() & x`). A composite lives while something
 ///   can still observe it: a handle, a waiter, or a pending then() callback
 ///   (`(pleaseStop | done).then(cleanup)` runs cleanup though the composite was
 ///   a temporary), as long as an input that can still go is alive. It
@@ -103,8 +103,9 @@ public:
     ~Signal() = default;
 
     /// Goes: wakes every waiter, then runs the callbacks (see the contract).
-    /// Throws UsageError on never().
-    void go();
+    /// Throws UsageError on never(). A const handle can go: handles share
+    /// one state, and going is what every holder of the Signal may do.
+    void go() const;
 
     /// Has it gone? Never blocks.
     explicit operator bool() const noexcept;
@@ -160,7 +161,7 @@ private:
 /// A Signal that goes when `a` or `b` goes; already gone if either has.
 SKEIN_EXPORT Signal operator|(const Signal& a, const Signal& b);
 /// A Signal that goes when both `a` and `b` have gone; already gone if both
-/// have, never goes if either is never().
+/// have; never() itself if either is never().
 SKEIN_EXPORT Signal operator&(const Signal& a, const Signal& b);
 
 }  // namespace skein

@@ -219,7 +219,7 @@ Signal::Signal() : state_(std::make_shared<SignalState>()) {}
 
 Signal::Signal(std::string name) : state_(std::make_shared<SignalState>(std::move(name))) {}
 
-void Signal::go()
+void Signal::go() const
 {
     if (state_->kind == SignalState::Kind::Never)
         throw UsageError("Signal::never() cannot go");
@@ -313,7 +313,7 @@ Signal operator|(const Signal& a, const Signal& b)
 Signal operator&(const Signal& a, const Signal& b)
 {
     if (a.isNever() || b.isNever())
-        return Signal();  // nothing will ever make it go
+        return Signal::never();
     // Read each input once: one that goes after this is counted, and attach()
     // counts it down at once.
     const bool waitA = !a;

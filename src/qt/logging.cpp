@@ -128,7 +128,7 @@ struct AsyncMessageHandler::Private {
     {
         if (m.flushed) {  // everything before it is written
             std::fflush(out);
-            Signal(*m.flushed).go();
+            m.flushed->go();
             return;
         }
         const QMessageLogContext context(m.file, m.line, m.function, m.category);

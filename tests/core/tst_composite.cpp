@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include <skein/detail/introspection.h>
+#include <skein/error.h>
 #include <skein/signal.h>
 #include <skein/thread.h>
 #include <skein/till.h>
@@ -209,6 +210,10 @@ void tst_Composite::andWithNeverNeverGoesOnItsOwn()
     QFETCH(bool, neverFirst);
     Signal a;
     const Signal c = neverFirst ? (Signal::never() & a) : (a & Signal::never());
+    // It is never() itself: nobody can make it go, not even by hand.
+    QVERIFY(c.isNever());
+    QVERIFY(c == Signal::never());
+    QVERIFY_THROWS_EXCEPTION(skein::UsageError, c.go());
     bool ran = false;
     c.then([&] { ran = true; });
     a.go();

@@ -67,7 +67,7 @@ Signal signalFrom(const Sender* sender, Func qtSignal)
                                                       ? sender->objectName().toStdString()
                                                       : std::string(Sender::staticMetaObject.className())));
     QObject::connect(
-        sender, qtSignal, sender, [signal]() mutable { signal.go(); }, Qt::DirectConnection);
+        sender, qtSignal, sender, [signal] { signal.go(); }, Qt::DirectConnection);
     return signal;
 }
 
