@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 // dumpThreads() and the SKEIN_PROFILE table.
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <iomanip>
@@ -66,6 +67,8 @@ struct ProfileRow {
 std::mutex profileMutex;
 std::vector<ProfileRow> profileRows;  // guarded by profileMutex
 
+// The one rule for SKEIN_PROFILE, for recording and printing alike: set,
+// and neither empty nor "0".
 bool profiling()
 {
     static const bool on = [] {
@@ -74,6 +77,8 @@ bool profiling()
     }();
     return on;
 }
+
+std::atomic<bool> profilePrinted{false};
 
 }  // namespace
 
@@ -117,6 +122,12 @@ std::string profileTable()
         out << std::left << std::setw(40) << r.path << std::right << std::setw(14) << r.wall << std::setw(14) << r.cpu
             << std::setw(14) << r.blocked << '\n';
     return out.str();
+}
+
+void printProfileTable()
+{
+    if (profiling() && !profilePrinted.exchange(true))
+        std::fputs(profileTable().c_str(), stderr);
 }
 
 }  // namespace detail

@@ -215,8 +215,7 @@ struct MainThread::Private {
         ::close(signalPipe[0]);
         ::close(signalPipe[1]);
         signalPipe[0] = signalPipe[1] = -1;
-        if (std::getenv("SKEIN_PROFILE"))
-            std::fputs(detail::profileTable().c_str(), stderr);
+        detail::printProfileTable();
         return failure;
     }
 };

@@ -547,6 +547,12 @@ namespace {
 struct ExitGuard {
     ~ExitGuard()
     {
+        stopEveryThread();
+        detail::printProfileTable();
+    }
+
+    static void stopEveryThread()
+    {
         using Clock = std::chrono::steady_clock;
         const Clock::time_point giveUpAt = detail::beginShutdown();
         const auto& main = *detail::mainState();

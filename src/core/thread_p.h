@@ -78,6 +78,9 @@ struct ThreadAccess {
 
 // Records the statistics of a thread that is ending, on that thread.
 void recordProfile(const ThreadState& s);
+// At shutdown or exit: prints the profile table to stderr, once, when
+// SKEIN_PROFILE asks for it.
+void printProfileTable();
 
 // The root of the tree: the process's main thread.
 const std::shared_ptr<ThreadState>& mainState();

@@ -68,7 +68,8 @@ private Q_SLOTS:
     void everyThreadStopsChildrenFirst_data();
     void everyThreadStopsChildrenFirst();
     void failureNobodyJoinedIsRethrownByWaitForShutdown();
-    void profileTableIsPrintedAtExitWithSkeinProfile();
+    void profileTableIsPrintedAtExitWhenSkeinProfileAsks_data();
+    void profileTableIsPrintedAtExitWhenSkeinProfileAsks();
     void stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit_data();
     void stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit();
 };
@@ -151,28 +152,57 @@ void tst_Shutdown::failureNobodyJoinedIsRethrownByWaitForShutdown()
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
 }
 
-// SKEIN_PROFILE=1: at exit, one row per thread with its wall, CPU and
-// blocked time. (How much of its life a thread spent blocked depends on
-// whether the stop came before it reached its wait: a thread announces
-// "about to block" just before; tst_diagnostics measures blocked time.)
-void tst_Shutdown::profileTableIsPrintedAtExitWithSkeinProfile()
+// SKEIN_PROFILE follows one rule, with or without MainThread: set and
+// neither empty nor "0", a table with one row per thread (its wall, CPU and
+// blocked time) is printed at shutdown, else nothing. (How much of its life
+// a thread spent blocked depends on whether the stop came before it reached
+// its wait: a thread announces "about to block" just before; tst_diagnostics
+// measures blocked time.)
+void tst_Shutdown::profileTableIsPrintedAtExitWhenSkeinProfileAsks_data()
 {
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<bool>("withMainThread");
+    QTest::addColumn<bool>("printed");
+    QTest::newRow("1, MainThread") << QStringLiteral("1") << true << true;
+    QTest::newRow("1, no MainThread") << QStringLiteral("1") << false << true;
+    QTest::newRow("yes, MainThread") << QStringLiteral("yes") << true << true;
+    QTest::newRow("0, MainThread") << QStringLiteral("0") << true << false;
+    QTest::newRow("0, no MainThread") << QStringLiteral("0") << false << false;
+    QTest::newRow("empty, MainThread") << QString() << true << false;
+    QTest::newRow("empty, no MainThread") << QString() << false << false;
+}
+
+void tst_Shutdown::profileTableIsPrintedAtExitWhenSkeinProfileAsks()
+{
+    QFETCH(QString, value);
+    QFETCH(bool, withMainThread);
+    QFETCH(bool, printed);
     QProcess child;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("SKEIN_PROFILE"), QStringLiteral("1"));
+    env.insert(QStringLiteral("SKEIN_PROFILE"), value);
     child.setProcessEnvironment(env);
+    QStringList arguments;
+    if (!withMainThread)
+        arguments << QStringLiteral("--no-main-thread");
     QByteArray out;
-    QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), {}, out, childTimeoutMs));
-    stop(child, StopBy::Sigterm);
+    QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), arguments, out, childTimeoutMs));
+    stop(child, withMainThread ? StopBy::Sigterm : StopBy::ReturnFromMain);
     if (QTest::currentTestFailed())
         return;
     QVERIFY(finishChild(child, out, childTimeoutMs));
     QCOMPARE(child.exitCode(), 0);
+    // Every thread stopped, so each had its chance to record a row.
+    QCOMPARE(stoppedPaths(out).size(), childThreads.size());
     const QList<QByteArray> lines = child.readAllStandardError().split('\n');
     const auto header = std::find_if(lines.begin(), lines.end(), [](const QByteArray& l) {
         return l.startsWith("thread") && l.contains("wall s") && l.contains("cpu s") && l.contains("blocked s");
     });
+    if (!printed) {
+        QVERIFY2(header == lines.end(), lines.join('\n').constData());
+        return;
+    }
     QVERIFY2(header != lines.end(), lines.join('\n').constData());
+    QCOMPARE(std::count(header, lines.end(), *header), 1);  // printed once
     for (const QString& path : childThreads) {
         const auto row = std::find_if(header, lines.end(), [&path](const QByteArray& l) {
             return l.simplified().split(' ').value(0) == path.toUtf8();
