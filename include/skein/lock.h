@@ -34,14 +34,16 @@
 
 #include "skein/signal.h"
 #include "skein/skein_export.h"
+#include "skein/thread_annotations.h"
 #include "skein/till.h"
 
 namespace skein {
 
 /// A named, non-reentrant monitor: a mutex with one built-in wait queue.
 /// Lockable, so the standard lock guards work with it. The contract is in
-/// lock.h.
-class SKEIN_EXPORT Lock {
+/// lock.h. A capability for clang's Thread Safety Analysis: data can be
+/// declared `SKEIN_GUARDED_BY(lock)` (see thread_annotations.h).
+class SKEIN_EXPORT SKEIN_CAPABILITY("mutex") Lock {
 public:
     /// An unnamed Lock gets a generated name ("lock-3") for its messages.
     explicit Lock(std::string name = {});
@@ -51,21 +53,21 @@ public:
 
     /// Blocks until the calling thread holds the Lock. Throws UsageError if
     /// it holds it already.
-    void lock();
+    void lock() SKEIN_ACQUIRE();
     /// Takes the Lock if it is free, without blocking. True when taken;
     /// false when another thread holds it. Throws UsageError if the calling
     /// thread holds it already.
-    bool try_lock();
+    bool try_lock() SKEIN_TRY_ACQUIRE(true);
     /// Releases the Lock and wakes the waiter waiting longest, if any.
     /// Throws UsageError if the calling thread does not hold it.
-    void unlock();
+    void unlock() SKEIN_RELEASE();
 
     /// See the contract above. True: woken by another thread; false: `till` went.
-    bool wait(const Signal& till = Signal::never());
+    bool wait(const Signal& till = Signal::never()) SKEIN_REQUIRES(this);
     /// wait(Till(timeout)): true when woken, false when the timeout passed
     /// first. A zero or negative timeout still releases and re-acquires.
     template <class Rep, class Period>
-    bool waitFor(std::chrono::duration<Rep, Period> timeout)
+    bool waitFor(std::chrono::duration<Rep, Period> timeout) SKEIN_REQUIRES(this)
     {
         return wait(Till(timeout));
     }

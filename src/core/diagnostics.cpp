@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "skein/detail/introspection.h"
+#include "skein/detail/mutex.h"
 #include "skein/thread.h"
 #include "thread_p.h"
 
@@ -64,8 +65,8 @@ struct ProfileRow {
     double wall, cpu, blocked;
 };
 
-std::mutex profileMutex;
-std::vector<ProfileRow> profileRows;  // guarded by profileMutex
+detail::Mutex profileMutex;
+std::vector<ProfileRow> profileRows SKEIN_GUARDED_BY(profileMutex);
 
 // The one rule for SKEIN_PROFILE, for recording and printing alike: set,
 // and neither empty nor "0".
@@ -107,13 +108,13 @@ void recordProfile(const ThreadState& s)
     ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
     ProfileRow row{s.path, seconds(Clock::now() - s.startedAt), double(cpu.tv_sec) + double(cpu.tv_nsec) / 1e9,
                    double(s.blockedNanos.load()) / 1e9};
-    std::lock_guard<std::mutex> lock(profileMutex);
+    detail::MutexLock lock(profileMutex);
     profileRows.push_back(std::move(row));
 }
 
 std::string profileTable()
 {
-    std::lock_guard<std::mutex> lock(profileMutex);
+    detail::MutexLock lock(profileMutex);
     std::ostringstream out;
     out << std::left << std::setw(40) << "thread" << std::right << std::setw(14) << "wall s" << std::setw(14) << "cpu s"
         << std::setw(14) << "blocked s" << '\n';

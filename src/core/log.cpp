@@ -4,11 +4,11 @@
 
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <utility>
 
 #include "log_p.h"
+#include "skein/detail/mutex.h"
 
 namespace skein {
 
@@ -21,9 +21,9 @@ void writeToStderr(const LogRecord& record)
 }
 
 struct SinkSlot {
-    std::mutex mutex;
-    std::shared_ptr<const LogSink> sink;         // guarded by mutex; null: the default
-    std::shared_ptr<const LogSink> defaultSink;  // guarded by mutex; null: stderr
+    detail::Mutex mutex;
+    std::shared_ptr<const LogSink> sink SKEIN_GUARDED_BY(mutex);         // null: the default
+    std::shared_ptr<const LogSink> defaultSink SKEIN_GUARDED_BY(mutex);  // null: stderr
 };
 
 // Never destroyed: threads may log during static destruction.
@@ -39,7 +39,7 @@ LogSink exchangeSink(std::shared_ptr<const LogSink> SinkSlot::*which, LogSink si
     auto next = sink ? std::make_shared<const LogSink>(std::move(sink)) : nullptr;
     std::shared_ptr<const LogSink> previous;
     {
-        std::lock_guard<std::mutex> lock(slot().mutex);
+        detail::MutexLock lock(slot().mutex);
         previous = std::exchange(slot().*which, std::move(next));
     }
     return previous ? *previous : LogSink();
@@ -60,7 +60,7 @@ void log(LogTopic topic, LogLevel level, std::string message, const char* file, 
         function};
     std::shared_ptr<const LogSink> sink;
     {
-        std::lock_guard<std::mutex> lock(slot().mutex);
+        detail::MutexLock lock(slot().mutex);
         sink = slot().sink ? slot().sink : slot().defaultSink;
     }
     try {

@@ -6,12 +6,12 @@
 // and go). The heap holds states weakly: the timer never keeps a Till alive.
 #include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "os_thread_p.h"
 #include "signal_p.h"
+#include "skein/detail/mutex.h"
 #include "skein/detail/introspection.h"
 #include "timer_p.h"
 
@@ -28,7 +28,7 @@ class Timer {
 public:
     bool schedule(const std::shared_ptr<SignalState>& state, Clock::time_point deadline)
     {
-        std::unique_lock<std::mutex> lock(mutex_);
+        MutexLock lock(mutex_);
         if (shutDown_)
             return false;
         if (!thread_.joinable())
@@ -44,14 +44,14 @@ public:
 
     void forget(SignalState* state) noexcept
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        MutexLock lock(mutex_);
         if (state->timerSlot != noSlot)
             removeAt(state->timerSlot);
     }
 
     void hold(SignalState* state)
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        MutexLock lock(mutex_);
         if (state->timerSlot != noSlot) {
             Entry& e = heap_[state->timerSlot];
             e.strong = e.weak.lock();
@@ -60,7 +60,7 @@ public:
 
     std::shared_ptr<SignalState> release(SignalState* state)
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        MutexLock lock(mutex_);
         if (state->timerSlot == noSlot)
             return nullptr;
         return std::move(heap_[state->timerSlot].strong);
@@ -70,7 +70,7 @@ public:
     {
         std::vector<std::shared_ptr<SignalState>> due;
         {
-            std::lock_guard<std::mutex> lock(mutex_);
+            MutexLock lock(mutex_);
             shutDown_ = true;
             due.reserve(heap_.size());
             for (Entry& e : heap_) {
@@ -89,7 +89,7 @@ public:
     void stopThread()
     {
         {
-            std::lock_guard<std::mutex> lock(mutex_);
+            MutexLock lock(mutex_);
             shutDown_ = true;
             stopping_ = true;
         }
@@ -104,13 +104,13 @@ public:
 
     std::size_t pending()
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        MutexLock lock(mutex_);
         return heap_.size();
     }
 
     std::size_t threads()
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        MutexLock lock(mutex_);
         return thread_.joinable() ? 1 : 0;
     }
 
@@ -131,7 +131,7 @@ private:
         ~ExitGuard() { timer.stopThread(); }
     };
 
-    void start()
+    void start() SKEIN_REQUIRES(mutex_)
     {
         static ExitGuard guard{*this};
         thread_ = std::thread([this] {
@@ -140,14 +140,14 @@ private:
         });
     }
 
-    void run()
+    void run() SKEIN_EXCLUDES(mutex_)
     {
         onTimerThread = true;
         std::vector<std::shared_ptr<SignalState>> due;
-        std::unique_lock<std::mutex> lock(mutex_);
+        MutexLock lock(mutex_);
         while (!stopping_) {
             if (heap_.empty() || heap_.front().deadline == Clock::time_point::max()) {
-                cv_.wait(lock);
+                lock.wait(cv_);
                 continue;
             }
             const Clock::time_point now = Clock::now();
@@ -155,7 +155,7 @@ private:
                 // A copy: wait_until reads its deadline after waking, when
                 // the heap may have grown and moved.
                 const Clock::time_point next = heap_.front().deadline;
-                cv_.wait_until(lock, next);
+                lock.waitUntil(cv_, next);
                 continue;
             }
             while (!heap_.empty() && heap_.front().deadline <= now) {
@@ -176,13 +176,13 @@ private:
         return a.deadline < b.deadline || (a.deadline == b.deadline && a.seq < b.seq);
     }
 
-    void place(std::size_t slot, Entry&& e)
+    void place(std::size_t slot, Entry&& e) SKEIN_REQUIRES(mutex_)
     {
         e.state->timerSlot = slot;
         heap_[slot] = std::move(e);
     }
 
-    void siftUp(std::size_t slot)
+    void siftUp(std::size_t slot) SKEIN_REQUIRES(mutex_)
     {
         Entry e = std::move(heap_[slot]);
         while (slot > 0) {
@@ -195,7 +195,7 @@ private:
         place(slot, std::move(e));
     }
 
-    void siftDown(std::size_t slot)
+    void siftDown(std::size_t slot) SKEIN_REQUIRES(mutex_)
     {
         Entry e = std::move(heap_[slot]);
         const std::size_t n = heap_.size();
@@ -213,7 +213,7 @@ private:
         place(slot, std::move(e));
     }
 
-    void removeAt(std::size_t slot)
+    void removeAt(std::size_t slot) SKEIN_REQUIRES(mutex_)
     {
         heap_[slot].state->timerSlot = noSlot;
         const std::size_t last = heap_.size() - 1;
@@ -229,13 +229,15 @@ private:
         }
     }
 
-    std::mutex mutex_;
+    Mutex mutex_;
     std::condition_variable cv_;
-    std::vector<Entry> heap_;    // guarded by mutex_
-    std::uint64_t nextSeq_ = 0;  // guarded by mutex_
-    bool shutDown_ = false;      // guarded by mutex_
-    bool stopping_ = false;      // guarded by mutex_
-    std::thread thread_;         // started under mutex_
+    std::vector<Entry> heap_ SKEIN_GUARDED_BY(mutex_);
+    std::uint64_t nextSeq_ SKEIN_GUARDED_BY(mutex_) = 0;
+    bool shutDown_ SKEIN_GUARDED_BY(mutex_) = false;
+    bool stopping_ SKEIN_GUARDED_BY(mutex_) = false;
+    // Started under mutex_; joined by stopThread() once stopping_ is set,
+    // when nothing can start it any more.
+    std::thread thread_;
 };
 
 // Never destroyed: Tills may be made and dropped during static destruction.

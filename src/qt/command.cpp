@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <atomic>
 #include <list>
-#include <mutex>
 
 #include "skein/error.h"
 #include "skein/qt/process.h"
 #include "skein/till.h"
+#include "skein/detail/mutex.h"
 
 namespace skein {
 
@@ -21,8 +21,9 @@ using Clock = std::chrono::steady_clock;
 struct Session {
     QString key;  // working directory and environment
     std::unique_ptr<Process> shell;
-    Clock::time_point idleSince;  // guarded by the pool's mutex
-    bool closing = false;         // guarded by the pool's mutex: its stdin is being closed
+    // Guarded by the pool's mutex (which the analysis cannot name from here).
+    Clock::time_point idleSince;
+    bool closing = false;  // its stdin is being closed
 };
 
 QString keyOf(const Command::Options& options)
@@ -50,7 +51,7 @@ public:
         const QString key = keyOf(options);
         std::list<std::unique_ptr<Session>> ended;  // destroyed (joined) outside the lock
         {
-            std::lock_guard<std::mutex> lock(mutex_);
+            detail::MutexLock lock(mutex_);
             ended = takeEnded();
             for (auto it = idle_.begin(); it != idle_.end(); ++it) {
                 if ((*it)->key == key) {
@@ -75,7 +76,7 @@ public:
             session->shell = std::make_unique<Process>("command-session-" + std::to_string(++made_),
                                                        QStringLiteral("/bin/sh"), QStringList(), processOptions);
         } catch (...) {
-            std::lock_guard<std::mutex> lock(mutex_);
+            detail::MutexLock lock(mutex_);
             --busy_;
             throw;
         }
@@ -86,7 +87,7 @@ public:
     {
         Clock::time_point sweepAt;
         {
-            std::lock_guard<std::mutex> lock(mutex_);
+            detail::MutexLock lock(mutex_);
             --busy_;
             session->idleSince = Clock::now();
             idle_.push_back(std::move(session));
@@ -101,7 +102,7 @@ public:
     {
         session->shell->stop();
         session.reset();
-        std::lock_guard<std::mutex> lock(mutex_);
+        detail::MutexLock lock(mutex_);
         --busy_;
     }
 
@@ -109,7 +110,7 @@ public:
     {
         std::list<std::unique_ptr<Session>> idle;
         {
-            std::lock_guard<std::mutex> lock(mutex_);
+            detail::MutexLock lock(mutex_);
             idle.swap(idle_);
         }
         idle.clear();  // each stops and joins its shell
@@ -118,7 +119,7 @@ public:
     std::size_t count()
     {
         std::list<std::unique_ptr<Session>> ended;
-        std::lock_guard<std::mutex> lock(mutex_);
+        detail::MutexLock lock(mutex_);
         ended = takeEnded();
         return busy_ + idle_.size();
     }
@@ -133,7 +134,7 @@ private:
     std::chrono::milliseconds idleTimeout() const { return std::chrono::milliseconds(idleMillis_.load()); }
 
     // Idle sessions whose shell has ended (closed for idleness, or died).
-    std::list<std::unique_ptr<Session>> takeEnded()
+    std::list<std::unique_ptr<Session>> takeEnded() SKEIN_REQUIRES(mutex_)
     {
         std::list<std::unique_ptr<Session>> ended;
         for (auto it = idle_.begin(); it != idle_.end();) {
@@ -148,7 +149,7 @@ private:
     // One sweep pending at a time, at the earliest deadline: true when a
     // new one must be scheduled, at `*at` (outside the lock: a Till that has
     // gone already runs its callback at once).
-    bool scheduleSweepLocked(Clock::time_point when, Clock::time_point* at)
+    bool scheduleSweepLocked(Clock::time_point when, Clock::time_point* at) SKEIN_REQUIRES(mutex_)
     {
         if (nextSweep_ && *nextSweep_ <= when)
             return false;
@@ -169,7 +170,7 @@ private:
     {
         Clock::time_point sweepAt;
         {
-            std::lock_guard<std::mutex> lock(mutex_);
+            detail::MutexLock lock(mutex_);
             const auto now = Clock::now();
             if (nextSweep_ && *nextSweep_ <= now)
                 nextSweep_.reset();
@@ -191,10 +192,10 @@ private:
         scheduleSweep(sweepAt);
     }
 
-    std::mutex mutex_;
-    std::list<std::unique_ptr<Session>> idle_;    // guarded by mutex_
-    std::size_t busy_ = 0;                        // guarded by mutex_
-    std::optional<Clock::time_point> nextSweep_;  // guarded by mutex_
+    detail::Mutex mutex_;
+    std::list<std::unique_ptr<Session>> idle_ SKEIN_GUARDED_BY(mutex_);
+    std::size_t busy_ SKEIN_GUARDED_BY(mutex_) = 0;
+    std::optional<Clock::time_point> nextSweep_ SKEIN_GUARDED_BY(mutex_);
     std::atomic<std::int64_t> idleMillis_{60000};
     std::atomic<int> made_{0};
 };

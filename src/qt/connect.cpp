@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "skein/error.h"
+#include "skein/detail/mutex.h"
 
 #if defined(__SANITIZE_THREAD__)
 #define SKEIN_QT_THREAD_SANITIZER 1
@@ -49,17 +50,20 @@ namespace detail {
 // destroyed() (which runs before ~QObject drops the events posted to it), so
 // posting under `mutex` never reaches a destroyed object.
 struct QtConnectionState {
-    std::mutex mutex;
-    QObject* context = nullptr;  // guarded by mutex
+    // Qt's connect() takes a const context too, and so posts to it.
+    explicit QtConnectionState(const QObject* context_) : context(const_cast<QObject*>(context_)) {}
+
+    detail::Mutex mutex;
+    QObject* context SKEIN_GUARDED_BY(mutex) = nullptr;
     std::atomic<bool> connected{true};
     std::function<void()> functor;  // moved out under mutex, then called in the context's thread
     Signal signal;
-    Subscription subscription;  // guarded by mutex
+    Subscription subscription SKEIN_GUARDED_BY(mutex);
     QMetaObject::Connection destroyedConnection;
 
     void post(const std::shared_ptr<QtConnectionState>& self)
     {
-        std::lock_guard<std::mutex> lock(mutex);
+        detail::MutexLock lock(mutex);
         if (!context || !connected.load())
             return;
         const std::unique_lock<std::mutex> handOver = lockHandOver(context->thread());
@@ -71,7 +75,7 @@ struct QtConnectionState {
                 {
                     // The lock also orders connect()'s writes before these
                     // reads when connect() ran in another thread.
-                    std::lock_guard<std::mutex> lock(self->mutex);
+                    detail::MutexLock lock(self->mutex);
                     if (!self->connected.exchange(false))
                         return;
                     fn = std::move(self->functor);
@@ -94,8 +98,7 @@ Connection connect(const Signal& signal, const QObject* context, std::function<v
 {
     if (!context)
         throw UsageError("skein::connect: no context object for Signal '" + signal.name() + "'");
-    auto state = std::make_shared<detail::QtConnectionState>();
-    state->context = const_cast<QObject*>(context);
+    auto state = std::make_shared<detail::QtConnectionState>(context);
     state->functor = std::move(functor);
     state->signal = signal;
     const std::weak_ptr<detail::QtConnectionState> weak = state;
@@ -105,7 +108,7 @@ Connection connect(const Signal& signal, const QObject* context, std::function<v
             return;
         Subscription subscription;
         {
-            std::lock_guard<std::mutex> lock(s->mutex);
+            detail::MutexLock lock(s->mutex);
             s->context = nullptr;
             s->connected = false;
             subscription = s->subscription;
@@ -116,7 +119,7 @@ Connection connect(const Signal& signal, const QObject* context, std::function<v
     // ends (disconnect() or the context's destruction) and removes it.
     const Subscription subscription = signal.then([state] { state->post(state); });
     {
-        std::lock_guard<std::mutex> lock(state->mutex);
+        detail::MutexLock lock(state->mutex);
         state->subscription = subscription;
     }
     return Connection(state);
@@ -129,7 +132,7 @@ void Connection::disconnect()
     state_->connected = false;
     Subscription subscription;
     {
-        std::lock_guard<std::mutex> lock(state_->mutex);
+        detail::MutexLock lock(state_->mutex);
         subscription = state_->subscription;
     }
     state_->signal.removeThen(subscription);

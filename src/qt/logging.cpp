@@ -10,7 +10,6 @@
 #include <cstddef>
 #include <cstdio>
 #include <exception>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -20,6 +19,7 @@
 #include "skein/thread.h"
 
 #include "logging_p.h"
+#include "skein/detail/mutex.h"
 
 namespace skein {
 
@@ -121,7 +121,7 @@ struct AsyncMessageHandler::Private {
     bool ownsFile = false;
     QtMessageHandler previous = nullptr;
     Queue<Message> queue{"qt-messages"};
-    std::mutex writeMutex;  // one writer at a time, in order
+    detail::Mutex writeMutex;  // one writer at a time, in order
     Thread writer;
 
     void write(const Message& m)
@@ -146,7 +146,7 @@ struct AsyncMessageHandler::Private {
             if (!first)
                 break;
             std::vector<Message> rest = queue.popAll();
-            std::lock_guard<std::mutex> lock(writeMutex);
+            detail::MutexLock lock(writeMutex);
             write(*first);
             for (const Message& m : rest)
                 write(m);
@@ -159,7 +159,7 @@ struct AsyncMessageHandler::Private {
     // synchronously by their threads, after these (they wait for writeMutex).
     void drain()
     {
-        std::lock_guard<std::mutex> lock(writeMutex);
+        detail::MutexLock lock(writeMutex);
         queue.close();
         for (const Message& m : queue.popAll())
             write(m);
@@ -173,7 +173,7 @@ struct AsyncMessageHandler::Private {
         try {
             queue.add(Message{QtDebugMsg, nullptr, 0, nullptr, nullptr, QString(), flushed});
         } catch (const QueueClosed&) {
-            std::lock_guard<std::mutex> lock(writeMutex);  // the writer has drained: all is out
+            detail::MutexLock lock(writeMutex);  // the writer has drained: all is out
             std::fflush(out);
             return;
         }
@@ -189,7 +189,7 @@ struct AsyncMessageHandler::Private {
             queue.add(Message{type, context.file, context.line, context.function, context.category,
                               QString(text.unicode(), text.size()), std::nullopt});
         } catch (const QueueClosed&) {
-            std::lock_guard<std::mutex> lock(writeMutex);
+            detail::MutexLock lock(writeMutex);
             write(Message{type, context.file, context.line, context.function, context.category, text, std::nullopt});
             return;
         }
@@ -212,7 +212,7 @@ std::atomic<int> inFlight{0};
 // The handler that was installed before: a message that raced the
 // destructor (Qt called handle(), which then found no state) goes there.
 std::atomic<QtMessageHandler> previousHandler{nullptr};
-std::mutex installMutex;  // one install or uninstall at a time
+detail::Mutex installMutex;  // one install or uninstall at a time
 
 void handle(QtMsgType type, const QMessageLogContext& context, const QString& text)
 {
@@ -231,7 +231,7 @@ void handle(QtMsgType type, const QMessageLogContext& context, const QString& te
 
 AsyncMessageHandler::AsyncMessageHandler(const QString& filePath) : d(std::make_unique<Private>())
 {
-    std::lock_guard<std::mutex> lock(installMutex);
+    detail::MutexLock lock(installMutex);
     if (active.load())
         throw UsageError("AsyncMessageHandler: one is installed already; there can be one at a time");
     if (!filePath.isEmpty()) {
@@ -248,7 +248,7 @@ AsyncMessageHandler::AsyncMessageHandler(const QString& filePath) : d(std::make_
 
 AsyncMessageHandler::~AsyncMessageHandler()
 {
-    std::lock_guard<std::mutex> lock(installMutex);
+    detail::MutexLock lock(installMutex);
     qInstallMessageHandler(d->previous);
     active.store(nullptr);
     while (inFlight.load() != 0)

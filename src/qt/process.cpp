@@ -8,7 +8,6 @@
 #include <QtCore/QTimer>
 
 #include <map>
-#include <mutex>
 #include <vector>
 
 #include <signal.h>
@@ -19,6 +18,7 @@
 #include "skein/qt/connect.h"
 
 #include "logging_p.h"
+#include "skein/detail/mutex.h"
 
 namespace skein {
 
@@ -81,7 +81,7 @@ public:
 
     void add(const void* key, const Thread& thread)
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        detail::MutexLock lock(mutex_);
         threads_.emplace(key, thread);
         if (!hooked_ && QCoreApplication::instance()) {
             qAddPostRoutine(&LiveProcesses::stopAll);
@@ -91,7 +91,7 @@ public:
 
     void remove(const void* key)
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        detail::MutexLock lock(mutex_);
         threads_.erase(key);
     }
 
@@ -101,7 +101,7 @@ private:
     {
         std::vector<Thread> all;
         {
-            std::lock_guard<std::mutex> lock(instance().mutex_);
+            detail::MutexLock lock(instance().mutex_);
             for (const auto& entry : instance().threads_)
                 all.push_back(entry.second);
             instance().hooked_ = false;  // a new application hooks again
@@ -112,9 +112,9 @@ private:
             t.stopped().wait();
     }
 
-    std::mutex mutex_;
-    std::map<const void*, Thread> threads_;  // guarded by mutex_
-    bool hooked_ = false;                    // guarded by mutex_
+    detail::Mutex mutex_;
+    std::map<const void*, Thread> threads_ SKEIN_GUARDED_BY(mutex_);
+    bool hooked_ SKEIN_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace
@@ -129,13 +129,13 @@ struct Process::Private {
     Thread thread;
     Signal started;  // the program started, or failed to
 
-    std::mutex mutex;
-    QProcess* process = nullptr;  // guarded by mutex; lives on `thread`
-    QString startError;           // guarded by mutex
-    int exitCode = 0;             // guarded by mutex
-    bool crashed = false;         // guarded by mutex
-    bool stoppedByUs = false;     // guarded by mutex
-    qint64 pid = 0;               // guarded by mutex
+    detail::Mutex mutex;
+    QProcess* process SKEIN_GUARDED_BY(mutex) = nullptr;  // lives on `thread`
+    QString startError SKEIN_GUARDED_BY(mutex);
+    int exitCode SKEIN_GUARDED_BY(mutex) = 0;
+    bool crashed SKEIN_GUARDED_BY(mutex) = false;
+    bool stoppedByUs SKEIN_GUARDED_BY(mutex) = false;
+    qint64 pid SKEIN_GUARDED_BY(mutex) = 0;
 
     Private(std::string n, QString p, QStringList a, Options o)
         : name(std::move(n)),
@@ -154,7 +154,7 @@ struct Process::Private {
     template <class F>
     void post(F fn)
     {
-        std::lock_guard<std::mutex> lock(mutex);
+        detail::MutexLock lock(mutex);
         if (process)
             QMetaObject::invokeMethod(
                 process, [p = process, fn = std::move(fn)] { fn(*p); }, Qt::QueuedConnection);
@@ -195,7 +195,7 @@ void Process::Private::run(const Signal& pleaseStop)
     p.start();
     if (!p.waitForStarted(-1)) {
         {
-            std::lock_guard<std::mutex> lock(mutex);
+            detail::MutexLock lock(mutex);
             startError = p.errorString();
         }
         outLines.finish();
@@ -205,7 +205,7 @@ void Process::Private::run(const Signal& pleaseStop)
     }
     const qint64 childPid = p.processId();
     {
-        std::lock_guard<std::mutex> lock(mutex);
+        detail::MutexLock lock(mutex);
         process = &p;
         pid = childPid;
     }
@@ -214,7 +214,7 @@ void Process::Private::run(const Signal& pleaseStop)
     // pleaseStop: SIGTERM now, SIGKILL after the grace period.
     const Connection stopping = skein::connect(pleaseStop, &p, [&] {
         {
-            std::lock_guard<std::mutex> lock(mutex);
+            detail::MutexLock lock(mutex);
             stoppedByUs = true;
         }
         send(p, SIGTERM);
@@ -226,7 +226,7 @@ void Process::Private::run(const Signal& pleaseStop)
 
     bool stopped = false;
     {
-        std::lock_guard<std::mutex> lock(mutex);
+        detail::MutexLock lock(mutex);
         process = nullptr;
         crashed = p.exitStatus() == QProcess::CrashExit;
         exitCode = p.exitCode();
@@ -256,7 +256,7 @@ Process::Process(std::string name, QString program, QStringList arguments, Optio
     d->thread = d->options.parent ? Thread(*d->options.parent, d->name, body) : Thread(d->name, body);
     d->thread.start();
     d->started.wait();
-    std::lock_guard<std::mutex> lock(d->mutex);
+    detail::MutexLock lock(d->mutex);
     if (!d->startError.isEmpty()) {
         const std::string why = d->startError.toStdString();
         d->thread.join();
@@ -300,7 +300,7 @@ bool Process::tryJoin(const Signal& till, int* exitCode)
 {
     if (!d->thread.tryJoin(till))
         return false;
-    std::lock_guard<std::mutex> lock(d->mutex);
+    detail::MutexLock lock(d->mutex);
     if (d->crashed && !d->stoppedByUs)
         throw Error("Process '" + d->name + "' ('" + d->program.toStdString() + "') crashed: killed by signal " +
                     std::to_string(d->exitCode));
@@ -314,7 +314,7 @@ bool Process::isRunning() const { return d->thread.isRunning(); }
 
 qint64 Process::processId() const
 {
-    std::lock_guard<std::mutex> lock(d->mutex);
+    detail::MutexLock lock(d->mutex);
     return d->pid;
 }
 Thread Process::thread() const { return d->thread; }

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 
+#include "skein/detail/mutex.h"
 #include "skein/signal.h"
 #include "skein/skein_export.h"
 
@@ -41,19 +42,6 @@ private:
     std::chrono::steady_clock::time_point since_;
     bool outermost_ = false;
 };
-
-// A moment's busy wait before blocking: a hand-over between two running
-// threads then costs no sleep and no wake-up.
-constexpr int spinsBeforeBlocking = 100;
-
-inline void cpuRelax() noexcept
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
-}
 
 // Takes `mutex`, trying for a moment before sleeping on it: the holder is
 // usually about to let go, and a futex sleep and wake-up cost far more.
