@@ -667,7 +667,9 @@ void tst_Thread::topLevelThreadIsAChildOfMain()
 
 void tst_Thread::treeHasNamesPathsParentsAndChildrenInStartOrder()
 {
-    Countdown ready(3);  // child-a, child-b and the grandchild
+    // child-a, child-b, the grandchild, and the parent once it has checked
+    // child-a's parent: then every event is in.
+    Countdown ready(4);
     Events events;
     Thread parent = Thread::run("parent", [&ready, &events](const Signal& pleaseStop) {
         const auto waitForStop = [&ready](const Signal& own) {
@@ -686,6 +688,7 @@ void tst_Thread::treeHasNamesPathsParentsAndChildrenInStartOrder()
         a.start();
         if (a.parent() && *a.parent() == Thread::current())
             events.add("child-a's parent is parent");
+        ready.arrive();
         pleaseStop.wait();
     });
     StopAtExit guard;
