@@ -7,7 +7,8 @@
 /// group. The policy says when the group's threads are stopped:
 ///   Wait::All   never by the group: join() waits for every thread (default);
 ///   Wait::Any   when the first thread ends, the rest are asked to stop;
-///   Wait::None  by join(): it asks every thread to stop, then waits.
+///   Wait::None  by join() (and tryJoin()): it asks every thread to stop, then
+///               waits.
 /// A thread ends, for the group, when its stopped() goes: its function has
 /// returned or thrown, what the function held has been destroyed, and its
 /// children have ended. A thread fails as thread.h says, also when only a
@@ -16,9 +17,12 @@
 /// for a join(). join() always returns only when every thread has ended. Each
 /// failure is reported once: join() rethrows the first (with its original
 /// type) and logs the others, each with the path of the thread that failed;
-/// a later join() reports only failures that came after. The destructor
-/// stops and joins whatever remains and logs the failures nobody joined. A
-/// group never leaks a thread.
+/// a later join() reports only failures that came after. tryJoin(till) is a
+/// join() that gives up waiting when `till` goes first and then returns false
+/// and reports nothing; under None it has asked every thread to stop all the
+/// same (a timed-out tryJoin() under All or Any stops nothing). The
+/// destructor stops and joins whatever remains and logs the failures nobody
+/// joined. A group never leaks a thread.
 ///
 /// Memory ordering: everything the group's threads did is visible to a
 /// thread whose join() returned or threw (or whose tryJoin() did not return
@@ -68,8 +72,10 @@ public:
     /// Waits as the policy says; rethrows the first failure not reported yet
     /// and logs the others.
     void join();
-    /// False when `till` went first (nothing is stopped then, and nothing
-    /// reported); else as join().
+    /// False when `till` went first, and then reports nothing. Under All and
+    /// Any it stops nothing itself; under None it first asks every thread to
+    /// stop, as join() does, whether or not `till` goes first. Otherwise as
+    /// join().
     bool tryJoin(const Signal& till);
     /// Asks every thread of the group to stop.
     void stop();

@@ -101,6 +101,7 @@ private Q_SLOTS:
     void throwingDestructorOfWhatAThreadHeldFailsTheGroup();
     void tryJoinIsFalseWhenTillGoesFirstAndStopsNothing_data();
     void tryJoinIsFalseWhenTillGoesFirstAndStopsNothing();
+    void tryJoinUnderWaitNoneStopsEveryThreadEvenWhenTillGoesFirst();
     void stopAsksEveryThreadToStop();
     void destructorStopsAndJoinsWhatRemains();
     void destructorLogsAFailureNobodyJoined();
@@ -364,6 +365,39 @@ void tst_ThreadGroup::tryJoinIsFalseWhenTillGoesFirstAndStopsNothing()
     group.stop();
     QVERIFY(group.tryJoin(Till(10s)));
     QCOMPARE(sorted(events.list()), (QStringList{"waiter-0 was stopped", "waiter-1 was stopped"}));
+}
+
+// Under None the join is what stops the threads; a tryJoin() is a join that
+// may give up waiting, so it stops them too, and they stay asked to stop
+// when `till` goes first.
+void tst_ThreadGroup::tryJoinUnderWaitNoneStopsEveryThreadEvenWhenTillGoesFirst()
+{
+    Events events;
+    Countdown ready(2);
+    Countdown stopped(2);
+    Signal release;
+    ThreadGroup group("none", ThreadGroup::Wait::None);
+    for (int i = 0; i < 2; ++i) {
+        const std::string name = "slow-" + std::to_string(i);
+        group.spawn(name, [&events, &ready, &stopped, release, name](const Signal& pleaseStop) {
+            ready.arrive();
+            pleaseStop.wait();
+            stopped.arrive();
+            release.wait();
+            events.add(name + " ended");
+        });
+    }
+    QVERIFY(ready.done().wait(Till(10s)));
+
+    QVERIFY(!group.tryJoin(Signal::done()));
+    for (const Thread& t : group.threads())
+        QVERIFY(t.pleaseStop());
+    QVERIFY(stopped.done().wait(Till(10s)));
+    QCOMPARE(events.list(), QStringList());
+
+    release.go();
+    QVERIFY(group.tryJoin(Till(10s)));
+    QCOMPARE(sorted(events.list()), (QStringList{"slow-0 ended", "slow-1 ended"}));
 }
 
 void tst_ThreadGroup::stopAsksEveryThreadToStop()
