@@ -52,7 +52,7 @@ public:
     /// first ends, None stops every thread at join().
     enum class Wait { All, Any, None };
 
-    /// An empty group. An empty name throws std::invalid_argument.
+    /// An empty group. An empty name throws InvalidArgument.
     explicit ThreadGroup(std::string name, Wait wait = Wait::All);
     ThreadGroup(const ThreadGroup&) = delete;
     ThreadGroup& operator=(const ThreadGroup&) = delete;
@@ -60,7 +60,8 @@ public:
 
     /// Starts fn(args..., pleaseStop) (or fn(args...)) as "name", a child of
     /// the calling thread. A thread spawned after a failure (or, under Any,
-    /// after the first end) is asked to stop at once.
+    /// after the first end) is asked to stop at once. An empty name throws
+    /// InvalidArgument, and nothing is spawned.
     template <class F, class... A>
     Thread spawn(std::string name, F&& fn, A&&... args)
     {

@@ -7,7 +7,6 @@
 #include <exception>
 #include <mutex>
 #include <optional>
-#include <stdexcept>
 
 #include "skein/error.h"
 #include "skein/log.h"
@@ -127,7 +126,7 @@ ThreadGroup::ThreadGroup(std::string name, Wait wait)
       core_(std::make_shared<detail::GroupCore>(wait == Wait::Any))
 {
     if (name_.empty())
-        throw std::invalid_argument("skein: a ThreadGroup needs a name");
+        throw InvalidArgument("skein: a ThreadGroup needs a name, and the name given is empty");
 }
 
 ThreadGroup::~ThreadGroup()

@@ -518,9 +518,9 @@ void tst_ThreadGroup::threadsAreChildrenOfTheSpawningThread()
 
 void tst_ThreadGroup::emptyNameThrowsInvalidArgument()
 {
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ThreadGroup(""));
+    QVERIFY_THROWS_EXCEPTION(skein::InvalidArgument, ThreadGroup(""));
     ThreadGroup group("named");
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, group.spawn("", [] {}));
+    QVERIFY_THROWS_EXCEPTION(skein::InvalidArgument, group.spawn("", [] {}));
     QVERIFY(group.threads().empty());
     group.join();
 }
