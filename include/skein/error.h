@@ -32,6 +32,15 @@ public:
     using Error::Error;
 };
 
+/// An argument Skein cannot use: an empty name (of a thread, a group, a Qt
+/// ThreadAdaptor), a NaN timeout. The message says which. Deliberately not
+/// also a std::invalid_argument: a second std::exception base would make
+/// `catch (const std::exception&)` ambiguous, so that it would miss it.
+class SKEIN_EXPORT InvalidArgument : public Error {
+public:
+    using Error::Error;
+};
+
 /// Queue::add (or push, extend) on a Queue after close().
 class SKEIN_EXPORT QueueClosed : public Error {
 public:

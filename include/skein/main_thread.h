@@ -73,7 +73,7 @@ private:
 class SKEIN_EXPORT RegisterThread {
 public:
     /// Registers the calling thread. Throws UsageError on a thread Skein
-    /// started or one registered already.
+    /// started or one registered already, InvalidArgument for an empty name.
     explicit RegisterThread(std::string name);
     RegisterThread(const RegisterThread&) = delete;
     RegisterThread& operator=(const RegisterThread&) = delete;

@@ -114,7 +114,8 @@ public:
     void wait() const;
     /// Blocks until this or `till` goes. Returns bool(*this).
     bool wait(const Signal& till) const;
-    /// wait(Till(timeout)). A zero or negative timeout does not block.
+    /// wait(Till(timeout)). A zero or negative timeout does not block; NaN
+    /// throws InvalidArgument.
     template <class Rep, class Period>
     bool waitFor(std::chrono::duration<Rep, Period> timeout) const
     {

@@ -11,7 +11,7 @@
 /// - run(name, fn, args...) creates and starts a thread that calls
 ///   fn(args..., pleaseStop) when fn accepts a trailing `const skein::Signal&`,
 ///   else fn(args...). Arguments are decay-copied (or moved) into the thread,
-///   as with std::thread. An empty name throws std::invalid_argument.
+///   as with std::thread. An empty name throws InvalidArgument.
 /// - pleaseStop() goes when someone asks the thread to stop: stop(), its
 ///   parent stopping, or shutdown. Skein never interrupts a thread; the
 ///   function is expected to watch pleaseStop, and every blocking call in

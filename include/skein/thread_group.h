@@ -7,18 +7,30 @@
 /// group. The policy says when the group's threads are stopped:
 ///   Wait::All   never by the group: join() waits for every thread (default);
 ///   Wait::Any   when the first thread ends, the rest are asked to stop;
-///   Wait::None  by join(): it asks every thread to stop, then waits.
+///   Wait::None  by join() (and tryJoin()): it asks every thread to stop, then
+///               waits.
+/// A thread ends, for the group, when its stopped() goes: its function has
+/// returned or thrown, what the function held has been destroyed, and its
+/// children have ended. A thread fails as thread.h says, also when only a
+/// destructor of what its function held threw.
 /// In every policy a failing thread stops the rest at once, without waiting
-/// for a join(). join() always returns only when every thread has ended, and
-/// rethrows the first failure (with its original type), once. The destructor
-/// stops and joins whatever remains; a failure nobody joined is logged. A group
-/// never leaks a thread.
+/// for a join(). join() always returns only when every thread has ended. Each
+/// failure is reported once: join() rethrows the first (with its original
+/// type) and logs the others, each with the path of the thread that failed;
+/// a later join() reports only failures that came after. tryJoin(till) is a
+/// join() that gives up waiting when `till` goes first and then returns false
+/// and reports nothing; under None it has asked every thread to stop all the
+/// same (a timed-out tryJoin() under All or Any stops nothing). The
+/// destructor stops and joins whatever remains and logs the failures nobody
+/// joined. A group never leaks a thread.
+///
+/// Memory ordering: everything the group's threads did is visible to a
+/// thread whose join() returned or threw (or whose tryJoin() did not return
+/// false).
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -29,24 +41,7 @@
 namespace skein {
 
 namespace detail {
-
-// The part of a group its threads report to.
-struct SKEIN_EXPORT GroupCore {
-    explicit GroupCore(bool stopOnFirstEnd) : stopOnFirstEnd(stopOnFirstEnd) {}
-
-    // A thread failed: the first failure is kept, and the rest are stopped.
-    void fail(std::exception_ptr failure);
-    // A thread ended (or failed).
-    void ended();
-    void stopAll();
-
-    const bool stopOnFirstEnd;
-    const Signal stopRest;  // goes on the first failure, or (Any) first end
-    std::mutex mutex;
-    std::exception_ptr firstFailure;  // guarded by mutex
-    std::vector<Thread> threads;      // guarded by mutex, in spawn order
-};
-
+struct GroupCore;
 }  // namespace detail
 
 /// Threads that are waited for, and stopped, together, by a policy; a
@@ -57,37 +52,31 @@ public:
     /// first ends, None stops every thread at join().
     enum class Wait { All, Any, None };
 
-    /// An empty group. An empty name throws std::invalid_argument.
+    /// An empty group. An empty name throws InvalidArgument.
     explicit ThreadGroup(std::string name, Wait wait = Wait::All);
     ThreadGroup(const ThreadGroup&) = delete;
     ThreadGroup& operator=(const ThreadGroup&) = delete;
     ~ThreadGroup();
 
-    /// Starts fn(args..., pleaseStop) (or fn(args...)) as "name".
+    /// Starts fn(args..., pleaseStop) (or fn(args...)) as "name", a child of
+    /// the calling thread. A thread spawned after a failure (or, under Any,
+    /// after the first end) is asked to stop at once. An empty name throws
+    /// InvalidArgument, and nothing is spawned.
     template <class F, class... A>
     Thread spawn(std::string name, F&& fn, A&&... args)
     {
-        Thread thread(std::move(name), [core = core_, fn = std::decay_t<F>(std::forward<F>(fn)),
-                                        args = std::tuple<std::decay_t<A>...>(std::forward<A>(args)...)](
-                                           const Signal& pleaseStop) mutable {
-            struct Ended {
-                detail::GroupCore& core;
-                ~Ended() { core.ended(); }
-            } ended{*core};
-            try {
-                detail::callTask<F, A...>(fn, args, pleaseStop);
-            } catch (...) {
-                core->fail(std::current_exception());
-                throw;
-            }
-        });
+        Thread thread(std::move(name), std::forward<F>(fn), std::forward<A>(args)...);
         add(thread);
         return thread;
     }
 
-    /// Waits as the policy says; rethrows the first failure.
+    /// Waits as the policy says; rethrows the first failure not reported yet
+    /// and logs the others.
     void join();
-    /// False when `till` went first (nothing is stopped then); else as join().
+    /// False when `till` went first, and then reports nothing. Under All and
+    /// Any it stops nothing itself; under None it first asks every thread to
+    /// stop, as join() does, whether or not `till` goes first. Otherwise as
+    /// join().
     bool tryJoin(const Signal& till);
     /// Asks every thread of the group to stop.
     void stop();
@@ -105,8 +94,6 @@ private:
     const std::string name_;
     const Wait wait_;
     const std::shared_ptr<detail::GroupCore> core_;
-    std::mutex joinMutex_;
-    bool rethrown_ = false;  // guarded by joinMutex_: the first failure was rethrown
 };
 
 }  // namespace skein

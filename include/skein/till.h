@@ -32,7 +32,8 @@ namespace skein {
 /// The contract is in till.h.
 class SKEIN_EXPORT Till : public Signal {
 public:
-    /// Goes `timeout` from now; zero or negative: already gone.
+    /// Goes `timeout` from now; zero or negative: already gone; NaN throws
+    /// InvalidArgument.
     template <class Rep, class Period>
     explicit Till(std::chrono::duration<Rep, Period> timeout) : Till(detail::deadlineAfter(timeout))
     {}
@@ -43,7 +44,7 @@ public:
     /// change of the system clock does not move it.
     explicit Till(std::chrono::system_clock::time_point deadline);
 
-    /// Goes `seconds` from now. NaN throws std::invalid_argument; +inf never
+    /// Goes `seconds` from now. NaN throws InvalidArgument; +inf never
     /// goes (until shutdown); zero or negative: already gone.
     static Till seconds(double seconds);
 

@@ -355,7 +355,7 @@ ThreadState::ThreadState(std::string name_, const std::shared_ptr<ThreadState>& 
       task(std::move(task_))
 {
     if (name.empty())
-        throw std::invalid_argument("skein: a thread needs a name");
+        throw InvalidArgument("skein: a thread needs a name, and the name given is empty");
 }
 
 ThreadState::~ThreadState()

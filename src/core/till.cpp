@@ -4,9 +4,9 @@
 
 #include <cmath>
 #include <limits>
-#include <stdexcept>
 
 #include "signal_p.h"
+#include "skein/error.h"
 #include "timer_p.h"
 
 namespace skein {
@@ -43,7 +43,7 @@ Till::Till(std::chrono::system_clock::time_point deadline) : Till(fromSystem(dea
 Till Till::seconds(double seconds)
 {
     if (std::isnan(seconds))
-        throw std::invalid_argument("Till::seconds: NaN is not a timeout");
+        throw InvalidArgument("Till::seconds: NaN is not a timeout");
     if (seconds == std::numeric_limits<double>::infinity())
         return Till(Clock::time_point::max());
     return Till(std::chrono::duration<double>(seconds));

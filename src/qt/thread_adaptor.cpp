@@ -53,7 +53,7 @@ ThreadAdaptor::ThreadAdaptor(QString name, QObject* parent) : QObject(parent), d
 {
     detail::useQtLogging();
     if (name.isEmpty())
-        throw std::invalid_argument("skein: a ThreadAdaptor needs a name");
+        throw InvalidArgument("skein: a ThreadAdaptor needs a name, and the name given is empty");
     d->name = std::move(name);
     setObjectName(d->name);
     watchParent();

@@ -459,9 +459,9 @@ void tst_Thread::joinBeforeStartThrowsUsageError()
 void tst_Thread::emptyNameThrowsInvalidArgument()
 {
     std::atomic<bool> ran{false};
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Thread("", [&ran] { ran = true; }));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, (void)Thread::run("", [&ran] { ran = true; }));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, (void)Thread::run(std::string(), [&ran] { return 1; }));
+    QVERIFY_THROWS_EXCEPTION(skein::InvalidArgument, Thread("", [&ran] { ran = true; }));
+    QVERIFY_THROWS_EXCEPTION(skein::InvalidArgument, (void)Thread::run("", [&ran] { ran = true; }));
+    QVERIFY_THROWS_EXCEPTION(skein::InvalidArgument, (void)Thread::run(std::string(), [&ran] { return 1; }));
     QCOMPARE(namesOf(Thread::current().children()), QStringList());
     QVERIFY(!ran.load());
 }

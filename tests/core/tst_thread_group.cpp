@@ -1,8 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
 // ThreadGroup: the wait policies (All, Any, None), failures that stop the
-// rest and are rethrown once, tryJoin, the destructor, spawn's arguments and
-// the place of the threads in the tree, and a counter under a Lock.
+// rest and are rethrown once or logged (a throwing destructor of what a
+// thread's function held among them), tryJoin, the destructor, spawn's
+// arguments and the place of the threads in the tree, and a counter under a
+// Lock.
 //
 // Threads are ordered with Signals and recorded events, never with sleeps.
 #include <QtTest>
@@ -24,6 +26,7 @@
 #include <string>
 #include <typeindex>
 #include <typeinfo>
+#include <utility>
 #include <vector>
 
 #include "testing.h"
@@ -46,6 +49,26 @@ using testing::thrownBy;
 Q_DECLARE_METATYPE(skein::ThreadGroup::Wait)
 
 namespace {
+
+struct Exploded : std::runtime_error {
+    Exploded() : std::runtime_error("a destructor threw") {}
+};
+
+// Throws from its destructor (declared noexcept(false)) unless it was moved
+// from: captured by a thread's function, it fails the thread once the
+// function has returned, outside anything that wraps the call.
+struct Bomb {
+    bool armed = true;
+
+    Bomb() = default;
+    Bomb(Bomb&& other) noexcept : armed(std::exchange(other.armed, false)) {}
+    Bomb& operator=(Bomb&&) = delete;
+    ~Bomb() noexcept(false)
+    {
+        if (armed)
+            throw Exploded();
+    }
+};
 
 // A thread body: says it is ready, waits for pleaseStop, records that it was
 // stopped.
@@ -74,8 +97,11 @@ private Q_SLOTS:
     void failureStopsTheRestAndJoinRethrowsItOnce();
     void failureStopsTheRestBeforeAnyoneJoins_data();
     void failureStopsTheRestBeforeAnyoneJoins();
+    void throwingDestructorOfWhatAThreadHeldFailsTheGroup_data();
+    void throwingDestructorOfWhatAThreadHeldFailsTheGroup();
     void tryJoinIsFalseWhenTillGoesFirstAndStopsNothing_data();
     void tryJoinIsFalseWhenTillGoesFirstAndStopsNothing();
+    void tryJoinUnderWaitNoneStopsEveryThreadEvenWhenTillGoesFirst();
     void stopAsksEveryThreadToStop();
     void destructorStopsAndJoinsWhatRemains();
     void destructorLogsAFailureNobodyJoined();
@@ -180,6 +206,8 @@ void tst_ThreadGroup::failureStopsTheRestAndJoinRethrowsItOnce_data()
     QTest::newRow("None") << ThreadGroup::Wait::None;
 }
 
+// Every failure reaches someone once: join() rethrows the first, and logs
+// the others with the path of the thread that failed.
 void tst_ThreadGroup::failureStopsTheRestAndJoinRethrowsItOnce()
 {
     QFETCH(ThreadGroup::Wait, policy);
@@ -193,13 +221,18 @@ void tst_ThreadGroup::failureStopsTheRestAndJoinRethrowsItOnce()
             throw CustomFailure("the first failure");
         });
         group.spawn("waiter", waitForStop(events, ready, "waiter"));
-        // Fails too, but only once the first failure is on record.
-        group.spawn("second-failure", [&ready, firstStopped = first.stopped()](const Signal& pleaseStop) {
+        // Fails too, but only once the first failure is on record: a join()
+        // of the first returns once its stopped() callbacks, the group's
+        // among them, have run.
+        Signal firstJoined;
+        group.spawn("second-failure", [&ready, firstJoined](const Signal& pleaseStop) {
             ready.arrive();
             pleaseStop.wait();
-            firstStopped.wait();
+            firstJoined.wait();
             throw std::logic_error("the second failure");
         });
+        QVERIFY_THROWS_EXCEPTION(CustomFailure, first.join());
+        firstJoined.go();
 
         const auto thrown = thrownBy([&] { group.join(); });
         QVERIFY(thrown.first == std::type_index(typeid(CustomFailure)));
@@ -208,13 +241,18 @@ void tst_ThreadGroup::failureStopsTheRestAndJoinRethrowsItOnce()
         QCOMPARE(events.list(), QStringList{"waiter was stopped"});
         for (const Thread& t : group.threads())
             QVERIFY(!t.isRunning());
+        const auto second = log.mentioning("the second failure");
+        QCOMPARE(second.size(), std::size_t(1));
+        QVERIFY2(contains(second[0].message, "'main/second-failure'"), second[0].message.c_str());
+        QVERIFY(second[0].level == skein::LogLevel::Error);
 
-        // Rethrown once only.
+        // Rethrown once only, logged once only.
         group.join();
         QVERIFY(group.tryJoin(Signal::done()));
     }
     // The destructor has nothing left to report.
-    QVERIFY(log.mentioning("failure").empty());
+    QVERIFY2(log.mentioning("the first failure").empty(), log.dump().c_str());
+    QCOMPARE(log.mentioning("the second failure").size(), std::size_t(1));
 }
 
 void tst_ThreadGroup::failureStopsTheRestBeforeAnyoneJoins_data()
@@ -244,6 +282,56 @@ void tst_ThreadGroup::failureStopsTheRestBeforeAnyoneJoins()
     QVERIFY(waiter.stopped().wait(Till(5s)));
     QCOMPARE(events.list(), QStringList{"waiter was stopped"});
     QVERIFY_THROWS_EXCEPTION(CustomFailure, group.join());
+}
+
+void tst_ThreadGroup::throwingDestructorOfWhatAThreadHeldFailsTheGroup_data()
+{
+    QTest::addColumn<ThreadGroup::Wait>("policy");
+    QTest::addColumn<bool>("tryJoin");
+    QTest::newRow("All, join") << ThreadGroup::Wait::All << false;
+    QTest::newRow("All, tryJoin") << ThreadGroup::Wait::All << true;
+    QTest::newRow("Any, join") << ThreadGroup::Wait::Any << false;
+    QTest::newRow("Any, tryJoin") << ThreadGroup::Wait::Any << true;
+    QTest::newRow("None, join") << ThreadGroup::Wait::None << false;
+    QTest::newRow("None, tryJoin") << ThreadGroup::Wait::None << true;
+}
+
+// The function returns normally; what it captured throws when the thread
+// destroys it, which fails the thread (thread.h). That is a failure of the
+// group like any other: it stops the rest, and join() or tryJoin()
+// rethrows it.
+void tst_ThreadGroup::throwingDestructorOfWhatAThreadHeldFailsTheGroup()
+{
+    QFETCH(ThreadGroup::Wait, policy);
+    QFETCH(bool, tryJoin);
+    const LogCapture log;
+    Events events;
+    Countdown ready(1);
+    {
+        ThreadGroup group("exploding", policy);
+        const Thread waiter = group.spawn("waiter", waitForStop(events, ready, "waiter"));
+        const Thread bomb = group.spawn("bomb", [&ready, bomb = Bomb()] { ready.done().wait(); });
+
+        if (policy != ThreadGroup::Wait::None) {
+            // Bounded, so that a failure the group misses fails the test
+            // instead of hanging it; under All only the failure stops it.
+            QVERIFY(waiter.stopped().wait(Till(10s)));
+            QCOMPARE(events.list(), QStringList{"waiter was stopped"});
+        }
+        const auto thrown = thrownBy([&] {
+            if (tryJoin)
+                QVERIFY(group.tryJoin(Till(10s)));
+            else
+                group.join();
+        });
+        QVERIFY(thrown.first == std::type_index(typeid(Exploded)));
+        QCOMPARE(q(thrown.second), QStringLiteral("a destructor threw"));
+        QCOMPARE(events.list(), QStringList{"waiter was stopped"});
+        QVERIFY(!bomb.isRunning());
+        QVERIFY(group.tryJoin(Signal::done()));
+    }
+    // Rethrown, so neither the group nor the tree logs it.
+    QVERIFY2(log.mentioning("a destructor threw").empty(), log.dump().c_str());
 }
 
 void tst_ThreadGroup::tryJoinIsFalseWhenTillGoesFirstAndStopsNothing_data()
@@ -277,6 +365,39 @@ void tst_ThreadGroup::tryJoinIsFalseWhenTillGoesFirstAndStopsNothing()
     group.stop();
     QVERIFY(group.tryJoin(Till(10s)));
     QCOMPARE(sorted(events.list()), (QStringList{"waiter-0 was stopped", "waiter-1 was stopped"}));
+}
+
+// Under None the join is what stops the threads; a tryJoin() is a join that
+// may give up waiting, so it stops them too, and they stay asked to stop
+// when `till` goes first.
+void tst_ThreadGroup::tryJoinUnderWaitNoneStopsEveryThreadEvenWhenTillGoesFirst()
+{
+    Events events;
+    Countdown ready(2);
+    Countdown stopped(2);
+    Signal release;
+    ThreadGroup group("none", ThreadGroup::Wait::None);
+    for (int i = 0; i < 2; ++i) {
+        const std::string name = "slow-" + std::to_string(i);
+        group.spawn(name, [&events, &ready, &stopped, release, name](const Signal& pleaseStop) {
+            ready.arrive();
+            pleaseStop.wait();
+            stopped.arrive();
+            release.wait();
+            events.add(name + " ended");
+        });
+    }
+    QVERIFY(ready.done().wait(Till(10s)));
+
+    QVERIFY(!group.tryJoin(Signal::done()));
+    for (const Thread& t : group.threads())
+        QVERIFY(t.pleaseStop());
+    QVERIFY(stopped.done().wait(Till(10s)));
+    QCOMPARE(events.list(), QStringList());
+
+    release.go();
+    QVERIFY(group.tryJoin(Till(10s)));
+    QCOMPARE(sorted(events.list()), (QStringList{"slow-0 ended", "slow-1 ended"}));
 }
 
 void tst_ThreadGroup::stopAsksEveryThreadToStop()
@@ -328,7 +449,8 @@ void tst_ThreadGroup::destructorLogsAFailureNobodyJoined()
     }
     const auto records = log.mentioning("nobody joined the group");
     QCOMPARE(records.size(), std::size_t(1));
-    QVERIFY2(contains(records[0].message, "careless"), records[0].message.c_str());
+    QVERIFY2(contains(records[0].message, "'careless'"), records[0].message.c_str());
+    QVERIFY2(contains(records[0].message, "'main/doomed'"), records[0].message.c_str());
     QVERIFY(records[0].level == skein::LogLevel::Error);
 }
 
@@ -396,9 +518,9 @@ void tst_ThreadGroup::threadsAreChildrenOfTheSpawningThread()
 
 void tst_ThreadGroup::emptyNameThrowsInvalidArgument()
 {
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ThreadGroup(""));
+    QVERIFY_THROWS_EXCEPTION(skein::InvalidArgument, ThreadGroup(""));
     ThreadGroup group("named");
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, group.spawn("", [] {}));
+    QVERIFY_THROWS_EXCEPTION(skein::InvalidArgument, group.spawn("", [] {}));
     QVERIFY(group.threads().empty());
     group.join();
 }

@@ -8,6 +8,7 @@
 #include <QtTest>
 
 #include <skein/detail/introspection.h>
+#include <skein/error.h>
 #include <skein/signal.h>
 #include <skein/till.h>
 
@@ -21,7 +22,6 @@
 #include <limits>
 #include <optional>
 #include <random>
-#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -221,7 +221,7 @@ void tst_Till::nanTimeoutThrows_data()
 void tst_Till::nanTimeoutThrows()
 {
     QFETCH(MakeTill, make);
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, make());
+    QVERIFY_THROWS_EXCEPTION(skein::InvalidArgument, make());
 }
 
 void tst_Till::infiniteDeadlinesDoNotGo_data()

@@ -749,7 +749,10 @@ private Q_SLOTS:
 
     void anEmptyNameIsRejected()
     {
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+        const auto message = testing::messageOf<skein::Error>(
+            [] { ThreadAdaptor(QString(), [](const Signal&) -> QVariant { return {}; }); });
+        QVERIFY2(testing::contains(message, "ThreadAdaptor needs a name"), message.value_or("nothing thrown").c_str());
+        QVERIFY_THROWS_EXCEPTION(skein::InvalidArgument,
                                  ThreadAdaptor(QString(), [](const Signal&) -> QVariant { return {}; }));
     }
 

@@ -5,22 +5,23 @@
 
 #include <chrono>
 #include <cmath>
-#include <stdexcept>
 #include <type_traits>
+
+#include "skein/error.h"
 
 namespace skein::detail {
 
 // The steady-clock deadline `timeout` from now. A zero or negative timeout is
 // a deadline in the past; a timeout too large to represent saturates to
 // time_point::max(), which never comes. Rounds up, so a deadline is never
-// earlier than asked. NaN throws std::invalid_argument.
+// earlier than asked. NaN throws InvalidArgument.
 template <class Rep, class Period>
 std::chrono::steady_clock::time_point deadlineAfter(std::chrono::duration<Rep, Period> timeout)
 {
     using namespace std::chrono;
     if constexpr (std::is_floating_point_v<Rep>) {
         if (std::isnan(timeout.count()))
-            throw std::invalid_argument("skein: a timeout of NaN");
+            throw InvalidArgument("skein: a timeout of NaN seconds has no deadline");
     }
     if (timeout <= duration<Rep, Period>::zero())
         return steady_clock::time_point::min();

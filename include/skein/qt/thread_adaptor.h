@@ -73,8 +73,8 @@ public:
     /// thread with its pleaseStop; returns the result, throws to fail.
     using Function = std::function<QVariant(const Signal& pleaseStop)>;
 
-    /// An empty name throws std::invalid_argument (C++ only: QML cannot make
-    /// a ThreadAdaptor).
+    /// An empty name throws InvalidArgument (C++ only: QML cannot make a
+    /// ThreadAdaptor).
     ThreadAdaptor(QString name, Function fn, QObject* parent = nullptr);
     /// Wraps a Thread; start() starts it if it has not started.
     explicit ThreadAdaptor(Thread thread, QObject* parent = nullptr);
@@ -140,7 +140,7 @@ Q_SIGNALS:
 
 protected:
     /// For subclasses that override work(). An empty name throws
-    /// std::invalid_argument.
+    /// InvalidArgument.
     explicit ThreadAdaptor(QString name, QObject* parent = nullptr);
     /// Runs on the worker thread; the default calls the function given to the
     /// constructor. Return the result; throw to fail.
