@@ -49,7 +49,7 @@ struct GroupCore;
 class SKEIN_EXPORT ThreadGroup {
 public:
     /// The policy: All waits for every thread, Any stops the rest when the
-    /// first ends, None stops every thread at join().
+    /// first ends, None stops every thread at join() (or tryJoin()).
     enum class Wait { All, Any, None };
 
     /// An empty group. An empty name throws InvalidArgument.
