@@ -272,6 +272,33 @@ inline bool waitUntilParked(const skein::Signal& till, std::size_t count)
     return true;
 }
 
+// How many threads dumpThreads() shows blocked on `what`, as Skein describes
+// it: "Queue 'jobs' (pop)", "Lock 'db' (lock)".
+inline std::size_t blockedOn(const std::string& what)
+{
+    const std::string dump = skein::dumpThreads();
+    const std::string needle = "waiting on " + what + " for ";
+    std::size_t count = 0;
+    for (std::size_t at = dump.find(needle); at != std::string::npos; at = dump.find(needle, at + 1))
+        ++count;
+    return count;
+}
+
+// Waits until dumpThreads() shows `count` threads blocked on `what`: for a
+// blocking call with no `till` to count callbacks on, or one that blocks
+// on a mutex. False when they are not within 20 s: the bound only turns a
+// broken library's hang into a failure.
+inline bool waitUntilBlockedOn(const std::string& what, std::size_t count)
+{
+    const skein::Till giveUp(std::chrono::seconds(20));
+    while (blockedOn(what) < count) {
+        if (giveUp)
+            return false;
+        std::this_thread::yield();
+    }
+    return true;
+}
+
 // --- What Skein logs -------------------------------------------------------------
 
 // A record that a LogCapture took, and when it took it (steady: for the

@@ -20,6 +20,19 @@
 ///   proceeds once it has re-acquired the Lock. Waiting itself (the release
 ///   inside wait()) wakes nobody.
 ///
+/// ### Lifetime
+/// - Destroying a Lock that threads wait on (wait()) or block in (lock()) is
+///   defined: those calls wake and throw UsageError naming the destroyed
+///   Lock. A lock() that throws so has not taken the Lock; a wait() that
+///   throws so has re-acquired it, as every wait() does, so the guard that
+///   holds it (std::unique_lock) may still unlock() it: that is the one call
+///   allowed after destruction began. The destructor waits until every
+///   blocked call has left and the Lock is free; the destroying thread may
+///   hold it.
+/// - Any other call that starts after destruction began is undefined, as for
+///   any object. So is destroying a Lock that another thread holds outside
+///   wait(): the destructor then waits for that thread's unlock().
+///
 /// ### Memory ordering
 ///   Everything a thread did while holding the Lock is visible to the next
 ///   thread that acquires it, including a waiter when its wait() returns.
@@ -32,6 +45,7 @@
 #include <string>
 #include <thread>
 
+#include "skein/detail/wait.h"
 #include "skein/signal.h"
 #include "skein/skein_export.h"
 #include "skein/thread_annotations.h"
@@ -49,10 +63,12 @@ public:
     explicit Lock(std::string name = {});
     Lock(const Lock&) = delete;
     Lock& operator=(const Lock&) = delete;
+    /// Wakes the calls that wait on or block in the Lock, which throw
+    /// UsageError, and waits until they have left and the Lock is free.
     ~Lock();
 
     /// Blocks until the calling thread holds the Lock. Throws UsageError if
-    /// it holds it already.
+    /// it holds it already, or if the Lock is destroyed while it blocks.
     void lock() SKEIN_ACQUIRE();
     /// Takes the Lock if it is free, without blocking. True when taken;
     /// false when another thread holds it. Throws UsageError if the calling
@@ -84,6 +100,7 @@ private:
     std::mutex mutex_;
     std::atomic<std::thread::id> owner_{};
     std::deque<Signal> waiters_;  // guarded by mutex_, oldest first
+    detail::BlockedCalls blockedCalls_;
     const std::string name_;
 };
 

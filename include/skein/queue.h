@@ -22,6 +22,15 @@
 /// - tryPop() and popAll() never block.
 /// - close() is idempotent and wakes every blocked add() and pop().
 ///
+/// ### Lifetime
+/// - Destroying a Queue while threads block in it is defined: the destructor
+///   closes it, so a blocked pop() returns nullopt (or an item added before
+///   the destruction began) and a blocked add() or extend() throws
+///   QueueClosed saying the Queue is being destroyed. The destructor waits
+///   until every blocked call has left.
+/// - A call that starts after destruction began is undefined, as for any
+///   object.
+///
 /// ### Exception safety
 ///   T's move constructor may throw; the Queue neither loses nor duplicates an
 ///   item and stays usable. Each item is moved once on the way in and once on
@@ -74,6 +83,19 @@ public:
     {}
     Queue(const Queue&) = delete;
     Queue& operator=(const Queue&) = delete;
+    /// Wakes the calls blocked in the Queue, as close() does but with
+    /// QueueClosed saying it is being destroyed, and waits until they have
+    /// left. Returns at once when none is blocked.
+    ~Queue()
+    {
+        Core& core = *core_;
+        std::unique_lock<std::mutex> lock(core.mutex);
+        core.blocked.awaitLeaving(lock, [&core] {
+            core.closed = true;
+            core.notEmpty.notify_all();
+            core.notFull.notify_all();
+        });
+    }
 
     /// Appends `item`, blocking while a bounded Queue is full. True when
     /// added; false when `till` went first (the item is dropped). Throws
@@ -81,12 +103,12 @@ public:
     bool add(T item, const Signal& till = Signal::never())
     {
         std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
-        if (!waitForRoom(lock, till))
+        std::optional<Blocked> blocked;
+        if (!waitForRoom(lock, till, blocked))
             return false;
         core_->items.push_back(std::move(item));
         core_->counted();
-        lock.unlock();
-        core_->notEmpty.notify_one();
+        unlockAndNotify(lock, &core_->notEmpty, blocked);
         return true;
     }
 
@@ -109,8 +131,9 @@ public:
     bool extend(Range&& items, const Signal& till = Signal::never())
     {
         std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
+        std::optional<Blocked> blocked;
         for (auto& item : items) {
-            if (!waitForRoom(lock, till))
+            if (!waitForRoom(lock, till, blocked))
                 return false;
             core_->items.push_back(std::move(item));
             core_->counted();
@@ -125,6 +148,7 @@ public:
     std::optional<T> pop(const Signal& till = Signal::never())
     {
         std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
+        std::optional<Blocked> blocked;
         Core& core = *core_;
         if (core.items.empty() && !core.closed && !till) {
             // An item is often a moment away: look for it before sleeping.
@@ -132,11 +156,16 @@ public:
             for (int i = 0; i < detail::spinsBeforeBlocking && core.count.load(std::memory_order_relaxed) == 0; ++i)
                 detail::cpuRelax();
             lock.lock();
+            // Counted only when it blocks: a hand-over that the spin caught
+            // costs nothing more.
+            if (core.items.empty() && !core.closed) {
+                blocked.emplace(core.blocked, lock);
+                detail::waitUntil(
+                    lock, core.notEmpty, till, core_, [&core] { return !core.items.empty() || core.closed; },
+                    [](const void* q) { return "Queue '" + static_cast<const Queue*>(q)->name_ + "' (pop)"; }, this);
+            }
         }
-        detail::waitUntil(
-            lock, core.notEmpty, till, core_, [&core] { return !core.items.empty() || core.closed; },
-            [](const void* q) { return "Queue '" + static_cast<const Queue*>(q)->name_ + "' (pop)"; }, this);
-        return takeFront(lock);
+        return takeFront(lock, blocked);
     }
 
     /// The front item, removed, or nullopt when the Queue is empty. Never
@@ -144,7 +173,8 @@ public:
     std::optional<T> tryPop()
     {
         std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
-        return takeFront(lock);
+        std::optional<Blocked> neverBlocks;
+        return takeFront(lock, neverBlocks);
     }
 
     /// Every item, removed, front first; empty when there is none. Never
@@ -221,6 +251,7 @@ private:
         std::condition_variable notFull;
         std::deque<T> items;  // guarded by mutex
         bool closed = false;  // guarded by mutex
+        detail::BlockedCalls blocked;
         // items.size(), written under mutex, read without it to spin on. On a
         // line of its own: a consumer spinning on it must not take the
         // mutex's line away from the producer that holds it.
@@ -229,15 +260,27 @@ private:
         void counted() { count.store(items.size(), std::memory_order_relaxed); }
     };
 
-    // With the mutex held: waits until there is room. False when `till` went
-    // first; throws QueueClosed when the Queue is or becomes closed.
-    bool waitForRoom(std::unique_lock<std::mutex>& lock, const Signal& till)
+    // Counts a call that blocked among the Queue's blocked calls, from its
+    // first block to its last touch of the Queue, so that the destructor
+    // waits for it.
+    using Blocked = detail::BlockedCalls::Entry;
+
+    // With the mutex held: waits until there is room, emplacing `blocked`
+    // when it must block. False when `till` went first; throws QueueClosed
+    // when the Queue is or becomes closed.
+    bool waitForRoom(std::unique_lock<std::mutex>& lock, const Signal& till, std::optional<Blocked>& blocked)
     {
         throwIfClosed("add");
         if (maxSize_ == 0)
             return true;
         Core& core = *core_;
         const std::size_t max = maxSize_;
+        if (core.items.size() < max)
+            return true;
+        if (till)
+            return false;
+        if (!blocked)
+            blocked.emplace(core.blocked, lock);
         const bool room = detail::waitUntil(
             lock, core.notFull, till, core_, [&core, max] { return core.items.size() < max || core.closed; },
             [](const void* q) { return "Queue '" + static_cast<const Queue*>(q)->name_ + "' (add, full)"; }, this);
@@ -248,49 +291,69 @@ private:
     void throwIfClosed(const char* operation) const
     {
         if (core_->closed)
-            throw QueueClosed("Queue '" + name_ + "' is closed: " + operation + "() refused");
+            throw QueueClosed("Queue '" + name_ +
+                              (core_->blocked.destroying() ? "' is being destroyed: " : "' is closed: ") + operation +
+                              "() refused");
     }
 
     // With the mutex held: removes the front item, if any, and releases the
     // mutex. The item is moved once, straight into the caller's result (a
     // returned prvalue is not moved again), and leaves the deque only after
     // that move succeeded: a move that throws leaves it at the front.
-    std::optional<T> takeFront(std::unique_lock<std::mutex>& lock)
+    std::optional<T> takeFront(std::unique_lock<std::mutex>& lock, std::optional<Blocked>& blocked)
     {
         if (core_->items.empty())
             return std::nullopt;
         if constexpr (std::is_nothrow_move_constructible_v<T>) {
             std::optional<T> item(std::in_place, std::move(core_->items.front()));
-            dropFront(lock);
+            dropFront(lock, blocked);
             return item;
         } else {
-            const DropFrontOnSuccess drop{*this, lock};
+            const DropFrontOnSuccess drop{*this, lock, blocked};
             return std::optional<T>(std::in_place, std::move(core_->items.front()));
         }
     }
 
     // With the mutex held: removes the front item, releases the mutex, and
     // tells a waiting add() there is room.
-    void dropFront(std::unique_lock<std::mutex>& lock)
+    void dropFront(std::unique_lock<std::mutex>& lock, std::optional<Blocked>& blocked)
     {
         Core& core = *core_;
         core.items.pop_front();
         core.counted();
+        unlockAndNotify(lock, maxSize_ != 0 ? &core.notFull : nullptr, blocked);
+    }
+
+    // Releases the mutex and wakes one waiter on `cv`, if any: after the
+    // release, so that it does not wake only to block on the mutex. A call
+    // that blocked wakes it before and leaves the blocked calls, so that the
+    // release is its last touch of the Queue, which a destructor may free.
+    static void unlockAndNotify(std::unique_lock<std::mutex>& lock, std::condition_variable* cv,
+                                std::optional<Blocked>& blocked)
+    {
+        if (blocked) {
+            if (cv)
+                cv->notify_one();
+            blocked.reset();
+            lock.unlock();
+            return;
+        }
         lock.unlock();
-        if (maxSize_ != 0)
-            core.notFull.notify_one();
+        if (cv)
+            cv->notify_one();
     }
 
     struct DropFrontOnSuccess {
         Queue& queue;
         std::unique_lock<std::mutex>& lock;
+        std::optional<Blocked>& blocked;
         const int exceptions = std::uncaught_exceptions();
 
         ~DropFrontOnSuccess()
         {
             if (std::uncaught_exceptions() != exceptions)
                 return;  // the move threw: the item stays
-            queue.dropFront(lock);
+            queue.dropFront(lock, blocked);
         }
     };
 

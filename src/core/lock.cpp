@@ -9,17 +9,56 @@
 #include "skein/detail/names.h"
 #include "skein/detail/wait.h"
 #include "skein/error.h"
+#include "timer_p.h"
 
 namespace skein {
 
+namespace {
+
+UsageError destroyedWhileBlocked(const std::string& name, const char* operation)
+{
+    return UsageError("Lock '" + name + "': destroyed while " + operation + "() by thread '" +
+                      detail::currentThreadPath() + "' blocked in it");
+}
+
+}  // namespace
+
 Lock::Lock(std::string name) : name_(name.empty() ? detail::generatedName("lock") : std::move(name)) {}
 
-Lock::~Lock() = default;
+Lock::~Lock()
+{
+    // The destroying thread may hold the Lock; any other holder is waited for.
+    std::unique_lock<std::mutex> lock = isHeldByCurrentThread() ? std::unique_lock<std::mutex>(mutex_, std::adopt_lock)
+                                                                : std::unique_lock<std::mutex>(mutex_);
+    blockedCalls_.awaitLeaving(lock, [this] {
+        owner_.store(std::thread::id(), std::memory_order_relaxed);
+        for (Signal& waiter : waiters_)
+            waiter.go();
+        waiters_.clear();
+    });
+}
 
 void Lock::lock()
 {
     requireNotHeld("lock");
-    mutex_.lock();
+    if (!mutex_.try_lock()) {
+        std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
+        {
+            // Counted before dumpThreads() shows it blocked: whoever sees it
+            // so and destroys the Lock has a destructor that waits for it.
+            const detail::BlockedCalls::Entry entry(blockedCalls_, lock);
+            std::optional<detail::BlockedScope> shown;
+            // BlockedScope refuses every wait on the timer thread, but a
+            // Till's callback may take a Lock that is held for a moment.
+            if (!detail::onTimerThread)
+                shown.emplace([](const void* l) { return "Lock '" + static_cast<const Lock*>(l)->name_ + "' (lock)"; },
+                              this);
+            lock.lock();
+        }
+        if (blockedCalls_.destroying())
+            throw destroyedWhileBlocked(name_, "lock");  // letting go of the mutex last
+        lock.release();
+    }
     owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
 }
 
@@ -59,6 +98,7 @@ bool Lock::wait(const Signal& till)
                         this);
     const Signal woken;
     waiters_.push_back(woken);
+    blockedCalls_.enter();
     owner_.store(std::thread::id(), std::memory_order_relaxed);
     mutex_.unlock();
 
@@ -68,6 +108,8 @@ bool Lock::wait(const Signal& till)
         {
             lock.mutex_.lock();
             lock.owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+            // Holding the Lock, so a destructor still waits for its unlock().
+            lock.blockedCalls_.leave();
         }
     };
     {
@@ -75,6 +117,8 @@ bool Lock::wait(const Signal& till)
         woken.wait(till);
     }
 
+    if (blockedCalls_.destroying())
+        throw destroyedWhileBlocked(name_, "wait");
     if (woken)
         return true;
     const auto it = std::find(waiters_.begin(), waiters_.end(), woken);

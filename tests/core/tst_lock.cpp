@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -28,6 +29,7 @@ using testing::Events;
 using testing::Joining;
 using testing::messageOf;
 using testing::names;
+using testing::waitUntilBlockedOn;
 using testing::waitUntilParked;
 
 namespace {
@@ -90,6 +92,10 @@ private Q_SLOTS:
     void waitWithoutHoldingThrowsUsageErrorNamingTheLock_data();
     void waitWithoutHoldingThrowsUsageErrorNamingTheLock();
     void unnamedLocksGetDistinctGeneratedNames();
+
+    void destroyingWakesWaitersAndLockersWithUsageErrorNamingTheLock_data();
+    void destroyingWakesWaitersAndLockersWithUsageErrorNamingTheLock();
+    void destroyingALockItsOwnThreadHoldsNeedsNoOtherThread();
 
     void worksWithLockGuardAndUniqueLock();
     void uniqueLockTryToLock_data();
@@ -538,6 +544,97 @@ void tst_Lock::unnamedLocksGetDistinctGeneratedNames()
     const auto message = messageOf<skein::UsageError>([&] { a.lock(); });
     a.unlock();
     QVERIFY2(names(message, a.name()), message ? message->c_str() : "no UsageError");
+}
+
+void tst_Lock::destroyingWakesWaitersAndLockersWithUsageErrorNamingTheLock_data()
+{
+    QTest::addColumn<bool>("destroyerHolds");
+    // Then a third thread blocks in lock() too.
+    QTest::newRow("held by the destroying thread") << true;
+    QTest::newRow("free") << false;
+}
+
+// Two threads wait, one without a till and one with, each under a
+// std::unique_lock: a wait() that throws has re-acquired the Lock, and its
+// guard unlocks it on the way out, which the destructor waits for. The Lock
+// is on the heap, so that AddressSanitizer sees a call that touches it after
+// its destructor returned.
+void tst_Lock::destroyingWakesWaitersAndLockersWithUsageErrorNamingTheLock()
+{
+    QFETCH(bool, destroyerHolds);
+    auto lock = std::make_unique<skein::Lock>("doomed");
+    // Never goes: the wait(till) must leave no callback behind on it.
+    skein::Signal till("waiter's till");
+    std::optional<std::string> waitMessage;
+    std::optional<std::string> waitWithTillMessage;
+    std::optional<std::string> lockMessage;
+    Events events;
+    std::atomic<int> returned{0};
+    bool blocked = false;
+    bool returnedBeforeDestruction = true;
+    {
+        std::vector<Joining> threads;
+        const auto waiter = [&](std::optional<std::string>& message, const skein::Signal& waiterTill) {
+            return [&] {
+                {
+                    const std::unique_lock<skein::Lock> guard(*lock);
+                    message = messageOf<skein::UsageError>([&] { (void)lock->wait(waiterTill); });
+                    events.add("a waiter got its answer, holding the lock");
+                }
+                ++returned;
+            };
+        };
+        threads.emplace_back(waiter(waitMessage, skein::Signal::never()));
+        threads.emplace_back(waiter(waitWithTillMessage, till));
+        blocked = waitUntilBlockedOn("Lock 'doomed' (wait)", 2);
+        if (destroyerHolds) {
+            // Taken once both waiters have released it by waiting.
+            lock->lock();
+            threads.emplace_back([&] {
+                lockMessage = messageOf<skein::UsageError>([&] {
+                    lock->lock();
+                    lock->unlock();  // reached only when a check failed
+                });
+                ++returned;
+            });
+            blocked = blocked && waitUntilBlockedOn("Lock 'doomed' (lock)", 1);
+        }
+        returnedBeforeDestruction = returned != 0;
+        if (blocked && !returnedBeforeDestruction) {
+            lock.reset();
+            events.add("destroyed");
+        } else {
+            // A check failed. Every unlock() wakes one waiter, whose guard's
+            // unlock() wakes the next, and the locker gets it after them.
+            if (!destroyerHolds)
+                lock->lock();
+            lock->unlock();
+        }
+    }
+    QVERIFY(blocked);
+    QVERIFY(!returnedBeforeDestruction);
+    QVERIFY2(names(waitMessage, "doomed") && testing::contains(waitMessage, "destroyed"),
+             waitMessage ? waitMessage->c_str() : "wait() threw no UsageError");
+    QVERIFY2(names(waitWithTillMessage, "doomed") && testing::contains(waitWithTillMessage, "destroyed"),
+             waitWithTillMessage ? waitWithTillMessage->c_str() : "wait(till) threw no UsageError");
+    if (destroyerHolds)
+        QVERIFY2(names(lockMessage, "doomed") && testing::contains(lockMessage, "destroyed"),
+                 lockMessage ? lockMessage->c_str() : "lock() threw no UsageError");
+    // The destructor returned only once both waiters had let go of the Lock.
+    QCOMPARE(events.list(), (QStringList{"a waiter got its answer, holding the lock",
+                                         "a waiter got its answer, holding the lock", "destroyed"}));
+    QCOMPARE(skein::detail::pendingCallbacks(till), std::size_t(0));
+}
+
+// Held, with nobody else to wake or wait for: the destructor lets go of it.
+// A Lock destroyed while held is otherwise a locked mutex destroyed, which
+// ThreadSanitizer reports.
+void tst_Lock::destroyingALockItsOwnThreadHoldsNeedsNoOtherThread()
+{
+    auto lock = std::make_unique<skein::Lock>("alone");
+    lock->lock();
+    lock.reset();
+    QVERIFY(!lock);
 }
 
 void tst_Lock::worksWithLockGuardAndUniqueLock()

@@ -29,6 +29,7 @@ using testing::Events;
 using testing::Joining;
 using testing::messageOf;
 using testing::names;
+using testing::waitUntilBlockedOn;
 using testing::waitUntilParked;
 
 namespace {
@@ -95,6 +96,10 @@ private Q_SLOTS:
     void closeWakesEveryBlockedPopWithNullopt();
     void closeDrainsItemsAddedBeforeIt();
     void addingAfterCloseThrowsQueueClosedNamingTheQueue();
+
+    void destroyingWakesBlockedPopsWithNullopt();
+    void destroyingWakesBlockedAddsWithQueueClosedNamingTheQueue();
+    void destroyingJustAfterAnAddWaitsForThePopItWoke();
 
     void everyItemArrivesExactlyOnce_data();
     void everyItemArrivesExactlyOnce();
@@ -515,6 +520,112 @@ void tst_Queue::addingAfterCloseThrowsQueueClosedNamingTheQueue()
     QVERIFY(caughtAsError);
 
     QCOMPARE(drain(queue), std::vector<int>{1});
+}
+
+// The Queue is on the heap, so that AddressSanitizer sees a call that
+// touches it after its destructor returned.
+void tst_Queue::destroyingWakesBlockedPopsWithNullopt()
+{
+    auto queue = std::make_unique<skein::Queue<int>>("doomed pops");
+    // Never goes: the pop(till) must leave no callback behind on it.
+    skein::Signal till("consumer's till");
+    std::optional<int> popped(-1);
+    std::optional<int> poppedWithTill(-1);
+    std::atomic<int> returned{0};
+    bool blocked = false;
+    bool returnedBeforeDestruction = true;
+    {
+        std::vector<Joining> threads;
+        threads.emplace_back([&] {
+            popped = queue->pop();
+            ++returned;
+        });
+        threads.emplace_back([&] {
+            poppedWithTill = queue->pop(till);
+            ++returned;
+        });
+        blocked = waitUntilBlockedOn("Queue 'doomed pops' (pop)", 2);
+        returnedBeforeDestruction = returned != 0;
+        // Unless a check failed: then close() frees the consumers instead.
+        if (blocked && !returnedBeforeDestruction)
+            queue.reset();
+        else
+            queue->close();
+    }
+    QVERIFY(blocked);
+    QVERIFY(!returnedBeforeDestruction);
+    QCOMPARE(popped, std::optional<int>());
+    QCOMPARE(poppedWithTill, std::optional<int>());
+    QCOMPARE(skein::detail::pendingCallbacks(till), std::size_t(0));
+}
+
+void tst_Queue::destroyingWakesBlockedAddsWithQueueClosedNamingTheQueue()
+{
+    auto queue = std::make_unique<skein::Queue<int>>("doomed adds", 1);
+    QVERIFY(queue->add(1));
+    // Never goes: the add(item, till) must leave no callback behind on it.
+    skein::Signal till("producer's till");
+    std::optional<std::string> addMessage;
+    std::optional<std::string> addWithTillMessage;
+    std::optional<std::string> extendMessage;
+    std::vector<int> more{3, 4};
+    std::atomic<int> returned{0};
+    bool blocked = false;
+    bool returnedBeforeDestruction = true;
+    {
+        std::vector<Joining> threads;
+        threads.emplace_back([&] {
+            addMessage = messageOf<skein::QueueClosed>([&] { queue->add(2); });
+            ++returned;
+        });
+        threads.emplace_back([&] {
+            addWithTillMessage = messageOf<skein::QueueClosed>([&] { queue->add(2, till); });
+            ++returned;
+        });
+        threads.emplace_back([&] {
+            extendMessage = messageOf<skein::QueueClosed>([&] { queue->extend(more); });
+            ++returned;
+        });
+        blocked = waitUntilBlockedOn("Queue 'doomed adds' (add, full)", 3);
+        returnedBeforeDestruction = returned != 0;
+        // Unless a check failed: then close() frees the producers instead.
+        if (blocked && !returnedBeforeDestruction)
+            queue.reset();
+        else
+            queue->close();
+    }
+    QVERIFY(blocked);
+    QVERIFY(!returnedBeforeDestruction);
+    for (const auto& message : {addMessage, addWithTillMessage, extendMessage}) {
+        QVERIFY2(message, "a blocked add() or extend() was not woken with QueueClosed");
+        QVERIFY2(names(message, "doomed adds") && testing::contains(message, "destroyed"), message->c_str());
+    }
+    QCOMPARE(more, (std::vector<int>{3, 4}));
+    QCOMPARE(skein::detail::pendingCallbacks(till), std::size_t(0));
+}
+
+// An add() wakes the blocked pop(), and the Queue is destroyed at once: the
+// pop() may not have re-taken the mutex yet, or be just past letting go of
+// it, telling a bounded Queue's blocked adds there is room. The destructor
+// waits for it either way, and the item added before the destruction began
+// is drained. Many rounds, so that the destructor meets the pop() at
+// different points; AddressSanitizer and ThreadSanitizer see a pop() that
+// touches the Queue after the destructor returned.
+void tst_Queue::destroyingJustAfterAnAddWaitsForThePopItWoke()
+{
+    constexpr int rounds = 200;
+    for (int round = 0; round < rounds; ++round) {
+        auto queue = std::make_unique<skein::Queue<int>>("hand-over", 1);
+        std::optional<int> popped(-1);
+        Joining consumer([&] { popped = queue->pop(); });
+        const bool blocked = waitUntilBlockedOn("Queue 'hand-over' (pop)", 1);
+        queue->add(round);
+        if (blocked)
+            queue.reset();
+        consumer.join();
+        QVERIFY2(blocked, qPrintable(QStringLiteral("round %1").arg(round)));
+        QCOMPARE(popped, std::optional<int>(round));
+    }
 }
 
 void tst_Queue::everyItemArrivesExactlyOnce_data()

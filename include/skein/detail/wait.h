@@ -10,8 +10,10 @@
 // returned and its registration could not be removed in time.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -54,6 +56,70 @@ inline std::unique_lock<std::mutex> lockSpinning(std::mutex& mutex)
     }
     return std::unique_lock<std::mutex>(mutex);
 }
+
+// The calls blocked in one object (a Queue, a Lock), counted so that its
+// destructor can wake them and wait until they have left: a call that
+// blocked must not touch the object once the destructor may have returned.
+// Guarded by the object's mutex, except that enter() may come without it
+// (Lock::lock() blocks on that very mutex). A call leaves with the mutex
+// held and lets go of it as its last touch of the object; the destructor
+// returns only once it holds the mutex again, after every call has left.
+class BlockedCalls {
+public:
+    // Ends with the mutex of `lock` held, taking it again if the call let go
+    // of it, to leave: so it must be declared after `lock`, which then lets
+    // go last. A call counted so may touch the object until its very end.
+    class Entry {
+    public:
+        Entry(BlockedCalls& calls, std::unique_lock<std::mutex>& lock) : calls_(calls), lock_(lock) { calls.enter(); }
+        ~Entry()
+        {
+            if (!lock_.owns_lock())
+                lock_.lock();
+            calls_.leave();
+        }
+        Entry(const Entry&) = delete;
+        Entry& operator=(const Entry&) = delete;
+
+    private:
+        BlockedCalls& calls_;
+        std::unique_lock<std::mutex>& lock_;
+    };
+
+    void enter() noexcept { count_.fetch_add(1, std::memory_order_relaxed); }
+
+    // With the mutex held.
+    void leave() noexcept
+    {
+        if (count_.fetch_sub(1, std::memory_order_relaxed) == 1 && destroying_)
+            left_.notify_one();
+    }
+
+    // With the mutex held: has the object's destructor begun? A woken call
+    // that sees it refuses, instead of doing what it was called for.
+    bool destroying() const noexcept { return destroying_; }
+
+    // For the object's destructor, with `lock` holding its mutex: unless no
+    // call is blocked, marks the object as being destroyed, calls `wake()`
+    // to wake every blocked call, and waits until each has left.
+    template <class Wake>
+    void awaitLeaving(std::unique_lock<std::mutex>& lock, Wake wake)
+    {
+        if (count_.load(std::memory_order_relaxed) == 0)
+            return;
+        destroying_ = true;
+        wake();
+        left_.wait(lock, [this] { return count_.load(std::memory_order_relaxed) == 0; });
+    }
+
+private:
+    // Relaxed: every decrement and every read happen under the mutex, and a
+    // call blocked in lock() is known to be blocked only through something
+    // that orders its increment first (dumpThreads() shows it after).
+    std::atomic<std::size_t> count_{0};
+    bool destroying_ = false;  // guarded by the mutex
+    std::condition_variable left_;
+};
 
 // Blocks, with `lock` held on entry and on return, until `ready()` or `till`
 // went. Returns ready(). `owner` (a shared_ptr) must keep the mutex of `lock`
