@@ -99,7 +99,8 @@ private:
 
     std::mutex mutex_;
     std::atomic<std::thread::id> owner_{};
-    std::deque<Signal> waiters_;  // guarded by mutex_, oldest first
+    // Guarded by the Lock itself (its mutex_), oldest first.
+    std::deque<Signal> waiters_ SKEIN_GUARDED_BY(this);
     detail::BlockedCalls blockedCalls_;
     const std::string name_;
 };

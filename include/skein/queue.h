@@ -89,8 +89,10 @@ public:
     ~Queue()
     {
         Core& core = *core_;
-        std::unique_lock<std::mutex> lock(core.mutex);
-        core.blocked.awaitLeaving(lock, [&core] {
+        detail::MutexLock lock(core.mutex);
+        // The analysis cannot see that awaitLeaving() calls this with the
+        // mutex held.
+        core.blocked.awaitLeaving(lock.native(), [&core]() SKEIN_NO_THREAD_SAFETY_ANALYSIS {
             core.closed = true;
             core.notEmpty.notify_all();
             core.notFull.notify_all();
@@ -102,13 +104,13 @@ public:
     /// QueueClosed when the Queue is, or becomes, closed.
     bool add(T item, const Signal& till = Signal::never())
     {
-        std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
+        detail::MutexLock lock(core_->mutex, detail::MutexLock::Spin{});
         std::optional<Blocked> blocked;
-        if (!waitForRoom(lock, till, blocked))
+        if (!waitForRoom(lock.native(), till, blocked))
             return false;
         core_->items.push_back(std::move(item));
         core_->counted();
-        unlockAndNotify(lock, &core_->notEmpty, blocked);
+        unlockAndNotify(lock.native(), &core_->notEmpty, blocked);
         return true;
     }
 
@@ -116,7 +118,7 @@ public:
     /// maxSize(). Throws QueueClosed after close().
     void push(T item)
     {
-        std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
+        detail::MutexLock lock(core_->mutex, detail::MutexLock::Spin{});
         throwIfClosed("push");
         core_->items.push_front(std::move(item));
         core_->counted();
@@ -130,10 +132,10 @@ public:
     template <class Range>
     bool extend(Range&& items, const Signal& till = Signal::never())
     {
-        std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
+        detail::MutexLock lock(core_->mutex, detail::MutexLock::Spin{});
         std::optional<Blocked> blocked;
         for (auto& item : items) {
-            if (!waitForRoom(lock, till, blocked))
+            if (!waitForRoom(lock.native(), till, blocked))
                 return false;
             core_->items.push_back(std::move(item));
             core_->counted();
@@ -147,55 +149,54 @@ public:
     /// empty (items added before close() are drained first).
     std::optional<T> pop(const Signal& till = Signal::never())
     {
-        std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
+        detail::MutexLock lock(core_->mutex, detail::MutexLock::Spin{});
         std::optional<Blocked> blocked;
-        Core& core = *core_;
-        if (core.items.empty() && !core.closed && !till) {
+        if (core_->items.empty() && !core_->closed && !till) {
             // An item is often a moment away: look for it before sleeping.
             lock.unlock();
-            for (int i = 0; i < detail::spinsBeforeBlocking && core.count.load(std::memory_order_relaxed) == 0; ++i)
+            for (int i = 0; i < detail::spinsBeforeBlocking && core_->count.load(std::memory_order_relaxed) == 0; ++i)
                 detail::cpuRelax();
             lock.lock();
             // Counted only when it blocks: a hand-over that the spin caught
             // costs nothing more.
-            if (core.items.empty() && !core.closed) {
-                blocked.emplace(core.blocked, lock);
+            if (core_->items.empty() && !core_->closed) {
+                blocked.emplace(core_->blocked, lock.native());
                 detail::waitUntil(
-                    lock, core.notEmpty, till, core_, [&core] { return !core.items.empty() || core.closed; },
+                    lock.native(), core_->notEmpty, till, core_,
+                    [this]() SKEIN_REQUIRES(core_->mutex) { return !core_->items.empty() || core_->closed; },
                     [](const void* q) { return "Queue '" + static_cast<const Queue*>(q)->name_ + "' (pop)"; }, this);
             }
         }
-        return takeFront(lock, blocked);
+        return takeFront(lock.native(), blocked);
     }
 
     /// The front item, removed, or nullopt when the Queue is empty. Never
     /// blocks, also on a closed Queue.
     std::optional<T> tryPop()
     {
-        std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
+        detail::MutexLock lock(core_->mutex, detail::MutexLock::Spin{});
         std::optional<Blocked> neverBlocks;
-        return takeFront(lock, neverBlocks);
+        return takeFront(lock.native(), neverBlocks);
     }
 
     /// Every item, removed, front first; empty when there is none. Never
     /// blocks.
     std::vector<T> popAll()
     {
-        std::unique_lock<std::mutex> lock = detail::lockSpinning(core_->mutex);
-        Core& core = *core_;
+        detail::MutexLock lock(core_->mutex, detail::MutexLock::Spin{});
         std::vector<T> all;
         if constexpr (std::is_nothrow_move_constructible_v<T>) {
-            all.assign(std::make_move_iterator(core.items.begin()), std::make_move_iterator(core.items.end()));
-            core.items.clear();
+            all.assign(std::make_move_iterator(core_->items.begin()), std::make_move_iterator(core_->items.end()));
+            core_->items.clear();
         } else {
             // One at a time, so that a throwing move leaves that item and the
             // rest in place. Reserved: push_back never reallocates, so it
             // either adds the item or changes nothing.
-            all.reserve(core.items.size());
+            all.reserve(core_->items.size());
             try {
-                while (!core.items.empty()) {
-                    all.push_back(std::move(core.items.front()));
-                    core.items.pop_front();
+                while (!core_->items.empty()) {
+                    all.push_back(std::move(core_->items.front()));
+                    core_->items.pop_front();
                 }
             } catch (...) {
                 if (all.empty())
@@ -204,9 +205,9 @@ public:
                 // still at the front, and fails its next pop if it fails again.
             }
         }
-        core.counted();
+        core_->counted();
         lock.unlock();
-        core.notFull.notify_all();
+        core_->notFull.notify_all();
         return all;
     }
 
@@ -216,7 +217,7 @@ public:
     void close()
     {
         {
-            std::lock_guard<std::mutex> lock(core_->mutex);
+            detail::MutexLock lock(core_->mutex);
             core_->closed = true;
         }
         core_->notEmpty.notify_all();
@@ -226,14 +227,14 @@ public:
     /// True once close() has been called.
     bool isClosed() const
     {
-        std::lock_guard<std::mutex> lock(core_->mutex);
+        detail::MutexLock lock(core_->mutex);
         return core_->closed;
     }
 
     /// How many items wait in the Queue now (a snapshot).
     std::size_t size() const
     {
-        std::lock_guard<std::mutex> lock(core_->mutex);
+        detail::MutexLock lock(core_->mutex);
         return core_->items.size();
     }
 
@@ -246,18 +247,18 @@ public:
 
 private:
     struct Core {
-        std::mutex mutex;
+        detail::Mutex mutex;
         std::condition_variable notEmpty;
         std::condition_variable notFull;
-        std::deque<T> items;  // guarded by mutex
-        bool closed = false;  // guarded by mutex
+        std::deque<T> items SKEIN_GUARDED_BY(mutex);
+        bool closed SKEIN_GUARDED_BY(mutex) = false;
         detail::BlockedCalls blocked;
         // items.size(), written under mutex, read without it to spin on. On a
         // line of its own: a consumer spinning on it must not take the
         // mutex's line away from the producer that holds it.
         alignas(64) std::atomic<std::size_t> count{0};
 
-        void counted() { count.store(items.size(), std::memory_order_relaxed); }
+        void counted() SKEIN_REQUIRES(mutex) { count.store(items.size(), std::memory_order_relaxed); }
     };
 
     // Counts a call that blocked among the Queue's blocked calls, from its
@@ -269,26 +270,26 @@ private:
     // when it must block. False when `till` went first; throws QueueClosed
     // when the Queue is or becomes closed.
     bool waitForRoom(std::unique_lock<std::mutex>& lock, const Signal& till, std::optional<Blocked>& blocked)
+        SKEIN_REQUIRES(core_->mutex)
     {
         throwIfClosed("add");
         if (maxSize_ == 0)
             return true;
-        Core& core = *core_;
         const std::size_t max = maxSize_;
-        if (core.items.size() < max)
+        if (core_->items.size() < max)
             return true;
         if (till)
             return false;
         if (!blocked)
-            blocked.emplace(core.blocked, lock);
+            blocked.emplace(core_->blocked, lock);
         const bool room = detail::waitUntil(
-            lock, core.notFull, till, core_, [&core, max] { return core.items.size() < max || core.closed; },
+            lock, core_->notFull, till, core_, [this, max]() SKEIN_REQUIRES(core_->mutex) { return core_->items.size() < max || core_->closed; },
             [](const void* q) { return "Queue '" + static_cast<const Queue*>(q)->name_ + "' (add, full)"; }, this);
         throwIfClosed("add");
         return room;
     }
 
-    void throwIfClosed(const char* operation) const
+    void throwIfClosed(const char* operation) const SKEIN_REQUIRES(core_->mutex)
     {
         if (core_->closed)
             throw QueueClosed("Queue '" + name_ +
@@ -301,6 +302,7 @@ private:
     // returned prvalue is not moved again), and leaves the deque only after
     // that move succeeded: a move that throws leaves it at the front.
     std::optional<T> takeFront(std::unique_lock<std::mutex>& lock, std::optional<Blocked>& blocked)
+        SKEIN_REQUIRES(core_->mutex)
     {
         if (core_->items.empty())
             return std::nullopt;
@@ -316,12 +318,11 @@ private:
 
     // With the mutex held: removes the front item, releases the mutex, and
     // tells a waiting add() there is room.
-    void dropFront(std::unique_lock<std::mutex>& lock, std::optional<Blocked>& blocked)
+    void dropFront(std::unique_lock<std::mutex>& lock, std::optional<Blocked>& blocked) SKEIN_REQUIRES(core_->mutex)
     {
-        Core& core = *core_;
-        core.items.pop_front();
-        core.counted();
-        unlockAndNotify(lock, maxSize_ != 0 ? &core.notFull : nullptr, blocked);
+        core_->items.pop_front();
+        core_->counted();
+        unlockAndNotify(lock, maxSize_ != 0 ? &core_->notFull : nullptr, blocked);
     }
 
     // Releases the mutex and wakes one waiter on `cv`, if any: after the

@@ -30,7 +30,8 @@ Lock::~Lock()
     // The destroying thread may hold the Lock; any other holder is waited for.
     std::unique_lock<std::mutex> lock = isHeldByCurrentThread() ? std::unique_lock<std::mutex>(mutex_, std::adopt_lock)
                                                                 : std::unique_lock<std::mutex>(mutex_);
-    blockedCalls_.awaitLeaving(lock, [this] {
+    // The analysis cannot see that `lock` holds mutex_, which is the Lock.
+    blockedCalls_.awaitLeaving(lock, [this]() SKEIN_NO_THREAD_SAFETY_ANALYSIS {
         owner_.store(std::thread::id(), std::memory_order_relaxed);
         for (Signal& waiter : waiters_)
             waiter.go();

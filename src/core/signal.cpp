@@ -81,7 +81,7 @@ SignalState::~SignalState()
 
 std::uint64_t SignalState::addCallback(std::function<void()>& fn)
 {
-    std::lock_guard<std::mutex> lock(mutex);
+    MutexLock lock(mutex);
     if (gone.load(std::memory_order_relaxed))
         return 0;
     const std::uint64_t id = nextId++;
@@ -114,7 +114,7 @@ bool SignalState::removeCallback(std::uint64_t id)
     // Destroyed after the mutex is released, in this order.
     std::shared_ptr<SignalState> held;
     std::function<void()> removed;
-    std::lock_guard<std::mutex> lock(mutex);
+    MutexLock lock(mutex);
     const auto first = callbacks.begin() + static_cast<std::ptrdiff_t>(nextCallback);
     const auto it = std::find_if(first, callbacks.end(), [id](const Callback& c) { return c.id == id; });
     if (it == callbacks.end())
@@ -128,7 +128,7 @@ bool SignalState::removeCallback(std::uint64_t id)
 
 void SignalState::go()
 {
-    std::unique_lock<std::mutex> lock(mutex);
+    MutexLock lock(mutex);
     if (gone.load(std::memory_order_relaxed))
         return;
     gone.store(true, std::memory_order_release);
@@ -174,7 +174,7 @@ void SignalState::attach(const Signal& input, std::function<void()> fn)
         fn();
         return;
     }
-    std::unique_lock<std::mutex> lock(mutex);
+    MutexLock lock(mutex);
     if (!gone.load(std::memory_order_relaxed)) {
         inputs.push_back(Input{in, id});
         return;
@@ -205,7 +205,7 @@ const std::shared_ptr<SignalState>& doneState()
 std::size_t pendingCallbacks(const Signal& signal)
 {
     SignalState& s = *SignalAccess::state(signal);
-    std::lock_guard<std::mutex> lock(s.mutex);
+    MutexLock lock(s.mutex);
     return s.callbacks.size() - s.nextCallback;
 }
 
@@ -243,8 +243,8 @@ void Signal::wait() const
         detail::cpuRelax();
     }
     const detail::BlockedScope blocked(detail::describeSignal, &s);
-    std::unique_lock<std::mutex> lock(s.mutex);
-    s.cv.wait(lock, [&s] { return s.gone.load(std::memory_order_relaxed); });
+    detail::MutexLock lock(s.mutex);
+    s.cv.wait(lock.native(), [&s] { return s.gone.load(std::memory_order_relaxed); });
 }
 
 bool Signal::wait(const Signal& till) const
@@ -256,9 +256,9 @@ bool Signal::wait(const Signal& till) const
         wait();
         return true;
     }
-    std::unique_lock<std::mutex> lock(s.mutex);
+    detail::MutexLock lock(s.mutex);
     return detail::waitUntil(
-        lock, s.cv, till, state_, [&s] { return s.gone.load(std::memory_order_relaxed); }, detail::describeSignal, &s);
+        lock.native(), s.cv, till, state_, [&s] { return s.gone.load(std::memory_order_relaxed); }, detail::describeSignal, &s);
 }
 
 bool Signal::waitUntil(std::chrono::steady_clock::time_point deadline) const { return wait(Till(deadline)); }
@@ -342,8 +342,8 @@ namespace skein::detail {
 bool waitWithoutTimer(const Signal& signal, std::chrono::steady_clock::time_point deadline)
 {
     SignalState& s = *SignalAccess::state(signal);
-    std::unique_lock<std::mutex> lock(s.mutex);
-    return s.cv.wait_until(lock, deadline, [&s] { return s.gone.load(std::memory_order_relaxed); });
+    MutexLock lock(s.mutex);
+    return s.cv.wait_until(lock.native(), deadline, [&s] { return s.gone.load(std::memory_order_relaxed); });
 }
 
 }  // namespace skein::detail

@@ -10,11 +10,11 @@
 #include <functional>
 #include <limits>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "skein/detail/mutex.h"
 #include "skein/signal.h"
 
 namespace skein::detail {
@@ -30,7 +30,9 @@ struct SignalState;
 // through these registrations the composite; nothing forms a cycle.
 struct CompositeLink {
     std::weak_ptr<SignalState> composite;
-    std::shared_ptr<SignalState> held;  // guarded by the composite's mutex
+    // Guarded by the composite's mutex, which the analysis cannot name from
+    // here: holdWhilePending() and releaseHold() require it.
+    std::shared_ptr<SignalState> held;
 };
 
 struct SignalState {
@@ -56,8 +58,8 @@ struct SignalState {
     // keep this state alive meanwhile (the timer for a Till, the inputs'
     // registrations for a composite) takes or drops its hold. The release
     // returns the reference, to be dropped once the mutex is released.
-    void holdWhilePending();
-    std::shared_ptr<SignalState> releaseHold();
+    void holdWhilePending() SKEIN_REQUIRES(mutex);
+    std::shared_ptr<SignalState> releaseHold() SKEIN_REQUIRES(mutex);
     // The name; an unnamed state is numbered on first use. Takes no lock.
     std::string displayName() const;
 
@@ -79,12 +81,12 @@ struct SignalState {
     // Used by the timer only, guarded by its mutex.
     std::size_t timerSlot = std::numeric_limits<std::size_t>::max();
 
-    std::mutex mutex;
+    Mutex mutex;
     std::condition_variable cv;
-    std::vector<Callback> callbacks;               // guarded by mutex; [0, nextCallback) have run
-    std::size_t nextCallback = 0;                  // guarded by mutex
-    std::uint64_t nextId = 1;                      // guarded by mutex
-    std::vector<Input> inputs;                     // guarded by mutex; emptied when it goes
+    std::vector<Callback> callbacks SKEIN_GUARDED_BY(mutex);  // [0, nextCallback) have run
+    std::size_t nextCallback SKEIN_GUARDED_BY(mutex) = 0;
+    std::uint64_t nextId SKEIN_GUARDED_BY(mutex) = 1;
+    std::vector<Input> inputs SKEIN_GUARDED_BY(mutex);  // emptied when it goes
     std::weak_ptr<CompositeLink> link;             // set before a composite is shared
     const std::string name;                        // empty: numbered when first asked
     mutable std::atomic<std::uint64_t> nameId{0};  // that number

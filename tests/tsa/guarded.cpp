@@ -1,9 +1,14 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
 // Touches guarded data only with its lock held: compiles under
-// -Wthread-safety -Werror (the twin of unguarded.cpp).
+// -Wthread-safety -Werror (the twin of unguarded.cpp), as do Skein's own
+// header templates.
 #include <skein/detail/mutex.h>
 #include <skein/lock.h>
+#include <skein/queue.h>
+
+#include <string>
+#include <vector>
 
 struct Account {
     skein::Lock accounts{"accounts"};
@@ -34,4 +39,14 @@ int main()
     a.deposit(1);
     Counter c;
     c.add();
+    // Skein's own templates are checked where they are used.
+    skein::Queue<std::string> queue("q", 2);
+    queue.add("a");
+    queue.push("b");
+    queue.extend(std::vector<std::string>{"c"}, skein::Signal::done());
+    (void)queue.pop(skein::Signal::done());
+    (void)queue.tryPop();
+    (void)queue.popAll();
+    queue.close();
+    return int(queue.size()) + int(queue.isClosed());
 }

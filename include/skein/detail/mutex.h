@@ -63,6 +63,11 @@ public:
     void lock() SKEIN_ACQUIRE() { lock_.lock(); }
     void unlock() SKEIN_RELEASE() { lock_.unlock(); }
 
+    bool ownsLock() const noexcept { return lock_.owns_lock(); }
+    // The std::unique_lock underneath, for the condition variable waits
+    // (detail::waitUntil, BlockedCalls): held on entry and on return.
+    std::unique_lock<std::mutex>& native() noexcept { return lock_; }
+
     void wait(std::condition_variable& cv) { cv.wait(lock_); }
     template <class Clock, class Duration>
     std::cv_status waitUntil(std::condition_variable& cv, const std::chrono::time_point<Clock, Duration>& t)

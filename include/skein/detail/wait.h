@@ -126,8 +126,11 @@ private:
 // and `cv` alive; it is copied only when a `till` must be watched, so a wait
 // that need not block costs no reference count.
 // `describe(object)` names what is waited on (see BlockedScope).
+// Not analysed by clang's Thread Safety Analysis: it lets go of the
+// caller's mutex and takes it again through `lock`, which the analysis
+// cannot follow; the callers' `ready` carry the requirement instead.
 template <class Ready, class Owner>
-bool waitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv, const Signal& till, const Owner& owner,
+SKEIN_NO_THREAD_SAFETY_ANALYSIS bool waitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv, const Signal& till, const Owner& owner,
                Ready ready, BlockedScope::Describe describe, const void* object)
 {
     if (ready())
