@@ -45,7 +45,8 @@
 ///   The text is built by the caller: a conversion that throws there leaves
 ///   the thread's progress as it was.
 /// - A default-constructed or moved-from handle refers to no thread: every
-///   call on it throws UsageError.
+///   call on it throws UsageError, and so does making a thread with it as
+///   the parent.
 ///
 /// ### Memory ordering
 ///   Everything the thread did is visible to a thread whose join() (or
@@ -174,6 +175,7 @@ public:
     {}
 
     /// Creates a thread whose parent is `parent` instead of the calling thread.
+    /// Throws UsageError when `parent` refers to no thread.
     template <class F, class... A>
     Thread(const Thread& parent, std::string name, F&& fn, A&&... args)
         : Thread(create(
@@ -269,6 +271,7 @@ public:
     {}
 
     /// Creates a thread whose parent is `parent` instead of the calling thread.
+    /// Throws UsageError when `parent` refers to no thread.
     template <class F, class... A>
     ThreadHandle(const Thread& parent, std::string name, F&& fn, A&&... args)
         : ThreadHandle(parent, std::make_shared<detail::ResultSlot<R>>(), std::move(name), std::forward<F>(fn),

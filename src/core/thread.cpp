@@ -520,14 +520,19 @@ bool isSelfOrAncestorOfCurrent(const ThreadState& s)
 
 std::shared_ptr<ThreadState> Thread::create(std::string name, detail::TaskPtr task)
 {
-    return create(detail::currentState(), std::move(name), std::move(task));
+    // No state only while the calling thread's thread-local storage is torn
+    // down: what it starts then belongs to main.
+    const auto current = detail::currentState();
+    return create(current ? current : detail::mainState(), std::move(name), std::move(task));
 }
 
 std::shared_ptr<ThreadState> Thread::create(const std::shared_ptr<ThreadState>& parent, std::string name,
                                             detail::TaskPtr task)
 {
-    auto s = std::make_shared<ThreadState>(std::move(name), parent ? parent : detail::mainState(),
-                                           ThreadState::Kind::Started, std::move(task));
+    if (!parent)
+        throw UsageError("Thread '" + name +
+                         "': its parent is a Thread handle that refers to no thread (default-constructed or moved-from)");
+    auto s = std::make_shared<ThreadState>(std::move(name), parent, ThreadState::Kind::Started, std::move(task));
     detail::cascadeStop(s);
     return s;
 }

@@ -248,6 +248,8 @@ private Q_SLOTS:
     void everyCallOnAnEmptyHandleThrowsUsageError_data();
     void everyCallOnAnEmptyHandleThrowsUsageError();
     void typedJoinOnAMovedFromHandleThrowsUsageError();
+    void emptyHandleAsParentThrowsUsageErrorNamingTheNewThread_data();
+    void emptyHandleAsParentThrowsUsageErrorNamingTheNewThread();
 
     // Failures nobody joins
     void releasedThreadFailureIsLoggedAtOnce();
@@ -968,6 +970,44 @@ void tst_Thread::typedJoinOnAMovedFromHandleThrowsUsageError()
     QVERIFY_THROWS_EXCEPTION(UsageError, (void)source.join());  // NOLINT(bugprone-use-after-move)
     target.stop();
     QCOMPARE(target.join(), 3);
+}
+
+void tst_Thread::emptyHandleAsParentThrowsUsageErrorNamingTheNewThread_data()
+{
+    QTest::addColumn<bool>("movedFrom");
+    QTest::addColumn<bool>("typed");
+    QTest::newRow("Thread, default-constructed parent") << false << false;
+    QTest::newRow("Thread, moved-from parent") << true << false;
+    QTest::newRow("ThreadHandle, default-constructed parent") << false << true;
+    QTest::newRow("ThreadHandle, moved-from parent") << true << true;
+}
+
+void tst_Thread::emptyHandleAsParentThrowsUsageErrorNamingTheNewThread()
+{
+    QFETCH(bool, movedFrom);
+    QFETCH(bool, typed);
+    Thread parent;
+    StopAtExit guard;
+    if (movedFrom) {
+        Thread source = Thread::run("moved", [](const Signal& pleaseStop) { pleaseStop.wait(); });
+        guard.add(source);
+        const Thread target = std::move(source);
+        parent = std::move(source);  // NOLINT(bugprone-use-after-move): empty on purpose
+    }
+    std::atomic<bool> ran{false};
+    const std::string message = messageOf<UsageError>([&] {
+                                    if (typed)
+                                        skein::ThreadHandle<int>(parent, "orphan", [&ran] {
+                                            ran = true;
+                                            return 1;
+                                        }).start();
+                                    else
+                                        Thread(parent, "orphan", [&ran] { ran = true; }).start();
+                                }).value_or(nothingThrown);
+    QVERIFY2(contains(message, "'orphan'"), message.c_str());
+    QVERIFY(!ran.load());
+    // Nothing was put under main, or anywhere.
+    QVERIFY(!childNamed(Thread::current(), "orphan"));
 }
 
 // --- Failures nobody joins ---------------------------------------------------
