@@ -41,9 +41,11 @@
 ///   the failure and the destructor's is logged. Never std::terminate. A
 ///   thread that is never started destroys them with its last handle, and
 ///   logs such an exception with its path.
-/// - setProgress(fraction) is one atomic store; progress text takes a mutex.
-///   The text is built by the caller: a conversion that throws there leaves
-///   the thread's progress as it was.
+/// - setProgress(fraction) is one atomic store while nobody watches progress
+///   (progressChanged()) and no text is given; a text, or a watcher to
+///   notify, takes the thread's mutex briefly, and the watcher's Signal goes
+///   on the calling thread. The text is built by the caller: a conversion
+///   that throws there leaves the thread's progress as it was.
 /// - A default-constructed or moved-from handle refers to no thread: every
 ///   call on it throws UsageError, and so does making a thread with it as
 ///   the parent.
@@ -227,7 +229,8 @@ public:
 
     /// Sets the thread's progress, for dumps, adaptors and views: `fraction`
     /// from 0 to 1 (not clamped), and a text; an empty text keeps the
-    /// previous one. Cheap enough for a tight loop.
+    /// previous one. Cheap enough for a tight loop: one atomic store unless
+    /// a text is given or someone watches (see the contract).
     void setProgress(double fraction, std::string text = {}) const;
     /// The last fraction given to setProgress(); 0 before the first.
     double progress() const;
