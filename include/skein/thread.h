@@ -33,7 +33,9 @@
 ///   it ends. A thread that failed stays in the tree until it is joined; if
 ///   nobody joins it, its parent logs the failure (with the path) when it
 ///   joins its children. release() says nobody will join: the failure is
-///   logged the moment it happens, and the thread leaves the tree when it ends.
+///   logged the moment the function ends (by release() itself, when it ended
+///   already), not once the thread's children have ended; once, and the
+///   thread leaves the tree when it ends.
 /// - What fn captured, and the arguments, are destroyed on the thread as soon
 ///   as fn returns or throws, before its children are stopped. A destructor
 ///   declared noexcept(false) that throws there fails the thread as if fn had

@@ -245,17 +245,10 @@ void finishThread(ThreadState& s)
         s.phase = ThreadState::Phase::Finishing;
     }
     stopAndJoinChildren(s);
-    bool logNow = false;
-    std::exception_ptr failure;
     {
         std::lock_guard<std::mutex> lock(s.mutex);
         s.phase = ThreadState::Phase::Finished;
-        failure = s.failure;
-        logNow = failure && s.released && !s.failureSeen;
-        s.failureSeen = s.failureSeen || logNow;
     }
-    if (logNow)
-        SKEIN_LOG(Thread, Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
     Signal(s.stopped).go();
     Signal(s.ended).go();  // stopped()'s callbacks are done too
     // Only now, when it has ended, may it leave its parent, which would not
@@ -271,6 +264,22 @@ void finishThread(ThreadState& s)
 }
 
 namespace {
+
+// Logs the failure of a released thread, once: the first call after both its
+// function failed and it was released. True when this call logged it.
+bool logIfReleased(ThreadState& s)
+{
+    std::exception_ptr failure;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        if (!s.released || !s.failure || s.failureSeen)
+            return false;
+        failure = s.failure;
+        s.failureSeen = true;
+    }
+    SKEIN_LOG(Thread, Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
+    return true;
+}
 
 // Destroys what a thread function held; returns what its destructor threw.
 std::exception_ptr deleteTask(Task* task) noexcept
@@ -326,6 +335,8 @@ void threadMain(std::shared_ptr<ThreadState> self)
                           "' failed, and then destroying what its function held threw: " + errorMessage(thrown));
         }
     }
+    // Now, not once its children have ended: nobody joins a released thread.
+    logIfReleased(*self);
     recordProfile(*self);
     finishThread(*self);
     currentRaw = nullptr;
@@ -671,20 +682,14 @@ bool Thread::tryJoin(const Signal& till) const
 void Thread::release() const
 {
     const ThreadState& s = state();
-    std::exception_ptr failure;
     {
         std::lock_guard<std::mutex> lock(s.mutex);
         state_->released = true;
-        if (s.phase == ThreadState::Phase::Finished && s.failure && !s.failureSeen) {
-            failure = s.failure;
-            state_->failureSeen = true;
-        }
     }
-    if (failure) {
-        SKEIN_LOG(Thread, Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
-        // Until its stopped() callbacks have run it stays its parent's child,
-        // so that the parent still waits for it; finishThread() removes it then.
-        if (const auto parent = s.parent.lock(); parent && s.ended)
+    // Until its stopped() callbacks have run it stays its parent's child, so
+    // that the parent still waits for it; finishThread() removes it then.
+    if (detail::logIfReleased(*state_) && s.ended) {
+        if (const auto parent = s.parent.lock())
             detail::removeChild(*parent, &s);
     }
 }

@@ -254,6 +254,8 @@ private Q_SLOTS:
     // Failures nobody joins
     void releasedThreadFailureIsLoggedAtOnce();
     void releaseAfterTheFailureLogsItThen();
+    void releasedFailureIsLoggedWhenTheFunctionEndsNotWhenTheChildrenDo_data();
+    void releasedFailureIsLoggedWhenTheFunctionEndsNotWhenTheChildrenDo();
     void releasedWhileItsStoppedCallbacksRunItsParentStillWaitsForIt();
     void unjoinedFailureIsLoggedByItsParentWhenTheParentEnds();
 
@@ -1052,6 +1054,60 @@ void tst_Thread::releaseAfterTheFailureLogsItThen()
     QCOMPARE(records.size(), std::size_t(1));
     QVERIFY2(contains(records[0].message, "main/doomed"), records[0].message.c_str());
     QVERIFY(!childNamed(Thread::current(), "doomed"));
+}
+
+void tst_Thread::releasedFailureIsLoggedWhenTheFunctionEndsNotWhenTheChildrenDo_data()
+{
+    QTest::addColumn<bool>("releasedFirst");
+    QTest::newRow("released, then fails") << true;
+    QTest::newRow("fails, then released while its child holds it up") << false;
+}
+
+void tst_Thread::releasedFailureIsLoggedWhenTheFunctionEndsNotWhenTheChildrenDo()
+{
+    QFETCH(bool, releasedFirst);
+    const LogCapture log;
+    const auto isTheFailure = [](const skein::LogRecord& r) { return contains(r.message, "failed with a child"); };
+    Signal fail("fail");
+    Signal childGoOn("child go on");
+    Signal childAskedToStop("child asked to stop");
+    // The child ignores its pleaseStop, so the parent's end, which joins it,
+    // waits until the test lets the child go.
+    Thread parent = Thread::run("parent", [fail, childGoOn, childAskedToStop] {
+        Thread::run("child", [childGoOn, childAskedToStop](const Signal& pleaseStop) {
+            pleaseStop.then([childAskedToStop]() mutable { childAskedToStop.go(); });
+            childGoOn.wait();
+        });
+        fail.wait();
+        throw CustomFailure("failed with a child");
+    });
+    StopAtExit guard;
+    guard.add(parent);
+    auto letTheChildGo = qScopeGuard([childGoOn]() mutable { childGoOn.go(); });
+
+    if (releasedFirst) {
+        parent.release();
+        fail.go();
+        QVERIFY2(log.waitFor(isTheFailure, 1, 10s), log.dump().c_str());
+    } else {
+        fail.go();
+        // The parent's function has ended: it asks its child to stop only
+        // after it recorded its failure.
+        QVERIFY(childAskedToStop.wait(Till(10s)));
+        QVERIFY(log.matching(isTheFailure).empty());
+        parent.release();
+        QCOMPARE(log.matching(isTheFailure).size(), std::size_t(1));
+    }
+    QVERIFY(!parent.stopped());
+    QVERIFY(childNamed(parent, "child"));
+
+    childGoOn.go();
+    QVERIFY(parent.stopped().wait(Till(10s)));
+    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    const auto records = log.matching(isTheFailure);
+    QCOMPARE(records.size(), std::size_t(1));
+    QVERIFY2(contains(records[0].message, "main/parent"), records[0].message.c_str());
+    QVERIFY(records[0].level == skein::LogLevel::Error);
 }
 
 void tst_Thread::releasedWhileItsStoppedCallbacksRunItsParentStillWaitsForIt()
