@@ -22,7 +22,13 @@
 ///   returns (or throws), the thread stops its children, newest first, joins
 ///   them, and only then lets stopped() go. So stopped() means "this thread and
 ///   all of its descendants have ended".
-/// - join() waits for stopped() and the callbacks it runs, then returns; if the function threw, join()
+/// - The thread's thread_local objects are destroyed after its children
+///   were joined and before stopped() goes, as std::thread::join() would
+///   wait for them. Their destructors may use Skein (Thread::current(),
+///   logging) and may start threads, which are stopped and joined in turn
+///   before stopped() goes.
+/// - join() waits for stopped() and the callbacks it runs (so for the
+///   thread's thread_locals too), then returns; if the function threw, join()
 ///   rethrows that exception, with its original type, every time it is called.
 ///   The handle from run() also returns the function's result (once: the
 ///   result is moved out). join() on the calling thread itself or on one of
@@ -53,8 +59,9 @@
 ///   the parent.
 ///
 /// ### Memory ordering
-///   Everything the thread did is visible to a thread whose join() (or
-///   tryJoin() == true, or stopped().wait()) has returned.
+///   Everything the thread did, its thread_locals' destructors included, is
+///   visible to a thread whose join() (or tryJoin() == true, or
+///   stopped().wait()) has returned.
 #pragma once
 
 #include <functional>

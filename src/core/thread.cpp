@@ -107,6 +107,12 @@ void leaveParent(ThreadState& s)
         removeChild(*parent, &s);
 }
 
+void enterPhase(ThreadState& s, ThreadState::Phase phase)
+{
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.phase = phase;
+}
+
 }  // namespace
 
 void stopChildren(ThreadState& s)
@@ -132,6 +138,8 @@ std::string stragglersIn(const ThreadState& s, bool withItself)
             const std::string what = s.waitingOnLocked();
             found = s.path + " (" + (what.empty() ? "not in a Skein wait" : what) + ")";
         }
+        if (withItself && s.phase == ThreadState::Phase::Ending)
+            found = s.path + " (ending)";
         children = s.children;
     }
     for (const auto& c : children) {
@@ -240,15 +248,9 @@ std::string unwatchedStragglersBelow(const ThreadState& root)
 
 void finishThread(ThreadState& s)
 {
-    {
-        std::lock_guard<std::mutex> lock(s.mutex);
-        s.phase = ThreadState::Phase::Finishing;
-    }
+    enterPhase(s, ThreadState::Phase::Finishing);
     stopAndJoinChildren(s);
-    {
-        std::lock_guard<std::mutex> lock(s.mutex);
-        s.phase = ThreadState::Phase::Finished;
-    }
+    enterPhase(s, ThreadState::Phase::Finished);
     Signal(s.stopped).go();
     Signal(s.ended).go();  // stopped()'s callbacks are done too
     // Only now, when it has ended, may it leave its parent, which would not
@@ -311,8 +313,19 @@ ThreadState* swapCurrent(ThreadState* s) noexcept
 
 namespace {
 
+// The end of a Skein thread, once its function and the children it left
+// have ended. Made first on the thread, it is destroyed after every
+// thread_local that the function made: stopped(), and so join() and
+// shutdown, come after their destructors too, and a child that one of them
+// starts is still stopped and joined first.
+struct ThreadEnd {
+    std::shared_ptr<ThreadState> self;
+    ~ThreadEnd();
+};
+
 void threadMain(std::shared_ptr<ThreadState> self)
 {
+    thread_local ThreadEnd end{self};
     currentRaw = self.get();
     setOsThreadName(self->name);
     TaskPtr task = std::move(self->task);
@@ -337,9 +350,17 @@ void threadMain(std::shared_ptr<ThreadState> self)
     }
     // Now, not once its children have ended: nobody joins a released thread.
     logIfReleased(*self);
+    enterPhase(*self, ThreadState::Phase::Finishing);
+    stopAndJoinChildren(*self);
+    enterPhase(*self, ThreadState::Phase::Ending);
+}
+
+ThreadEnd::~ThreadEnd()
+{
     recordProfile(*self);
     finishThread(*self);
     currentRaw = nullptr;
+    tornDown = true;  // what runs on this OS thread from now on is no Skein thread's
     self.reset();
     threadEnds();
 }
@@ -609,7 +630,7 @@ void Thread::start()
     bool parentStopping = false;
     {
         std::lock_guard<std::mutex> lock(parent->mutex);
-        if (parent->phase != ThreadState::Phase::Running) {
+        if (parent->phase != ThreadState::Phase::Running && parent->phase != ThreadState::Phase::Ending) {
             std::lock_guard<std::mutex> own(s.mutex);
             state_->phase = ThreadState::Phase::Created;
             throw UsageError("Thread '" + s.path + "': start() after its parent '" + parent->path + "' ended");

@@ -26,7 +26,9 @@ struct CountedThreadState {
 
 struct ThreadState : std::enable_shared_from_this<ThreadState> {
     enum class Kind { Main, Started, Registered, Placeholder };
-    enum class Phase { Created, Running, Finishing, Finished };
+    // Ending: a Skein thread's thread_locals are destroyed, after its
+    // function and its children ended; their destructors may start children.
+    enum class Phase { Created, Running, Finishing, Ending, Finished };
 
     ThreadState(std::string name, const std::shared_ptr<ThreadState>& parent, Kind kind, TaskPtr task = nullptr);
     ~ThreadState();
@@ -91,7 +93,8 @@ ThreadState* knownCurrentState() noexcept;
 
 // Sends pleaseStop to every child, newest first.
 void stopChildren(ThreadState& parent);
-// The end of a thread: stops and joins its children, then lets stopped go.
+// The end of a thread: stops and joins its children, then lets stopped go
+// (for a Skein thread, after its thread_locals were destroyed).
 void finishThread(ThreadState& s);
 // Makes `s` the calling thread's state; returns the previous one.
 ThreadState* swapCurrent(ThreadState* s) noexcept;

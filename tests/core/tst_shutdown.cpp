@@ -71,6 +71,8 @@ private Q_SLOTS:
     void profileTableIsPrintedAtExitWithSkeinProfile();
     void stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit_data();
     void stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit();
+    void threadLocalsAreDestroyedBeforeShutdownEnds_data();
+    void threadLocalsAreDestroyedBeforeShutdownEnds();
 };
 
 void tst_Shutdown::stop(QProcess& child, StopBy how)
@@ -248,6 +250,39 @@ void tst_Shutdown::stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit()
     // Only the straggler was given up on: the rest of the tree ended, in order.
     const QString wrong = wrongStopOrder(stoppedPaths(out), childThreads);
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+}
+
+void tst_Shutdown::threadLocalsAreDestroyedBeforeShutdownEnds_data()
+{
+    QTest::addColumn<ShutdownBy>("by");
+    QTest::newRow("waitForShutdown") << ShutdownBy::WaitForShutdown;
+    QTest::newRow("MainThread destructor") << ShutdownBy::MainThreadDestructor;
+    QTest::newRow("exit without MainThread") << ShutdownBy::ExitWithoutMainThread;
+}
+
+void tst_Shutdown::threadLocalsAreDestroyedBeforeShutdownEnds()
+{
+    QFETCH(ShutdownBy, by);
+    QStringList arguments = {QStringLiteral("--thread-local")};
+    if (by == ShutdownBy::MainThreadDestructor)
+        arguments << QStringLiteral("--destructor");
+    if (by == ShutdownBy::ExitWithoutMainThread)
+        arguments << QStringLiteral("--no-main-thread");
+    QProcess child;
+    QByteArray out;
+    QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), arguments, out, childTimeoutMs));
+    stop(child, by == ShutdownBy::ExitWithoutMainThread ? StopBy::ExitOnStdin : StopBy::Sigint);
+    if (QTest::currentTestFailed())
+        return;
+    const bool finished = finishChild(child, out, childTimeoutMs);
+    const QByteArray both = out + "\nstderr:\n" + child.readAllStandardError();
+    QVERIFY2(finished, both.constData());
+    QCOMPARE(child.exitCode(), 0);
+    // Shutdown, and so the exit after it, waited for main/tls's thread_local.
+    const QStringList lines = testing::linesOf(out);
+    const auto destroyed = lines.indexOf(QStringLiteral("thread_local destroyed"));
+    QVERIFY2(destroyed >= 0, both.constData());
+    QVERIFY2(lines.indexOf(QStringLiteral("exited")) > destroyed, both.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_Shutdown)

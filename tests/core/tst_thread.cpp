@@ -188,6 +188,37 @@ void parentNode(Tree& tree, bool waitForPleaseStop, const Signal& pleaseStop)
     tree.events.add("returned parent");
 }
 
+// A thread_local that counts its destruction in `destroyed`, a plain int:
+// only the memory ordering of join() makes the count visible (shared, so
+// that a test that fails early leaves it nothing dangling). It holds on
+// first until `looked` goes, or 300 ms: a join() that did not wait for it
+// returns while it is surely still alive; one that waits returns that much
+// later.
+struct CountsItsDestruction {
+    std::shared_ptr<int> destroyed;
+    Signal looked;
+    ~CountsItsDestruction()
+    {
+        (void)looked.wait(Till(300ms));
+        ++*destroyed;
+    }
+};
+
+// A thread_local whose destructor uses Skein: it records the current
+// thread's path, logs, and starts a child that ends when asked to stop.
+struct UsesSkeinWhenDestroyed {
+    Events* events = nullptr;
+    ~UsesSkeinWhenDestroyed()
+    {
+        events->add("destroyed on " + Thread::current().path());
+        skein::log(skein::LogLevel::Info, "logged by a thread_local's destructor");
+        Thread::run("from-destructor", [events = events](const Signal& pleaseStop) {
+            pleaseStop.wait();
+            events->add("child stopped");
+        });
+    }
+};
+
 const QStringList descendants = {"child-0",        "child-1",        "child-2",
                                  "grandchild-0-0", "grandchild-0-1", "grandchild-1-0",
                                  "grandchild-1-1", "grandchild-2-0", "grandchild-2-1"};
@@ -265,6 +296,11 @@ private Q_SLOTS:
     void failedThreadStaysInTheTreeUntilJoined();
     void shortThreadsLeaveNothingBehind_data();
     void shortThreadsLeaveNothingBehind();
+
+    // Thread-locals
+    void joinAndStoppedComeAfterTheThreadLocalsAreDestroyed_data();
+    void joinAndStoppedComeAfterTheThreadLocalsAreDestroyed();
+    void threadLocalDestructorMayUseSkeinAndStartAChild();
 
     // current()
     void currentInsideASkeinThreadIsThatThread();
@@ -1301,6 +1337,55 @@ void tst_Thread::shortThreadsLeaveNothingBehind()
 #else
     Q_UNUSED(rssAfterWarmUp);
 #endif
+}
+
+// --- Thread-locals -------------------------------------------------------------
+
+void tst_Thread::joinAndStoppedComeAfterTheThreadLocalsAreDestroyed_data()
+{
+    QTest::addColumn<bool>("byJoin");
+    QTest::newRow("join()") << true;
+    QTest::newRow("stopped().wait()") << false;
+}
+
+void tst_Thread::joinAndStoppedComeAfterTheThreadLocalsAreDestroyed()
+{
+    QFETCH(bool, byJoin);
+    const auto destroyed = std::make_shared<int>(0);
+    Signal looked("looked");
+    auto lookOnExit = qScopeGuard([looked]() mutable { looked.go(); });
+    Thread t = Thread::run("with-thread-local", [destroyed, looked] {
+        thread_local CountsItsDestruction local;
+        local.destroyed = destroyed;
+        local.looked = looked;
+    });
+    if (byJoin)
+        t.join();
+    else
+        QVERIFY(t.stopped().wait(Till(10s)));
+    const int seen = *destroyed;
+    looked.go();
+    QCOMPARE(seen, 1);
+    t.join();
+}
+
+void tst_Thread::threadLocalDestructorMayUseSkeinAndStartAChild()
+{
+    const LogCapture log;
+    Events events;
+    Thread t("worker", [&events] {
+        thread_local UsesSkeinWhenDestroyed local;
+        local.events = &events;
+    });
+    t.stopped().then([&events] { events.add("worker stopped()"); });
+    t.start();
+    t.join();
+
+    // Still the worker, and its child was stopped and joined before its end.
+    QCOMPARE(events.list(), (QStringList{"destroyed on main/worker", "child stopped", "worker stopped()"}));
+    const auto records = log.mentioning("logged by a thread_local's destructor");
+    QCOMPARE(records.size(), std::size_t(1));
+    QCOMPARE(q(records[0].threadPath), QStringLiteral("main/worker"));
 }
 
 // --- current() ---------------------------------------------------------------
