@@ -88,7 +88,11 @@ private:
 };
 
 /// How long a thread asked to stop may take before it is named in a warning.
-/// Default 2 s.
+/// Default 2 s. Zero names it at once; a negative period is zero;
+/// milliseconds::max() never names it. After the first warning, the next
+/// comes after twice the previous interval, and never sooner than 100 ms
+/// after the one before: a zero grace period warns at 0, 100 ms, 300 ms,
+/// 700 ms… and never in a busy loop.
 SKEIN_EXPORT void setStopGracePeriod(std::chrono::milliseconds period);
 /// The grace period now in force (see setStopGracePeriod()).
 SKEIN_EXPORT std::chrono::milliseconds stopGracePeriod();

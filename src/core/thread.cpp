@@ -18,6 +18,7 @@
 #include "os_thread_p.h"
 #include "skein/error.h"
 #include "signal_p.h"
+#include "skein/detail/chrono.h"
 #include "skein/detail/introspection.h"
 #include "skein/log.h"
 #include "skein/main_thread.h"
@@ -173,6 +174,17 @@ std::string stragglersOrEnding(const ThreadState& s)
     return found.empty() ? s.path + " (ending)" : found;
 }
 
+// The back-off of straggler warnings: twice the last interval, never less
+// than the minimum (a zero grace period would warn in a busy loop), and
+// saturating, not overflowing.
+constexpr std::chrono::milliseconds minWarningInterval(100);
+
+std::chrono::milliseconds backedOff(std::chrono::milliseconds last)
+{
+    const auto doubled = last > std::chrono::milliseconds::max() / 2 ? std::chrono::milliseconds::max() : 2 * last;
+    return std::max(doubled, minWarningInterval);
+}
+
 // Waits with `waitUntil(deadline)` (true: what it waits for came) until
 // `giveUpAt`; after the grace period, and again with back-off, it calls
 // `warn(time waited so far)`. False when `giveUpAt` came first.
@@ -180,15 +192,15 @@ template <class WaitUntil, class Warn>
 bool waitNamingStragglers(WaitUntil waitUntil, Clock::time_point giveUpAt, Warn warn)
 {
     const Clock::time_point since = Clock::now();
-    auto grace = stopGracePeriod();
+    auto interval = stopGracePeriod();
     for (;;) {
-        const Clock::time_point warnAt = Clock::now() + grace;
+        const Clock::time_point warnAt = deadlineAfter(interval);
         if (giveUpAt <= warnAt)
             return waitUntil(giveUpAt);
         if (waitUntil(warnAt))
             return true;
         warn(Clock::now() - since);
-        grace *= 2;
+        interval = backedOff(interval);
     }
 }
 

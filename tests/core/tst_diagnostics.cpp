@@ -42,6 +42,7 @@ using skein::Signal;
 using skein::Thread;
 using testing::Captured;
 using testing::contains;
+using testing::GracePeriodGuard;
 using testing::handleCalls;
 using testing::hasChild;
 using testing::LogCapture;
@@ -77,16 +78,6 @@ double threadCpuSeconds()
     ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
 }
-
-// Restores the stop grace period when it goes out of scope.
-struct GracePeriodGuard {
-    explicit GracePeriodGuard(std::chrono::milliseconds period) : previous(skein::stopGracePeriod())
-    {
-        skein::setStopGracePeriod(period);
-    }
-    ~GracePeriodGuard() { skein::setStopGracePeriod(previous); }
-    const std::chrono::milliseconds previous;
-};
 
 // Captures what the process writes to stderr while it lives.
 class StderrCapture {

@@ -14,6 +14,7 @@
 #include <skein/detail/introspection.h>
 #include <skein/error.h>
 #include <skein/log.h>
+#include <skein/main_thread.h>
 #include <skein/signal.h>
 #include <skein/thread.h>
 #include <skein/till.h>
@@ -52,6 +53,7 @@ using testing::contains;
 using testing::Countdown;
 using testing::CustomFailure;
 using testing::Events;
+using testing::GracePeriodGuard;
 using testing::handleCalls;
 using testing::LogCapture;
 using testing::messageOf;
@@ -188,6 +190,33 @@ void parentNode(Tree& tree, bool waitForPleaseStop, const Signal& pleaseStop)
     tree.events.add("returned parent");
 }
 
+// The warning that names main/straggler, which ignores its pleaseStop in the
+// straggler tests.
+bool namesTheStraggler(const skein::LogRecord& r)
+{
+    return r.level == skein::LogLevel::Warning && contains(r.message, "main/straggler");
+}
+
+// The shortest interval between two warnings about one straggler.
+constexpr auto minWarningInterval = 100ms;
+
+// What is wrong with `warnings` about one straggler: two closer together than
+// the back-off allows. Each interval is an exact lower bound: the next
+// warning is due only after the previous one was logged (and captured).
+QString tooClose(const std::vector<testing::Captured>& warnings)
+{
+    for (std::size_t i = 1; i < warnings.size(); ++i) {
+        const auto apart = warnings[i].seen - warnings[i - 1].seen;
+        if (apart < minWarningInterval)
+            return QStringLiteral("warnings %1 and %2 of %3 only %4 us apart")
+                .arg(i - 1)
+                .arg(i)
+                .arg(warnings.size())
+                .arg(std::chrono::duration_cast<std::chrono::microseconds>(apart).count());
+    }
+    return {};
+}
+
 // A thread_local that counts its destruction in `destroyed`, a plain int:
 // only the memory ordering of join() makes the count visible (shared, so
 // that a test that fails early leaves it nothing dangling). It holds on
@@ -301,6 +330,11 @@ private Q_SLOTS:
     void joinAndStoppedComeAfterTheThreadLocalsAreDestroyed_data();
     void joinAndStoppedComeAfterTheThreadLocalsAreDestroyed();
     void threadLocalDestructorMayUseSkeinAndStartAChild();
+
+    // Stragglers
+    void stragglerWarningsBackOffWhateverTheGracePeriod_data();
+    void stragglerWarningsBackOffWhateverTheGracePeriod();
+    void gracePeriodOfMillisecondsMaxNeverNamesAStraggler();
 
     // current()
     void currentInsideASkeinThreadIsThatThread();
@@ -1386,6 +1420,52 @@ void tst_Thread::threadLocalDestructorMayUseSkeinAndStartAChild()
     const auto records = log.mentioning("logged by a thread_local's destructor");
     QCOMPARE(records.size(), std::size_t(1));
     QCOMPARE(q(records[0].threadPath), QStringLiteral("main/worker"));
+}
+
+// --- Stragglers ----------------------------------------------------------------
+
+void tst_Thread::stragglerWarningsBackOffWhateverTheGracePeriod_data()
+{
+    QTest::addColumn<int>("graceMs");
+    QTest::newRow("zero") << 0;
+    QTest::newRow("negative, which is zero") << -1000;
+}
+
+void tst_Thread::stragglerWarningsBackOffWhateverTheGracePeriod()
+{
+    QFETCH(int, graceMs);
+    const GracePeriodGuard gracePeriod{std::chrono::milliseconds(graceMs)};
+    QCOMPARE(qint64(skein::stopGracePeriod().count()), qint64(std::max(graceMs, 0)));
+    const LogCapture log;
+    Signal release("release");
+    // Ignores its pleaseStop: only `release` ends it, and so the join.
+    Thread straggler = Thread::run("straggler", [release] { release.wait(); });
+    straggler.stop();
+    testing::Joining joiner([straggler] { straggler.join(); });
+    auto releaseOnExit = qScopeGuard([release]() mutable { release.go(); });
+
+    // At once, then 100 ms and 200 ms later: no sooner, and not in a storm.
+    QVERIFY2(log.waitFor(namesTheStraggler, 3, 10s), log.dump().c_str());
+    const QString wrong = tooClose(log.matching(namesTheStraggler));
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+}
+
+void tst_Thread::gracePeriodOfMillisecondsMaxNeverNamesAStraggler()
+{
+    const GracePeriodGuard gracePeriod(std::chrono::milliseconds::max());
+    const LogCapture log;
+    Signal release("release");
+    Thread straggler = Thread::run("straggler", [release] { release.wait(); });
+    straggler.stop();
+    testing::Joining joiner([straggler] { straggler.join(); });
+    auto releaseOnExit = qScopeGuard([release]() mutable { release.go(); });
+
+    // The join is under way; then it is given a while to warn, bounded from
+    // below only: no length of time may bring a warning.
+    QTRY_VERIFY2(contains(skein::dumpThreads(), "waiting on Thread 'main/straggler' (join)"),
+                 skein::dumpThreads().c_str());
+    QVERIFY(!release.wait(Till(200ms)));
+    QVERIFY2(log.matching(namesTheStraggler).empty(), log.dump().c_str());
 }
 
 // --- current() ---------------------------------------------------------------
