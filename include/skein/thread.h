@@ -34,6 +34,9 @@
 ///   result is moved out). join() on the calling thread itself or on one of
 ///   its ancestors throws UsageError, as do join() before start() and start()
 ///   twice.
+/// - A thread asked to stop that has not stopped after the grace period is
+///   named in a warning, and again with back-off, whether or not anyone
+///   joins it (see setStopGracePeriod() in main_thread.h).
 /// - A handle going out of scope neither stops nor detaches the thread: it
 ///   goes on in its parent's tree. A thread that succeeded leaves the tree when
 ///   it ends. A thread that failed stays in the tree until it is joined; if

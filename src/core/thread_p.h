@@ -8,11 +8,13 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "skein/detail/wait.h"
 #include "skein/thread.h"
+#include "skein/till.h"
 
 namespace skein::detail {
 
@@ -57,6 +59,18 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     BlockedScope::Describe waitingDescribe = nullptr;    // guarded by mutex
     const void* waitingObject = nullptr;                 // guarded by mutex
     std::chrono::steady_clock::time_point waitingSince;  // guarded by mutex
+    // Naming it in warnings as a straggler: asked to stop, it has not stopped.
+    struct Naming {
+        bool scheduled = false;                         // asked to stop while it runs: named when a step is due
+        bool watched = false;                           // the timer looks at it
+        int joins = 0;                                  // joins naming the stragglers of its subtree
+        std::chrono::steady_clock::time_point askedAt;  // when the schedule began
+        std::chrono::steady_clock::time_point due;      // when the next step is
+        std::chrono::milliseconds interval{0};          // the last step's length
+        std::optional<Till> watch;                      // the timer's pending look
+        Subscription watchCallback;
+    };
+    Naming naming;  // guarded by mutex
     std::atomic<double> progress{0.0};
     std::atomic<bool> progressWatched{false};  // someone waits on nextProgress
     Signal nextProgress;                       // guarded by mutex

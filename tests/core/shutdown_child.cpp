@@ -22,7 +22,8 @@
 // With --straggler, main/holder/stubborn ignores its pleaseStop and waits on
 // Signal 'hang', which nobody sends: shutdown must give up on it at the stop
 // time limit (--limit-ms, default 1000) after naming it in warnings (grace
-// period --grace-ms, default 100). How shutdown comes:
+// period --grace-ms, default 100; "max" for milliseconds::max()). How
+// shutdown comes:
 //   (default)           waitForShutdown(); its result is the exit code
 //   --destructor        main waits for its pleaseStop and returns 0: the
 //                       MainThread destructor shuts down
@@ -159,6 +160,13 @@ void startThreadLocalHolder(skein::Signal aboutToBlock)
     });
 }
 
+// A number of milliseconds, or "max".
+std::chrono::milliseconds millisecondsFrom(const char* text)
+{
+    return std::strcmp(text, "max") == 0 ? std::chrono::milliseconds::max()
+                                         : std::chrono::milliseconds(std::atoi(text));
+}
+
 // Starts main/holder, whose child main/holder/stubborn ignores pleaseStop.
 void startStraggler(skein::Signal aboutToBlock)
 {
@@ -198,7 +206,7 @@ int main(int argc, char** argv)
         else if (std::strcmp(argv[i], "--limit-ms") == 0 && i + 1 < argc)
             skein::setStopTimeLimit(std::chrono::milliseconds(std::atoi(argv[++i])));
         else if (std::strcmp(argv[i], "--grace-ms") == 0 && i + 1 < argc)
-            skein::setStopGracePeriod(std::chrono::milliseconds(std::atoi(argv[++i])));
+            skein::setStopGracePeriod(millisecondsFrom(argv[++i]));
     }
 
     // Registered before Skein's own handlers, so it runs after them all.

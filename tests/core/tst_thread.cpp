@@ -335,6 +335,10 @@ private Q_SLOTS:
     void stragglerWarningsBackOffWhateverTheGracePeriod_data();
     void stragglerWarningsBackOffWhateverTheGracePeriod();
     void gracePeriodOfMillisecondsMaxNeverNamesAStraggler();
+    void stragglerNobodyJoinsIsNamedAndAgainWithBackOff_data();
+    void stragglerNobodyJoinsIsNamedAndAgainWithBackOff();
+    void stragglerIsNamedOncePerStepHoweverManyLook();
+    void threadJoiningItsChildrenIsNotNamedButTheStragglerIs();
 
     // current()
     void currentInsideASkeinThreadIsThatThread();
@@ -1468,6 +1472,110 @@ void tst_Thread::gracePeriodOfMillisecondsMaxNeverNamesAStraggler()
     QVERIFY2(log.matching(namesTheStraggler).empty(), log.dump().c_str());
 }
 
+enum class NobodyJoins { HandleKept, Released, HandleDropped };
+
+void tst_Thread::stragglerNobodyJoinsIsNamedAndAgainWithBackOff_data()
+{
+    QTest::addColumn<NobodyJoins>("how");
+    QTest::newRow("stopped, handle kept") << NobodyJoins::HandleKept;
+    QTest::newRow("released, then stopped") << NobodyJoins::Released;
+    QTest::newRow("stopped, handle dropped") << NobodyJoins::HandleDropped;
+}
+
+void tst_Thread::stragglerNobodyJoinsIsNamedAndAgainWithBackOff()
+{
+    QFETCH(NobodyJoins, how);
+    const auto grace = 50ms;
+    const GracePeriodGuard gracePeriod(grace);
+    const LogCapture log;
+    Signal release("release");
+    auto releaseOnExit = qScopeGuard([release]() mutable { release.go(); });
+    std::optional<Thread> straggler = Thread::run("straggler", [release] { release.wait(); });
+    const Signal stopped = straggler->stopped();
+    if (how == NobodyJoins::Released)
+        straggler->release();
+    const Clock::time_point askedToStop = Clock::now();
+    straggler->stop();
+    if (how == NobodyJoins::HandleDropped)
+        straggler.reset();
+
+    QVERIFY2(log.waitFor(namesTheStraggler, 2, 10s), log.dump().c_str());
+    const auto warnings = log.matching(namesTheStraggler);
+    QVERIFY2(contains(warnings[0].message, "main/straggler (waiting on Signal 'release')"),
+             warnings[0].message.c_str());
+    QVERIFY2(contains(warnings[0].message, "asked to stop"), warnings[0].message.c_str());
+    // Exact lower bounds: the first step is due the grace period after the
+    // thread was asked to stop, each next one after the previous warning.
+    QVERIFY(warnings[0].seen - askedToStop >= grace);
+    const QString wrong = tooClose(warnings);
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+    QVERIFY(!stopped);
+
+    release.go();
+    QVERIFY(stopped.wait(Till(10s)));
+}
+
+void tst_Thread::stragglerIsNamedOncePerStepHoweverManyLook()
+{
+    // The timer, the parent joining its children, and another thread's
+    // join() all look at one straggler: it is named once per step.
+    const GracePeriodGuard gracePeriod(0ms);
+    const LogCapture log;
+    Signal release("release");
+    Signal started("started");
+    Thread parent = Thread::run("parent", [release, started](const Signal& pleaseStop) mutable {
+        Thread::run("straggler", [release] { release.wait(); });
+        started.go();
+        pleaseStop.wait();
+    });
+    StopAtExit guard;
+    guard.add(parent);
+    auto releaseOnExit = qScopeGuard([release]() mutable { release.go(); });
+    QVERIFY(started.wait(Till(10s)));
+    const Thread straggler = parent.children().at(0);
+    parent.stop();
+    testing::Joining joiner([straggler] { straggler.join(); });
+    auto releaseBeforeTheJoin = qScopeGuard([release]() mutable { release.go(); });
+
+    const auto isAboutIt = [](const skein::LogRecord& r) {
+        return r.level == skein::LogLevel::Warning && contains(r.message, "thread 'main/parent/straggler'");
+    };
+    QVERIFY2(log.waitFor(isAboutIt, 3, 10s), log.dump().c_str());
+    const QString wrong = tooClose(log.matching(isAboutIt));
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+}
+
+void tst_Thread::threadJoiningItsChildrenIsNotNamedButTheStragglerIs()
+{
+    const GracePeriodGuard gracePeriod(50ms);
+    const LogCapture log;
+    Signal release("release");
+    auto releaseOnExit = qScopeGuard([release]() mutable { release.go(); });
+    Signal started("started");
+    // Nobody joins the parent: asked to stop, it returns, and then it only
+    // waits for its child, which ignores its pleaseStop.
+    Thread parent = Thread::run("parent", [release, started](const Signal& pleaseStop) mutable {
+        Thread::run("straggler", [release] { release.wait(); });
+        started.go();
+        pleaseStop.wait();
+    });
+    const Signal stopped = parent.stopped();
+    QVERIFY(started.wait(Till(10s)));
+    parent.stop();
+
+    const auto isAboutTheChild = [](const skein::LogRecord& r) {
+        return r.level == skein::LogLevel::Warning && contains(r.message, "main/parent/straggler (waiting on");
+    };
+    // Two steps of the child's schedule, so two of the parent's have passed
+    // as well: it was asked to stop no later than its child.
+    QVERIFY2(log.waitFor(isAboutTheChild, 2, 10s), log.dump().c_str());
+    QVERIFY2(log.mentioning("thread 'main/parent' ").empty(), log.dump().c_str());
+    QVERIFY2(log.mentioning("main/parent (").empty(), log.dump().c_str());
+
+    release.go();
+    QVERIFY(stopped.wait(Till(10s)));
+}
+
 // --- current() ---------------------------------------------------------------
 
 void tst_Thread::currentInsideASkeinThreadIsThatThread()
@@ -1577,6 +1685,8 @@ void tst_Thread::progressSetByTheThreadIsReadFromOutside()
     QCOMPARE(t.progress(), 1.0);
     QCOMPARE(q(t.progressText()), QStringLiteral("done"));
 }
+
+Q_DECLARE_METATYPE(NobodyJoins)
 
 QTEST_GUILESS_MAIN(tst_Thread)
 #include "tst_thread.moc"
