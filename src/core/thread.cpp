@@ -230,20 +230,24 @@ Clock::time_point nameIfDue(ThreadState& s)
         const Clock::time_point now = Clock::now();
         if (now < s.naming.due)
             return s.naming.due;
+        if (s.naming.writing)
+            return deadlineAfter(s.naming.interval);  // a look then finds the step its writer sets
         straggler = stragglerLocked(s);
         waited = now - s.naming.askedAt;
         s.naming.interval = backedOff(s.naming.interval);
         s.naming.due = deadlineAfter(s.naming.interval);
         if (straggler.empty())
             return s.naming.due;
+        s.naming.writing = true;
     }
     SKEIN_LOG(Thread, Warning,
               "thread '" + s.path + "' was asked to stop and has not stopped after " + secondsText(waited) +
                   ": still running " + straggler);
     // The next step counts from the end of this warning, however long the
-    // sink took: never two warnings closer than the step.
+    // sink took: never two warnings closer than a step.
     std::lock_guard<std::mutex> lock(s.mutex);
-    s.naming.due = std::max(s.naming.due, deadlineAfter(s.naming.interval));
+    s.naming.writing = false;
+    s.naming.due = deadlineAfter(s.naming.interval);
     return s.naming.due;
 }
 

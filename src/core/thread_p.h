@@ -63,6 +63,7 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     struct Naming {
         bool scheduled = false;                         // asked to stop while it runs: named when a step is due
         bool watched = false;                           // the timer looks at it
+        bool writing = false;                           // a warning about it is being written
         int joins = 0;                                  // joins naming the stragglers of its subtree
         std::chrono::steady_clock::time_point askedAt;  // when the schedule began
         std::chrono::steady_clock::time_point due;      // when the next step is

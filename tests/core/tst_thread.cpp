@@ -260,6 +260,10 @@ const QStringList pleaseStopOrder = {"pleaseStop grandchild-2-1", "pleaseStop gr
 
 }  // namespace
 
+// How a straggler comes to have nobody who joins it.
+enum class NobodyJoins { HandleKept, Released, HandleDropped };
+Q_DECLARE_METATYPE(NobodyJoins)
+
 class tst_Thread : public QObject {
     Q_OBJECT
 
@@ -1472,8 +1476,6 @@ void tst_Thread::gracePeriodOfMillisecondsMaxNeverNamesAStraggler()
     QVERIFY2(log.matching(namesTheStraggler).empty(), log.dump().c_str());
 }
 
-enum class NobodyJoins { HandleKept, Released, HandleDropped };
-
 void tst_Thread::stragglerNobodyJoinsIsNamedAndAgainWithBackOff_data()
 {
     QTest::addColumn<NobodyJoins>("how");
@@ -1685,8 +1687,6 @@ void tst_Thread::progressSetByTheThreadIsReadFromOutside()
     QCOMPARE(t.progress(), 1.0);
     QCOMPARE(q(t.progressText()), QStringLiteral("done"));
 }
-
-Q_DECLARE_METATYPE(NobodyJoins)
 
 QTEST_GUILESS_MAIN(tst_Thread)
 #include "tst_thread.moc"
