@@ -18,6 +18,7 @@
 
 #include <skein/detail/introspection.h>
 #include <skein/log.h>
+#include <skein/main_thread.h>
 #include <skein/signal.h>
 #include <skein/thread.h>
 #include <skein/till.h>
@@ -300,6 +301,18 @@ inline bool waitUntilBlockedOn(const std::string& what, std::size_t count)
 }
 
 // --- What Skein logs -------------------------------------------------------------
+
+// Sets the stop grace period while it lives, then restores the previous one.
+struct GracePeriodGuard {
+    explicit GracePeriodGuard(std::chrono::milliseconds period) : previous(skein::stopGracePeriod())
+    {
+        skein::setStopGracePeriod(period);
+    }
+    ~GracePeriodGuard() { skein::setStopGracePeriod(previous); }
+    GracePeriodGuard(const GracePeriodGuard&) = delete;
+    GracePeriodGuard& operator=(const GracePeriodGuard&) = delete;
+    const std::chrono::milliseconds previous;
+};
 
 // A record that a LogCapture took, and when it took it (steady: for the
 // intervals between records).

@@ -19,6 +19,13 @@
 /// A program without MainThread still exits cleanly: at exit, its threads are
 /// asked to stop and waited for in the same way (warnings, then the limit).
 ///
+/// Stragglers are named while the program runs too, whether or not anyone
+/// joins them: a thread asked to stop that outstays the grace period is
+/// named (path, and what it waits on) by the join that waits for it, or
+/// else by the timer thread; once per step of the back-off, however many
+/// joins wait for it. A thread that is joining its children is not named:
+/// the children that hold it up are.
+///
 /// RegisterThread makes a thread Skein did not start a named member of the
 /// tree (parent: main) for as long as the guard lives: it gets a pleaseStop,
 /// shutdown asks it to stop and waits for the guard to end.
@@ -87,8 +94,13 @@ private:
     std::unique_ptr<Private> d;
 };
 
-/// How long a thread asked to stop may take before it is named in a warning.
-/// Default 2 s.
+/// How long a thread asked to stop may take before it is named in a warning,
+/// counted from when it was asked (from its start, when it was asked
+/// before). Default 2 s. Zero names it at once; a negative period is zero;
+/// milliseconds::max() never names it. After the first warning, the next
+/// comes after twice the previous interval, and never sooner than 100 ms
+/// after the one before: a zero grace period warns at 0, 100 ms, 300 ms,
+/// 700 ms… and never in a busy loop.
 SKEIN_EXPORT void setStopGracePeriod(std::chrono::milliseconds period);
 /// The grace period now in force (see setStopGracePeriod()).
 SKEIN_EXPORT std::chrono::milliseconds stopGracePeriod();

@@ -22,18 +22,29 @@
 ///   returns (or throws), the thread stops its children, newest first, joins
 ///   them, and only then lets stopped() go. So stopped() means "this thread and
 ///   all of its descendants have ended".
-/// - join() waits for stopped() and the callbacks it runs, then returns; if the function threw, join()
+/// - The thread's thread_local objects are destroyed after its children
+///   were joined and before stopped() goes, as std::thread::join() would
+///   wait for them. Their destructors may use Skein (Thread::current(),
+///   logging) and may start threads, which are stopped and joined in turn
+///   before stopped() goes.
+/// - join() waits for stopped() and the callbacks it runs (so for the
+///   thread's thread_locals too), then returns; if the function threw, join()
 ///   rethrows that exception, with its original type, every time it is called.
 ///   The handle from run() also returns the function's result (once: the
 ///   result is moved out). join() on the calling thread itself or on one of
 ///   its ancestors throws UsageError, as do join() before start() and start()
 ///   twice.
+/// - A thread asked to stop that has not stopped after the grace period is
+///   named in a warning, and again with back-off, whether or not anyone
+///   joins it (see setStopGracePeriod() in main_thread.h).
 /// - A handle going out of scope neither stops nor detaches the thread: it
 ///   goes on in its parent's tree. A thread that succeeded leaves the tree when
 ///   it ends. A thread that failed stays in the tree until it is joined; if
 ///   nobody joins it, its parent logs the failure (with the path) when it
 ///   joins its children. release() says nobody will join: the failure is
-///   logged the moment it happens, and the thread leaves the tree when it ends.
+///   logged the moment the function ends (by release() itself, when it ended
+///   already), not once the thread's children have ended; once, and the
+///   thread leaves the tree when it ends.
 /// - What fn captured, and the arguments, are destroyed on the thread as soon
 ///   as fn returns or throws, before its children are stopped. A destructor
 ///   declared noexcept(false) that throws there fails the thread as if fn had
@@ -41,15 +52,19 @@
 ///   the failure and the destructor's is logged. Never std::terminate. A
 ///   thread that is never started destroys them with its last handle, and
 ///   logs such an exception with its path.
-/// - setProgress(fraction) is one atomic store; progress text takes a mutex.
-///   The text is built by the caller: a conversion that throws there leaves
-///   the thread's progress as it was.
+/// - setProgress(fraction) is one atomic store while nobody watches progress
+///   (progressChanged()) and no text is given; a text, or a watcher to
+///   notify, takes the thread's mutex briefly, and the watcher's Signal goes
+///   on the calling thread. The text is built by the caller: a conversion
+///   that throws there leaves the thread's progress as it was.
 /// - A default-constructed or moved-from handle refers to no thread: every
-///   call on it throws UsageError.
+///   call on it throws UsageError, and so does making a thread with it as
+///   the parent.
 ///
 /// ### Memory ordering
-///   Everything the thread did is visible to a thread whose join() (or
-///   tryJoin() == true, or stopped().wait()) has returned.
+///   Everything the thread did, its thread_locals' destructors included, is
+///   visible to a thread whose join() (or tryJoin() == true, or
+///   stopped().wait()) has returned.
 #pragma once
 
 #include <functional>
@@ -174,6 +189,7 @@ public:
     {}
 
     /// Creates a thread whose parent is `parent` instead of the calling thread.
+    /// Throws UsageError when `parent` refers to no thread.
     template <class F, class... A>
     Thread(const Thread& parent, std::string name, F&& fn, A&&... args)
         : Thread(create(
@@ -225,7 +241,8 @@ public:
 
     /// Sets the thread's progress, for dumps, adaptors and views: `fraction`
     /// from 0 to 1 (not clamped), and a text; an empty text keeps the
-    /// previous one. Cheap enough for a tight loop.
+    /// previous one. Cheap enough for a tight loop: one atomic store unless
+    /// a text is given or someone watches (see the contract).
     void setProgress(double fraction, std::string text = {}) const;
     /// The last fraction given to setProgress(); 0 before the first.
     double progress() const;
@@ -269,6 +286,7 @@ public:
     {}
 
     /// Creates a thread whose parent is `parent` instead of the calling thread.
+    /// Throws UsageError when `parent` refers to no thread.
     template <class F, class... A>
     ThreadHandle(const Thread& parent, std::string name, F&& fn, A&&... args)
         : ThreadHandle(parent, std::make_shared<detail::ResultSlot<R>>(), std::move(name), std::forward<F>(fn),

@@ -29,6 +29,7 @@ const char* phaseName(detail::ThreadState::Phase phase)
     case detail::ThreadState::Phase::Created: return "created";
     case detail::ThreadState::Phase::Running: return "running";
     case detail::ThreadState::Phase::Finishing: return "joining children";
+    case detail::ThreadState::Phase::Ending: return "ending";
     case detail::ThreadState::Phase::Finished: return "finished";
     }
     return "?";

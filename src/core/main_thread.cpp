@@ -18,6 +18,7 @@
 
 #include "log_p.h"
 #include "os_thread_p.h"
+#include "skein/detail/chrono.h"
 #include "skein/detail/introspection.h"
 #include "skein/detail/wait.h"
 #include "skein/error.h"
@@ -62,7 +63,7 @@ const char* signalName(int signo)
 
 void setStopGracePeriod(std::chrono::milliseconds period)
 {
-    graceMillis.store(period.count(), std::memory_order_relaxed);
+    graceMillis.store(std::max<std::int64_t>(period.count(), 0), std::memory_order_relaxed);
 }
 
 std::chrono::milliseconds stopGracePeriod()
@@ -204,7 +205,7 @@ struct MainThread::Private {
         // Joined threads are only leaving their OS threads now; one that was
         // given up on never will, and has been named already.
         if (!detail::threadsWereAbandoned() &&
-            !detail::waitForAllThreadsToEnd(std::min(Clock::now() + stopGracePeriod(), giveUpAt)))
+            !detail::waitForAllThreadsToEnd(std::min(detail::deadlineAfter(stopGracePeriod()), giveUpAt)))
             SKEIN_LOG(Shutdown, Warning, "some threads were still ending their OS thread at shutdown");
         const char wake = 0;
         [[maybe_unused]] const auto n = ::write(signalPipe[1], &wake, 1);

@@ -18,9 +18,11 @@
 #include "os_thread_p.h"
 #include "skein/error.h"
 #include "signal_p.h"
+#include "skein/detail/chrono.h"
 #include "skein/detail/introspection.h"
 #include "skein/log.h"
 #include "skein/main_thread.h"
+#include "skein/till.h"
 #include "thread_p.h"
 
 namespace skein {
@@ -107,34 +109,54 @@ void leaveParent(ThreadState& s)
         removeChild(*parent, &s);
 }
 
+void enterPhase(ThreadState& s, ThreadState::Phase phase)
+{
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.phase = phase;
+}
+
+std::vector<std::shared_ptr<ThreadState>> childrenOf(const ThreadState& s)
+{
+    std::lock_guard<std::mutex> lock(s.mutex);
+    return s.children;
+}
+
+// `s` as a straggler: "path (what it waits on)" while its function runs,
+// "path (ending)" while its thread_locals or stopped() callbacks hold it up.
+// Empty while it joins its children (they are the ones to name), and for
+// main and threads Skein did not start. Call with s.mutex held.
+std::string stragglerLocked(const ThreadState& s)
+{
+    if (s.kind == ThreadState::Kind::Main || s.kind == ThreadState::Kind::Placeholder)
+        return {};
+    switch (s.phase) {
+    case ThreadState::Phase::Running: {
+        const std::string what = s.waitingOnLocked();
+        return s.path + " (" + (what.empty() ? "not in a Skein wait" : what) + ")";
+    }
+    case ThreadState::Phase::Ending: return s.path + " (ending)";
+    case ThreadState::Phase::Finished: return s.ended ? std::string() : s.path + " (ending)";
+    default: return {};
+    }
+}
+
 }  // namespace
 
 void stopChildren(ThreadState& s)
 {
-    std::vector<std::shared_ptr<ThreadState>> children;
-    {
-        std::lock_guard<std::mutex> lock(s.mutex);
-        children = s.children;
-    }
+    const auto children = childrenOf(s);
     for (auto it = children.rbegin(); it != children.rend(); ++it)
         Signal((*it)->pleaseStop).go();
 }
 
 std::string stragglersIn(const ThreadState& s, bool withItself)
 {
-    std::vector<std::shared_ptr<ThreadState>> children;
     std::string found;
-    {
+    if (withItself) {
         std::lock_guard<std::mutex> lock(s.mutex);
-        // A thread that is joining its children only waits for them: they
-        // are the ones to name.
-        if (withItself && s.phase == ThreadState::Phase::Running && s.kind != ThreadState::Kind::Placeholder) {
-            const std::string what = s.waitingOnLocked();
-            found = s.path + " (" + (what.empty() ? "not in a Skein wait" : what) + ")";
-        }
-        children = s.children;
+        found = stragglerLocked(s);
     }
-    for (const auto& c : children) {
+    for (const auto& c : childrenOf(s)) {
         const std::string below = stragglersIn(*c);
         if (!below.empty())
             found += (found.empty() ? "" : ", ") + below;
@@ -151,12 +173,6 @@ std::string secondsText(Clock::duration d)
     return out.str();
 }
 
-bool isJoiningItsChildren(const ThreadState& s)
-{
-    std::lock_guard<std::mutex> lock(s.mutex);
-    return s.phase == ThreadState::Phase::Finishing;
-}
-
 // Names what holds `s` up; when no function in its subtree runs any more, it
 // is ending (its stopped() callbacks, or children about to leave).
 std::string stragglersOrEnding(const ThreadState& s)
@@ -165,45 +181,216 @@ std::string stragglersOrEnding(const ThreadState& s)
     return found.empty() ? s.path + " (ending)" : found;
 }
 
-// Waits with `waitUntil(deadline)` (true: what it waits for came) until
-// `giveUpAt`; after the grace period, and again with back-off, it calls
-// `warn(time waited so far)`. False when `giveUpAt` came first.
-template <class WaitUntil, class Warn>
-bool waitNamingStragglers(WaitUntil waitUntil, Clock::time_point giveUpAt, Warn warn)
+// --- Naming stragglers ---------------------------------------------------------
+//
+// A thread that was asked to stop and has not stopped is named in a warning
+// after the grace period, and again with back-off, whether or not anyone
+// joins it. Each thread keeps its own schedule of steps, and whoever finds a
+// step due claims it under the thread's mutex: one warning per straggler per
+// step, however many look. Joins look at the subtree they wait for (so do
+// shutdown and exit, once the timer has stopped); the timer looks at each
+// straggler that no join names.
+
+// The back-off: twice the last interval, never less than the minimum (a zero
+// grace period would warn in a busy loop), saturating instead of overflowing.
+constexpr std::chrono::milliseconds minWarningInterval(100);
+
+std::chrono::milliseconds backedOff(std::chrono::milliseconds last)
 {
-    const Clock::time_point since = Clock::now();
-    auto grace = stopGracePeriod();
-    for (;;) {
-        const Clock::time_point warnAt = Clock::now() + grace;
-        if (giveUpAt <= warnAt)
-            return waitUntil(giveUpAt);
-        if (waitUntil(warnAt))
+    const auto doubled = last > std::chrono::milliseconds::max() / 2 ? std::chrono::milliseconds::max() : 2 * last;
+    return std::max(doubled, minWarningInterval);
+}
+
+// Starts the schedule of `s` once it has been asked to stop and runs; true
+// while it has one. Call with s.mutex held.
+bool scheduleNamingLocked(ThreadState& s)
+{
+    ThreadState::Naming& n = s.naming;
+    if (!n.scheduled && s.pleaseStop && s.phase != ThreadState::Phase::Created &&
+        (s.kind == ThreadState::Kind::Started || s.kind == ThreadState::Kind::Registered)) {
+        n.scheduled = true;
+        n.askedAt = Clock::now();
+        n.interval = stopGracePeriod();
+        n.due = deadlineAfter(n.interval);
+    }
+    return n.scheduled;
+}
+
+// Names `s` when a step of its schedule is due, claiming the step. Returns
+// when the next step is due; max when none will come (it has ended, or the
+// grace period never ends).
+Clock::time_point nameIfDue(ThreadState& s)
+{
+    std::string straggler;
+    Clock::duration waited{};
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        if (s.ended || !scheduleNamingLocked(s))
+            return Clock::time_point::max();
+        const Clock::time_point now = Clock::now();
+        if (now < s.naming.due)
+            return s.naming.due;
+        if (s.naming.writing)
+            return deadlineAfter(s.naming.interval);  // a look then finds the step its writer sets
+        straggler = stragglerLocked(s);
+        waited = now - s.naming.askedAt;
+        s.naming.interval = backedOff(s.naming.interval);
+        s.naming.due = deadlineAfter(s.naming.interval);
+        if (straggler.empty())
+            return s.naming.due;
+        s.naming.writing = true;
+    }
+    SKEIN_LOG(Thread, Warning,
+              "thread '" + s.path + "' was asked to stop and has not stopped after " + secondsText(waited) +
+                  ": still running " + straggler);
+    // The next step counts from the end of this warning, however long the
+    // sink took: never two warnings closer than a step.
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.naming.writing = false;
+    s.naming.due = deadlineAfter(s.naming.interval);
+    return s.naming.due;
+}
+
+// Names the stragglers due in the subtree of `root`; returns when the next
+// step of one of them is due.
+Clock::time_point nameDueIn(ThreadState& root)
+{
+    Clock::time_point next = nameIfDue(root);
+    for (const auto& c : childrenOf(root))
+        next = std::min(next, nameDueIn(*c));
+    return next;
+}
+
+// Whether a join names the stragglers of a subtree that holds `s`. It does
+// until `s` has ended (or shutdown gives up, when the timer has stopped).
+bool isJoined(std::shared_ptr<ThreadState> s)
+{
+    for (; s; s = s->parent.lock()) {
+        std::lock_guard<std::mutex> lock(s->mutex);
+        if (s->naming.joins > 0)
             return true;
-        warn(Clock::now() - since);
-        grace *= 2;
+    }
+    return false;
+}
+
+// Keeps the timer's pending look at `s`, for its end to take back. The
+// latest look wins: an earlier one has run, or runs now.
+void holdWatch(ThreadState& s, const Till& till, const Subscription& callback)
+{
+    std::optional<Till> replaced;  // let go of outside the lock
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        if (!s.ended) {
+            if (!s.naming.watch || s.naming.watch->deadline() < till.deadline()) {
+                replaced = std::exchange(s.naming.watch, till);
+                s.naming.watchCallback = callback;
+            }
+            return;
+        }
+    }
+    till.removeThen(callback);  // it ended meanwhile
+}
+
+void keepWatching(const std::shared_ptr<ThreadState>& s);
+
+// The timer's look at `s`, due at `due`. The timer never blocks here.
+void lookAt(const std::weak_ptr<ThreadState>& weak, Clock::time_point due)
+{
+    if (Clock::now() < due)
+        return;  // shutdown stopped the timer: its joins name stragglers now
+    const auto s = weak.lock();
+    if (s && !isJoined(s))
+        keepWatching(s);
+}
+
+// Names `s` when due, and hands its next step to the timer.
+void keepWatching(const std::shared_ptr<ThreadState>& s)
+{
+    for (;;) {
+        const Clock::time_point due = nameIfDue(*s);
+        if (due == Clock::time_point::max())
+            return;
+        const Till till(due);
+        if (!till) {
+            const std::weak_ptr<ThreadState> weak = s;
+            holdWatch(*s, till, till.then([weak, due] { lookAt(weak, due); }));
+            return;
+        }
+        if (Clock::now() < due)
+            return;  // the timer has stopped: shutdown has begun
+    }
+}
+
+// The timer watches `s` from when it has been asked to stop and runs.
+void watchStraggler(const std::shared_ptr<ThreadState>& s)
+{
+    {
+        std::lock_guard<std::mutex> lock(s->mutex);
+        if (s->naming.watched || !scheduleNamingLocked(*s))
+            return;
+        s->naming.watched = true;
+    }
+    keepWatching(s);
+}
+
+// `s` has ended: the timer forgets it at once.
+void endWatch(ThreadState& s)
+{
+    std::optional<Till> watch;
+    Subscription callback;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        watch.swap(s.naming.watch);
+        callback = s.naming.watchCallback;
+    }
+    if (watch)
+        watch->removeThen(callback);
+}
+
+// Counts a join that names the stragglers of the subtree of `root`.
+class NamingJoin {
+public:
+    explicit NamingJoin(ThreadState& root) : root_(root) { count(+1); }
+    ~NamingJoin() { count(-1); }
+    NamingJoin(const NamingJoin&) = delete;
+    NamingJoin& operator=(const NamingJoin&) = delete;
+
+private:
+    void count(int n)
+    {
+        std::lock_guard<std::mutex> lock(root_.mutex);
+        root_.naming.joins += n;
+    }
+    ThreadState& root_;
+};
+
+// Waits with `waitUntil(deadline)` (true: what it waits for came) until
+// `giveUpAt`, naming the stragglers of the subtree of `root` as their steps
+// come due; the timer leaves them to it meanwhile. False when `giveUpAt`
+// came first.
+template <class WaitUntil>
+bool waitNamingStragglers(ThreadState& root, WaitUntil waitUntil, Clock::time_point giveUpAt)
+{
+    const NamingJoin join(root);
+    for (;;) {
+        if (waitUntil(std::min(nameDueIn(root), giveUpAt)))
+            return true;
+        if (Clock::now() >= giveUpAt)
+            return false;
     }
 }
 
 // Waits for `s` to end (stopped() and its callbacks); once it has been asked
-// to stop, names what holds it up in a warning after the grace period, and
-// again with back-off. False when `giveUpAt` came first.
-bool waitStopped(const ThreadState& s, Clock::time_point giveUpAt = Clock::time_point::max())
+// to stop, names the stragglers that hold it up. False when `giveUpAt` came
+// first.
+bool waitStopped(ThreadState& s, Clock::time_point giveUpAt = Clock::time_point::max())
 {
     if (s.ended)
         return true;
     if (!s.pleaseStop.wait(s.ended))
         return true;  // it ended first
-    return waitNamingStragglers([&s](Clock::time_point until) { return waitWithoutTimer(s.ended, until); }, giveUpAt,
-                                [&s](Clock::duration waited) {
-                                    // A thread joining its children is held up by them, and its own
-                                    // join of them names them: one warning per straggler, not one
-                                    // per ancestor.
-                                    if (!isJoiningItsChildren(s))
-                                        SKEIN_LOG(Thread, Warning,
-                                                  "thread '" + s.path +
-                                                      "' was asked to stop and has not stopped after " +
-                                                      secondsText(waited) + ": still running " + stragglersOrEnding(s));
-                                });
+    return waitNamingStragglers(
+        s, [&s](Clock::time_point until) { return waitWithoutTimer(s.ended, until); }, giveUpAt);
 }
 
 // Shutdown leaves `s` running, detached, and says so.
@@ -219,45 +406,16 @@ void giveUp(ThreadState& s)
                   ") and leaves it running, detached: " + stragglersOrEnding(s));
 }
 
-// The stragglers below `root` that no ancestor is joining (and naming).
-std::string unwatchedStragglersBelow(const ThreadState& root)
-{
-    std::vector<std::shared_ptr<ThreadState>> children;
-    {
-        std::lock_guard<std::mutex> lock(root.mutex);
-        children = root.children;
-    }
-    std::string found;
-    for (const auto& c : children) {
-        const std::string below = isJoiningItsChildren(*c) ? std::string() : stragglersIn(*c);
-        if (!below.empty())
-            found += (found.empty() ? "" : ", ") + below;
-    }
-    return found;
-}
-
 }  // namespace
 
 void finishThread(ThreadState& s)
 {
-    {
-        std::lock_guard<std::mutex> lock(s.mutex);
-        s.phase = ThreadState::Phase::Finishing;
-    }
+    enterPhase(s, ThreadState::Phase::Finishing);
     stopAndJoinChildren(s);
-    bool logNow = false;
-    std::exception_ptr failure;
-    {
-        std::lock_guard<std::mutex> lock(s.mutex);
-        s.phase = ThreadState::Phase::Finished;
-        failure = s.failure;
-        logNow = failure && s.released && !s.failureSeen;
-        s.failureSeen = s.failureSeen || logNow;
-    }
-    if (logNow)
-        SKEIN_LOG(Thread, Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
+    enterPhase(s, ThreadState::Phase::Finished);
     Signal(s.stopped).go();
     Signal(s.ended).go();  // stopped()'s callbacks are done too
+    endWatch(s);
     // Only now, when it has ended, may it leave its parent, which would not
     // wait for it any more; read `released` now, as release() leaves the
     // removal of a thread that has not ended to this.
@@ -271,6 +429,22 @@ void finishThread(ThreadState& s)
 }
 
 namespace {
+
+// Logs the failure of a released thread, once: the first call after both its
+// function failed and it was released. True when this call logged it.
+bool logIfReleased(ThreadState& s)
+{
+    std::exception_ptr failure;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        if (!s.released || !s.failure || s.failureSeen)
+            return false;
+        failure = s.failure;
+        s.failureSeen = true;
+    }
+    SKEIN_LOG(Thread, Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
+    return true;
+}
 
 // Destroys what a thread function held; returns what its destructor threw.
 std::exception_ptr deleteTask(Task* task) noexcept
@@ -302,8 +476,19 @@ ThreadState* swapCurrent(ThreadState* s) noexcept
 
 namespace {
 
+// The end of a Skein thread, once its function and the children it left
+// have ended. Made first on the thread, it is destroyed after every
+// thread_local that the function made: stopped(), and so join() and
+// shutdown, come after their destructors too, and a child that one of them
+// starts is still stopped and joined first.
+struct ThreadEnd {
+    std::shared_ptr<ThreadState> self;
+    ~ThreadEnd();
+};
+
 void threadMain(std::shared_ptr<ThreadState> self)
 {
+    thread_local ThreadEnd end{self};
     currentRaw = self.get();
     setOsThreadName(self->name);
     TaskPtr task = std::move(self->task);
@@ -326,9 +511,19 @@ void threadMain(std::shared_ptr<ThreadState> self)
                           "' failed, and then destroying what its function held threw: " + errorMessage(thrown));
         }
     }
+    // Now, not once its children have ended: nobody joins a released thread.
+    logIfReleased(*self);
+    enterPhase(*self, ThreadState::Phase::Finishing);
+    stopAndJoinChildren(*self);
+    enterPhase(*self, ThreadState::Phase::Ending);
+}
+
+ThreadEnd::~ThreadEnd()
+{
     recordProfile(*self);
     finishThread(*self);
     currentRaw = nullptr;
+    tornDown = true;  // what runs on this OS thread from now on is no Skein thread's
     self.reset();
     threadEnds();
 }
@@ -371,8 +566,10 @@ void cascadeStop(const std::shared_ptr<ThreadState>& s)
 {
     const std::weak_ptr<ThreadState> weak = s;
     s->pleaseStop.then([weak] {
-        if (const auto t = weak.lock())
+        if (const auto t = weak.lock()) {
             stopChildren(*t);
+            watchStraggler(t);
+        }
     });
 }
 
@@ -520,14 +717,20 @@ bool isSelfOrAncestorOfCurrent(const ThreadState& s)
 
 std::shared_ptr<ThreadState> Thread::create(std::string name, detail::TaskPtr task)
 {
-    return create(detail::currentState(), std::move(name), std::move(task));
+    // No state only while the calling thread's thread-local storage is torn
+    // down: what it starts then belongs to main.
+    const auto current = detail::currentState();
+    return create(current ? current : detail::mainState(), std::move(name), std::move(task));
 }
 
 std::shared_ptr<ThreadState> Thread::create(const std::shared_ptr<ThreadState>& parent, std::string name,
                                             detail::TaskPtr task)
 {
-    auto s = std::make_shared<ThreadState>(std::move(name), parent ? parent : detail::mainState(),
-                                           ThreadState::Kind::Started, std::move(task));
+    if (!parent)
+        throw UsageError(
+            "Thread '" + name +
+            "': its parent is a Thread handle that refers to no thread (default-constructed or moved-from)");
+    auto s = std::make_shared<ThreadState>(std::move(name), parent, ThreadState::Kind::Started, std::move(task));
     detail::cascadeStop(s);
     return s;
 }
@@ -555,20 +758,12 @@ struct ExitGuard {
     {
         using Clock = std::chrono::steady_clock;
         const Clock::time_point giveUpAt = detail::beginShutdown();
-        const auto& main = *detail::mainState();
+        auto& main = *detail::mainState();
         Signal(main.pleaseStop).go();
         detail::shutdownTimers();
         if (detail::threadsWereAbandoned())
             return;  // MainThread's shutdown gave up on them, and said so
-        // Nobody joins main's children here; deeper stragglers are named by
-        // the ancestors that join them.
-        if (detail::waitNamingStragglers(detail::waitForAllThreadsToEnd, giveUpAt, [&main](Clock::duration waited) {
-                const std::string unwatched = detail::unwatchedStragglersBelow(main);
-                if (!unwatched.empty())
-                    SKEIN_LOG(Shutdown, Warning,
-                              "at exit, threads asked to stop have not stopped after " + detail::secondsText(waited) +
-                                  ": still running " + unwatched);
-            }))
+        if (detail::waitNamingStragglers(main, detail::waitForAllThreadsToEnd, giveUpAt))
             return;
         detail::markThreadsAbandoned();
         SKEIN_LOG(Shutdown, Error,
@@ -599,7 +794,7 @@ void Thread::start()
     bool parentStopping = false;
     {
         std::lock_guard<std::mutex> lock(parent->mutex);
-        if (parent->phase != ThreadState::Phase::Running) {
+        if (parent->phase != ThreadState::Phase::Running && parent->phase != ThreadState::Phase::Ending) {
             std::lock_guard<std::mutex> own(s.mutex);
             state_->phase = ThreadState::Phase::Created;
             throw UsageError("Thread '" + s.path + "': start() after its parent '" + parent->path + "' ended");
@@ -623,6 +818,10 @@ void Thread::start()
         }
         throw Error("Thread '" + s.path + "': the OS refused a thread: " + e.what());
     }
+    // Asked to stop before it ran, it was not running for the cascade to
+    // watch it: it is watched from now on.
+    if (s.pleaseStop)
+        detail::watchStraggler(state_);
 }
 
 void Thread::join() const
@@ -652,7 +851,7 @@ bool Thread::tryJoin(const Signal& till) const
             joining.emplace(
                 [](const void* t) { return "Thread '" + static_cast<const ThreadState*>(t)->path + "' (join)"; }, &s);
         if (till.isNever())
-            detail::waitStopped(s);
+            detail::waitStopped(*state_);
         else if (!s.ended.wait(till))
             return false;
     }
@@ -672,20 +871,14 @@ bool Thread::tryJoin(const Signal& till) const
 void Thread::release() const
 {
     const ThreadState& s = state();
-    std::exception_ptr failure;
     {
         std::lock_guard<std::mutex> lock(s.mutex);
         state_->released = true;
-        if (s.phase == ThreadState::Phase::Finished && s.failure && !s.failureSeen) {
-            failure = s.failure;
-            state_->failureSeen = true;
-        }
     }
-    if (failure) {
-        SKEIN_LOG(Thread, Error, "released thread '" + s.path + "' failed: " + errorMessage(failure));
-        // Until its stopped() callbacks have run it stays its parent's child,
-        // so that the parent still waits for it; finishThread() removes it then.
-        if (const auto parent = s.parent.lock(); parent && s.ended)
+    // Until its stopped() callbacks have run it stays its parent's child, so
+    // that the parent still waits for it; finishThread() removes it then.
+    if (detail::logIfReleased(*state_) && s.ended) {
+        if (const auto parent = s.parent.lock())
             detail::removeChild(*parent, &s);
     }
 }

@@ -8,11 +8,13 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "skein/detail/wait.h"
 #include "skein/thread.h"
+#include "skein/till.h"
 
 namespace skein::detail {
 
@@ -26,7 +28,9 @@ struct CountedThreadState {
 
 struct ThreadState : std::enable_shared_from_this<ThreadState> {
     enum class Kind { Main, Started, Registered, Placeholder };
-    enum class Phase { Created, Running, Finishing, Finished };
+    // Ending: a Skein thread's thread_locals are destroyed, after its
+    // function and its children ended; their destructors may start children.
+    enum class Phase { Created, Running, Finishing, Ending, Finished };
 
     ThreadState(std::string name, const std::shared_ptr<ThreadState>& parent, Kind kind, TaskPtr task = nullptr);
     ~ThreadState();
@@ -55,6 +59,19 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     BlockedScope::Describe waitingDescribe = nullptr;    // guarded by mutex
     const void* waitingObject = nullptr;                 // guarded by mutex
     std::chrono::steady_clock::time_point waitingSince;  // guarded by mutex
+    // Naming it in warnings as a straggler: asked to stop, it has not stopped.
+    struct Naming {
+        bool scheduled = false;                         // asked to stop while it runs: named when a step is due
+        bool watched = false;                           // the timer looks at it
+        bool writing = false;                           // a warning about it is being written
+        int joins = 0;                                  // joins naming the stragglers of its subtree
+        std::chrono::steady_clock::time_point askedAt;  // when the schedule began
+        std::chrono::steady_clock::time_point due;      // when the next step is
+        std::chrono::milliseconds interval{0};          // the last step's length
+        std::optional<Till> watch;                      // the timer's pending look
+        Subscription watchCallback;
+    };
+    Naming naming;  // guarded by mutex
     std::atomic<double> progress{0.0};
     std::atomic<bool> progressWatched{false};  // someone waits on nextProgress
     Signal nextProgress;                       // guarded by mutex
@@ -94,7 +111,8 @@ ThreadState* knownCurrentState() noexcept;
 
 // Sends pleaseStop to every child, newest first.
 void stopChildren(ThreadState& parent);
-// The end of a thread: stops and joins its children, then lets stopped go.
+// The end of a thread: stops and joins its children, then lets stopped go
+// (for a Skein thread, after its thread_locals were destroyed).
 void finishThread(ThreadState& s);
 // Makes `s` the calling thread's state; returns the previous one.
 ThreadState* swapCurrent(ThreadState* s) noexcept;

@@ -22,12 +22,19 @@
 // With --straggler, main/holder/stubborn ignores its pleaseStop and waits on
 // Signal 'hang', which nobody sends: shutdown must give up on it at the stop
 // time limit (--limit-ms, default 1000) after naming it in warnings (grace
-// period --grace-ms, default 100). How shutdown comes:
+// period --grace-ms, default 100; "max" for milliseconds::max()). How
+// shutdown comes:
 //   (default)           waitForShutdown(); its result is the exit code
 //   --destructor        main waits for its pleaseStop and returns 0: the
 //                       MainThread destructor shuts down
 //   --no-main-thread    no MainThread: main returns 0 after a line "exit" on
 //                       stdin, and the exit of the program shuts down
+//
+// With --thread-local, main/tls waits for its pleaseStop and has a
+// thread_local whose destructor prints "thread_local destroyed"; the program
+// prints "exited" at exit, after shutdown and static destruction. The
+// destructor holds on until "exited" or 300 ms: had shutdown not waited for
+// it, "exited" would surely come first.
 #include <skein/lock.h>
 #include <skein/log.h>
 #include <skein/main_thread.h>
@@ -37,6 +44,7 @@
 #include <skein/till.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -108,6 +116,57 @@ void parent(std::string firstName, Child first, std::string secondName, Child se
     pleaseStop.wait();
 }
 
+// Whether the program has exited: set by an atexit handler. Never destroyed,
+// so that a thread still running at exit may use it.
+struct Exited {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool exited = false;  // guarded by mutex
+};
+Exited& exited()
+{
+    static Exited* const instance = new Exited;
+    return *instance;
+}
+
+void sayExited()
+{
+    std::fputs("exited\n", stdout);
+    std::fflush(stdout);
+    {
+        std::lock_guard<std::mutex> lock(exited().mutex);
+        exited().exited = true;
+    }
+    exited().cv.notify_all();
+}
+
+struct SaysWhenDestroyed {
+    ~SaysWhenDestroyed()
+    {
+        std::unique_lock<std::mutex> lock(exited().mutex);
+        exited().cv.wait_for(lock, std::chrono::milliseconds(300), [] { return exited().exited; });
+        lock.unlock();
+        say("thread_local destroyed");
+    }
+};
+
+void startThreadLocalHolder(skein::Signal aboutToBlock)
+{
+    skein::Thread::run("tls", [aboutToBlock](const skein::Signal& pleaseStop) mutable {
+        thread_local SaysWhenDestroyed local;
+        (void)&local;
+        aboutToBlock.go();
+        pleaseStop.wait();
+    });
+}
+
+// A number of milliseconds, or "max".
+std::chrono::milliseconds millisecondsFrom(const char* text)
+{
+    return std::strcmp(text, "max") == 0 ? std::chrono::milliseconds::max()
+                                         : std::chrono::milliseconds(std::atoi(text));
+}
+
 // Starts main/holder, whose child main/holder/stubborn ignores pleaseStop.
 void startStraggler(skein::Signal aboutToBlock)
 {
@@ -130,6 +189,7 @@ int main(int argc, char** argv)
     bool straggler = false;
     bool byDestructor = false;
     bool withMainThread = true;
+    bool threadLocal = false;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--stdin") == 0)
             exitOnStdin = true;
@@ -141,11 +201,17 @@ int main(int argc, char** argv)
             byDestructor = true;
         else if (std::strcmp(argv[i], "--no-main-thread") == 0)
             withMainThread = false;
+        else if (std::strcmp(argv[i], "--thread-local") == 0)
+            threadLocal = true;
         else if (std::strcmp(argv[i], "--limit-ms") == 0 && i + 1 < argc)
             skein::setStopTimeLimit(std::chrono::milliseconds(std::atoi(argv[++i])));
         else if (std::strcmp(argv[i], "--grace-ms") == 0 && i + 1 < argc)
-            skein::setStopGracePeriod(std::chrono::milliseconds(std::atoi(argv[++i])));
+            skein::setStopGracePeriod(millisecondsFrom(argv[++i]));
     }
+
+    // Registered before Skein's own handlers, so it runs after them all.
+    if (threadLocal)
+        std::atexit(sayExited);
 
     skein::MainThread::Options options;
     options.exitOnStdin = exitOnStdin;
@@ -173,6 +239,11 @@ int main(int argc, char** argv)
     if (straggler) {
         blocked.emplace_back("stubborn about to block");
         startStraggler(blocked.back());
+    }
+
+    if (threadLocal) {
+        blocked.emplace_back("tls about to block");
+        startThreadLocalHolder(blocked.back());
     }
 
     for (const skein::Signal& s : blocked)

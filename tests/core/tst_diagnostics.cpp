@@ -42,6 +42,7 @@ using skein::Signal;
 using skein::Thread;
 using testing::Captured;
 using testing::contains;
+using testing::GracePeriodGuard;
 using testing::handleCalls;
 using testing::hasChild;
 using testing::LogCapture;
@@ -77,16 +78,6 @@ double threadCpuSeconds()
     ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
 }
-
-// Restores the stop grace period when it goes out of scope.
-struct GracePeriodGuard {
-    explicit GracePeriodGuard(std::chrono::milliseconds period) : previous(skein::stopGracePeriod())
-    {
-        skein::setStopGracePeriod(period);
-    }
-    ~GracePeriodGuard() { skein::setStopGracePeriod(previous); }
-    const std::chrono::milliseconds previous;
-};
 
 // Captures what the process writes to stderr while it lives.
 class StderrCapture {
@@ -171,11 +162,11 @@ void tst_Diagnostics::stragglerIsNamedWithWhatItWaitsOnAndAgainWithBackOff()
     Thread straggler = Thread::run("straggler", [release] { release.wait(); });
     QTRY_VERIFY2(contains(dumpLine(skein::dumpThreads(), "  straggler ["), "waiting on Signal 'release'"),
                  skein::dumpThreads().c_str());
+    const Clock::time_point askedToStop = Clock::now();
     straggler.stop();
 
     // join() blocks until `release` goes: join on another thread.
     std::atomic<bool> joined{false};
-    const Clock::time_point joinStarted = Clock::now();
     std::thread joiner([&] {
         straggler.join();
         joined = true;
@@ -192,12 +183,12 @@ void tst_Diagnostics::stragglerIsNamedWithWhatItWaitsOnAndAgainWithBackOff()
         QVERIFY2(contains(w.message, "Signal 'release'"), w.message.c_str());
         QVERIFY2(contains(w.message, "asked to stop"), w.message.c_str());
     }
-    // The first warning comes no sooner than the grace period after join()
-    // began to wait; the second waits twice as long again. Both intervals are
-    // exact lower bounds (each wait starts after the clock reading before it);
-    // 2 ms of slack covers the clock readings themselves.
-    QVERIFY(warnings[0].seen - joinStarted >= grace - 2ms);
-    QVERIFY(warnings[1].seen - warnings[0].seen >= 2 * grace - 2ms);
+    // The first warning comes no sooner than the grace period after the
+    // thread was asked to stop; the second waits twice as long again, counted
+    // from the end of the first. Both are exact lower bounds: each step is
+    // due only after the clock reading before it.
+    QVERIFY(warnings[0].seen - askedToStop >= grace);
+    QVERIFY(warnings[1].seen - warnings[0].seen >= 2 * grace);
 
     release.go();
     joinOnExit.dismiss();

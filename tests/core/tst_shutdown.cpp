@@ -46,10 +46,26 @@ namespace {
 
 enum class ShutdownBy { WaitForShutdown, MainThreadDestructor, ExitWithoutMainThread };
 
-// The straggler's settings in shutdown_child: warnings after 100 ms, 300 ms
-// and 700 ms of shutdown, and giving up after 1 s.
+// The straggler's settings in shutdown_child: by default, warnings after
+// 100 ms, 300 ms and 700 ms of shutdown, and giving up after 1 s.
 constexpr int stragglerGraceMs = 100;
 constexpr int stragglerLimitMs = 1000;
+// The grace period that never ends (milliseconds::max()), as a row's value.
+constexpr int neverMs = -1;
+
+// How many warnings about one straggler may come within `elapsedMs` of the
+// stop request, with a grace period of `graceMs` (not negative): the first
+// after the grace period, then each after twice the previous interval, and
+// never sooner than 100 ms after the one before.
+int mostWarnings(qint64 graceMs, qint64 elapsedMs)
+{
+    int count = 0;
+    for (qint64 at = graceMs, interval = graceMs; at <= elapsedMs; at += interval) {
+        ++count;
+        interval = std::max<qint64>(2 * interval, 100);
+    }
+    return count;
+}
 // What the exit may take beyond the limit: the rest of shutdown and process
 // exit, under a sanitizer on a loaded machine.
 constexpr int stragglerSlackMs = 5000;
@@ -72,6 +88,8 @@ private Q_SLOTS:
     void profileTableIsPrintedAtExitWhenSkeinProfileAsks();
     void stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit_data();
     void stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit();
+    void threadLocalsAreDestroyedBeforeShutdownEnds_data();
+    void threadLocalsAreDestroyedBeforeShutdownEnds();
 };
 
 void tst_Shutdown::stop(QProcess& child, StopBy how)
@@ -223,20 +241,33 @@ void tst_Shutdown::stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit_data()
 {
     QTest::addColumn<ShutdownBy>("by");
     QTest::addColumn<int>("exitCode");
+    QTest::addColumn<int>("graceMs");
     // waitForShutdown() tells the program that it gave up; the other two
     // leave the exit code to main().
-    QTest::newRow("waitForShutdown") << ShutdownBy::WaitForShutdown << 1;
-    QTest::newRow("MainThread destructor") << ShutdownBy::MainThreadDestructor << 0;
-    QTest::newRow("exit without MainThread") << ShutdownBy::ExitWithoutMainThread << 0;
+    const struct {
+        const char* name;
+        ShutdownBy by;
+        int exitCode;
+    } ways[] = {{"waitForShutdown", ShutdownBy::WaitForShutdown, 1},
+                {"MainThread destructor", ShutdownBy::MainThreadDestructor, 0},
+                {"exit without MainThread", ShutdownBy::ExitWithoutMainThread, 0}};
+    // A grace period of zero warns at once, and then backs off as any other;
+    // one that never ends never warns, and the limit still gives up.
+    for (const auto& way : ways) {
+        QTest::addRow("%s", way.name) << way.by << way.exitCode << stragglerGraceMs;
+        QTest::addRow("%s, zero grace period", way.name) << way.by << way.exitCode << 0;
+        QTest::addRow("%s, grace period never ends", way.name) << way.by << way.exitCode << neverMs;
+    }
 }
 
 void tst_Shutdown::stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit()
 {
     QFETCH(ShutdownBy, by);
     QFETCH(int, exitCode);
+    QFETCH(int, graceMs);
     QStringList arguments = {QStringLiteral("--straggler"), QStringLiteral("--limit-ms"),
                              QString::number(stragglerLimitMs), QStringLiteral("--grace-ms"),
-                             QString::number(stragglerGraceMs)};
+                             graceMs == neverMs ? QStringLiteral("max") : QString::number(graceMs)};
     if (by == ShutdownBy::MainThreadDestructor)
         arguments << QStringLiteral("--destructor");
     if (by == ShutdownBy::ExitWithoutMainThread)
@@ -273,11 +304,50 @@ void tst_Shutdown::stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit()
         if (lines[i].startsWith("log error ") && lines[i].contains("gave up") && namesTheStraggler(lines[i]))
             gaveUpAt = i;
     }
-    QVERIFY2(warnings >= 2, err.constData());
+    if (graceMs == neverMs) {
+        QVERIFY2(warnings == 0, err.constData());
+    } else {
+        QVERIFY2(warnings >= 2, err.constData());
+        // `elapsed` is at least as long as shutdown took: an upper bound.
+        QVERIFY2(warnings <= mostWarnings(graceMs, elapsed), err.constData());
+    }
     QVERIFY2(gaveUpAt >= 0, err.constData());
     // Only the straggler was given up on: the rest of the tree ended, in order.
     const QString wrong = wrongStopOrder(stoppedPaths(out), childThreads);
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+}
+
+void tst_Shutdown::threadLocalsAreDestroyedBeforeShutdownEnds_data()
+{
+    QTest::addColumn<ShutdownBy>("by");
+    QTest::newRow("waitForShutdown") << ShutdownBy::WaitForShutdown;
+    QTest::newRow("MainThread destructor") << ShutdownBy::MainThreadDestructor;
+    QTest::newRow("exit without MainThread") << ShutdownBy::ExitWithoutMainThread;
+}
+
+void tst_Shutdown::threadLocalsAreDestroyedBeforeShutdownEnds()
+{
+    QFETCH(ShutdownBy, by);
+    QStringList arguments = {QStringLiteral("--thread-local")};
+    if (by == ShutdownBy::MainThreadDestructor)
+        arguments << QStringLiteral("--destructor");
+    if (by == ShutdownBy::ExitWithoutMainThread)
+        arguments << QStringLiteral("--no-main-thread");
+    QProcess child;
+    QByteArray out;
+    QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), arguments, out, childTimeoutMs));
+    stop(child, by == ShutdownBy::ExitWithoutMainThread ? StopBy::ExitOnStdin : StopBy::Sigint);
+    if (QTest::currentTestFailed())
+        return;
+    const bool finished = finishChild(child, out, childTimeoutMs);
+    const QByteArray both = out + "\nstderr:\n" + child.readAllStandardError();
+    QVERIFY2(finished, both.constData());
+    QCOMPARE(child.exitCode(), 0);
+    // Shutdown, and so the exit after it, waited for main/tls's thread_local.
+    const QStringList lines = testing::linesOf(out);
+    const auto destroyed = lines.indexOf(QStringLiteral("thread_local destroyed"));
+    QVERIFY2(destroyed >= 0, both.constData());
+    QVERIFY2(lines.indexOf(QStringLiteral("exited")) > destroyed, both.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_Shutdown)

@@ -14,6 +14,7 @@
 #include <skein/detail/introspection.h>
 #include <skein/error.h>
 #include <skein/log.h>
+#include <skein/main_thread.h>
 #include <skein/signal.h>
 #include <skein/thread.h>
 #include <skein/till.h>
@@ -52,6 +53,7 @@ using testing::contains;
 using testing::Countdown;
 using testing::CustomFailure;
 using testing::Events;
+using testing::GracePeriodGuard;
 using testing::handleCalls;
 using testing::LogCapture;
 using testing::messageOf;
@@ -188,6 +190,64 @@ void parentNode(Tree& tree, bool waitForPleaseStop, const Signal& pleaseStop)
     tree.events.add("returned parent");
 }
 
+// The warning that names main/straggler, which ignores its pleaseStop in the
+// straggler tests.
+bool namesTheStraggler(const skein::LogRecord& r)
+{
+    return r.level == skein::LogLevel::Warning && contains(r.message, "main/straggler");
+}
+
+// The shortest interval between two warnings about one straggler.
+constexpr auto minWarningInterval = 100ms;
+
+// What is wrong with `warnings` about one straggler: two closer together than
+// the back-off allows. Each interval is an exact lower bound: the next
+// warning is due only after the previous one was logged (and captured).
+QString tooClose(const std::vector<testing::Captured>& warnings)
+{
+    for (std::size_t i = 1; i < warnings.size(); ++i) {
+        const auto apart = warnings[i].seen - warnings[i - 1].seen;
+        if (apart < minWarningInterval)
+            return QStringLiteral("warnings %1 and %2 of %3 only %4 us apart")
+                .arg(i - 1)
+                .arg(i)
+                .arg(warnings.size())
+                .arg(std::chrono::duration_cast<std::chrono::microseconds>(apart).count());
+    }
+    return {};
+}
+
+// A thread_local that counts its destruction in `destroyed`, a plain int:
+// only the memory ordering of join() makes the count visible (shared, so
+// that a test that fails early leaves it nothing dangling). It holds on
+// first until `looked` goes, or 300 ms: a join() that did not wait for it
+// returns while it is surely still alive; one that waits returns that much
+// later.
+struct CountsItsDestruction {
+    std::shared_ptr<int> destroyed;
+    Signal looked;
+    ~CountsItsDestruction()
+    {
+        (void)looked.wait(Till(300ms));
+        ++*destroyed;
+    }
+};
+
+// A thread_local whose destructor uses Skein: it records the current
+// thread's path, logs, and starts a child that ends when asked to stop.
+struct UsesSkeinWhenDestroyed {
+    Events* events = nullptr;
+    ~UsesSkeinWhenDestroyed()
+    {
+        events->add("destroyed on " + Thread::current().path());
+        skein::log(skein::LogLevel::Info, "logged by a thread_local's destructor");
+        Thread::run("from-destructor", [events = events](const Signal& pleaseStop) {
+            pleaseStop.wait();
+            events->add("child stopped");
+        });
+    }
+};
+
 const QStringList descendants = {"child-0",        "child-1",        "child-2",
                                  "grandchild-0-0", "grandchild-0-1", "grandchild-1-0",
                                  "grandchild-1-1", "grandchild-2-0", "grandchild-2-1"};
@@ -199,6 +259,10 @@ const QStringList pleaseStopOrder = {"pleaseStop grandchild-2-1", "pleaseStop gr
                                      "pleaseStop grandchild-0-1", "pleaseStop grandchild-0-0", "pleaseStop child-0"};
 
 }  // namespace
+
+// How a straggler comes to have nobody who joins it.
+enum class NobodyJoins { HandleKept, Released, HandleDropped };
+Q_DECLARE_METATYPE(NobodyJoins)
 
 class tst_Thread : public QObject {
     Q_OBJECT
@@ -248,10 +312,14 @@ private Q_SLOTS:
     void everyCallOnAnEmptyHandleThrowsUsageError_data();
     void everyCallOnAnEmptyHandleThrowsUsageError();
     void typedJoinOnAMovedFromHandleThrowsUsageError();
+    void emptyHandleAsParentThrowsUsageErrorNamingTheNewThread_data();
+    void emptyHandleAsParentThrowsUsageErrorNamingTheNewThread();
 
     // Failures nobody joins
     void releasedThreadFailureIsLoggedAtOnce();
     void releaseAfterTheFailureLogsItThen();
+    void releasedFailureIsLoggedWhenTheFunctionEndsNotWhenTheChildrenDo_data();
+    void releasedFailureIsLoggedWhenTheFunctionEndsNotWhenTheChildrenDo();
     void releasedWhileItsStoppedCallbacksRunItsParentStillWaitsForIt();
     void unjoinedFailureIsLoggedByItsParentWhenTheParentEnds();
 
@@ -261,6 +329,20 @@ private Q_SLOTS:
     void failedThreadStaysInTheTreeUntilJoined();
     void shortThreadsLeaveNothingBehind_data();
     void shortThreadsLeaveNothingBehind();
+
+    // Thread-locals
+    void joinAndStoppedComeAfterTheThreadLocalsAreDestroyed_data();
+    void joinAndStoppedComeAfterTheThreadLocalsAreDestroyed();
+    void threadLocalDestructorMayUseSkeinAndStartAChild();
+
+    // Stragglers
+    void stragglerWarningsBackOffWhateverTheGracePeriod_data();
+    void stragglerWarningsBackOffWhateverTheGracePeriod();
+    void gracePeriodOfMillisecondsMaxNeverNamesAStraggler();
+    void stragglerNobodyJoinsIsNamedAndAgainWithBackOff_data();
+    void stragglerNobodyJoinsIsNamedAndAgainWithBackOff();
+    void stragglerIsNamedOncePerStepHoweverManyLook();
+    void threadJoiningItsChildrenIsNotNamedButTheStragglerIs();
 
     // current()
     void currentInsideASkeinThreadIsThatThread();
@@ -973,6 +1055,44 @@ void tst_Thread::typedJoinOnAMovedFromHandleThrowsUsageError()
     QCOMPARE(target.join(), 3);
 }
 
+void tst_Thread::emptyHandleAsParentThrowsUsageErrorNamingTheNewThread_data()
+{
+    QTest::addColumn<bool>("movedFrom");
+    QTest::addColumn<bool>("typed");
+    QTest::newRow("Thread, default-constructed parent") << false << false;
+    QTest::newRow("Thread, moved-from parent") << true << false;
+    QTest::newRow("ThreadHandle, default-constructed parent") << false << true;
+    QTest::newRow("ThreadHandle, moved-from parent") << true << true;
+}
+
+void tst_Thread::emptyHandleAsParentThrowsUsageErrorNamingTheNewThread()
+{
+    QFETCH(bool, movedFrom);
+    QFETCH(bool, typed);
+    Thread parent;
+    StopAtExit guard;
+    if (movedFrom) {
+        Thread source = Thread::run("moved", [](const Signal& pleaseStop) { pleaseStop.wait(); });
+        guard.add(source);
+        const Thread target = std::move(source);
+        parent = std::move(source);  // NOLINT(bugprone-use-after-move): empty on purpose
+    }
+    std::atomic<bool> ran{false};
+    const std::string message = messageOf<UsageError>([&] {
+                                    if (typed)
+                                        skein::ThreadHandle<int>(parent, "orphan", [&ran] {
+                                            ran = true;
+                                            return 1;
+                                        }).start();
+                                    else
+                                        Thread(parent, "orphan", [&ran] { ran = true; }).start();
+                                }).value_or(nothingThrown);
+    QVERIFY2(contains(message, "'orphan'"), message.c_str());
+    QVERIFY(!ran.load());
+    // Nothing was put under main, or anywhere.
+    QVERIFY(!childNamed(Thread::current(), "orphan"));
+}
+
 // --- Failures nobody joins ---------------------------------------------------
 
 void tst_Thread::releasedThreadFailureIsLoggedAtOnce()
@@ -1015,6 +1135,60 @@ void tst_Thread::releaseAfterTheFailureLogsItThen()
     QCOMPARE(records.size(), std::size_t(1));
     QVERIFY2(contains(records[0].message, "main/doomed"), records[0].message.c_str());
     QVERIFY(!childNamed(Thread::current(), "doomed"));
+}
+
+void tst_Thread::releasedFailureIsLoggedWhenTheFunctionEndsNotWhenTheChildrenDo_data()
+{
+    QTest::addColumn<bool>("releasedFirst");
+    QTest::newRow("released, then fails") << true;
+    QTest::newRow("fails, then released while its child holds it up") << false;
+}
+
+void tst_Thread::releasedFailureIsLoggedWhenTheFunctionEndsNotWhenTheChildrenDo()
+{
+    QFETCH(bool, releasedFirst);
+    const LogCapture log;
+    const auto isTheFailure = [](const skein::LogRecord& r) { return contains(r.message, "failed with a child"); };
+    Signal fail("fail");
+    Signal childGoOn("child go on");
+    Signal childAskedToStop("child asked to stop");
+    // The child ignores its pleaseStop, so the parent's end, which joins it,
+    // waits until the test lets the child go.
+    Thread parent = Thread::run("parent", [fail, childGoOn, childAskedToStop] {
+        Thread::run("child", [childGoOn, childAskedToStop](const Signal& pleaseStop) {
+            pleaseStop.then([childAskedToStop]() mutable { childAskedToStop.go(); });
+            childGoOn.wait();
+        });
+        fail.wait();
+        throw CustomFailure("failed with a child");
+    });
+    StopAtExit guard;
+    guard.add(parent);
+    auto letTheChildGo = qScopeGuard([childGoOn]() mutable { childGoOn.go(); });
+
+    if (releasedFirst) {
+        parent.release();
+        fail.go();
+        QVERIFY2(log.waitFor(isTheFailure, 1, 10s), log.dump().c_str());
+    } else {
+        fail.go();
+        // The parent's function has ended: it asks its child to stop only
+        // after it recorded its failure.
+        QVERIFY(childAskedToStop.wait(Till(10s)));
+        QVERIFY(log.matching(isTheFailure).empty());
+        parent.release();
+        QCOMPARE(log.matching(isTheFailure).size(), std::size_t(1));
+    }
+    QVERIFY(!parent.stopped());
+    QVERIFY(childNamed(parent, "child"));
+
+    childGoOn.go();
+    QVERIFY(parent.stopped().wait(Till(10s)));
+    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    const auto records = log.matching(isTheFailure);
+    QCOMPARE(records.size(), std::size_t(1));
+    QVERIFY2(contains(records[0].message, "main/parent"), records[0].message.c_str());
+    QVERIFY(records[0].level == skein::LogLevel::Error);
 }
 
 void tst_Thread::releasedWhileItsStoppedCallbacksRunItsParentStillWaitsForIt()
@@ -1208,6 +1382,203 @@ void tst_Thread::shortThreadsLeaveNothingBehind()
 #else
     Q_UNUSED(rssAfterWarmUp);
 #endif
+}
+
+// --- Thread-locals -------------------------------------------------------------
+
+void tst_Thread::joinAndStoppedComeAfterTheThreadLocalsAreDestroyed_data()
+{
+    QTest::addColumn<bool>("byJoin");
+    QTest::newRow("join()") << true;
+    QTest::newRow("stopped().wait()") << false;
+}
+
+void tst_Thread::joinAndStoppedComeAfterTheThreadLocalsAreDestroyed()
+{
+    QFETCH(bool, byJoin);
+    const auto destroyed = std::make_shared<int>(0);
+    Signal looked("looked");
+    auto lookOnExit = qScopeGuard([looked]() mutable { looked.go(); });
+    Thread t = Thread::run("with-thread-local", [destroyed, looked] {
+        thread_local CountsItsDestruction local;
+        local.destroyed = destroyed;
+        local.looked = looked;
+    });
+    if (byJoin)
+        t.join();
+    else
+        QVERIFY(t.stopped().wait(Till(10s)));
+    const int seen = *destroyed;
+    looked.go();
+    QCOMPARE(seen, 1);
+    t.join();
+}
+
+void tst_Thread::threadLocalDestructorMayUseSkeinAndStartAChild()
+{
+    const LogCapture log;
+    Events events;
+    Thread t("worker", [&events] {
+        thread_local UsesSkeinWhenDestroyed local;
+        local.events = &events;
+    });
+    t.stopped().then([&events] { events.add("worker stopped()"); });
+    t.start();
+    t.join();
+
+    // Still the worker, and its child was stopped and joined before its end.
+    QCOMPARE(events.list(), (QStringList{"destroyed on main/worker", "child stopped", "worker stopped()"}));
+    const auto records = log.mentioning("logged by a thread_local's destructor");
+    QCOMPARE(records.size(), std::size_t(1));
+    QCOMPARE(q(records[0].threadPath), QStringLiteral("main/worker"));
+}
+
+// --- Stragglers ----------------------------------------------------------------
+
+void tst_Thread::stragglerWarningsBackOffWhateverTheGracePeriod_data()
+{
+    QTest::addColumn<int>("graceMs");
+    QTest::newRow("zero") << 0;
+    QTest::newRow("negative, which is zero") << -1000;
+}
+
+void tst_Thread::stragglerWarningsBackOffWhateverTheGracePeriod()
+{
+    QFETCH(int, graceMs);
+    const GracePeriodGuard gracePeriod{std::chrono::milliseconds(graceMs)};
+    QCOMPARE(qint64(skein::stopGracePeriod().count()), qint64(std::max(graceMs, 0)));
+    const LogCapture log;
+    Signal release("release");
+    // Ignores its pleaseStop: only `release` ends it, and so the join.
+    Thread straggler = Thread::run("straggler", [release] { release.wait(); });
+    straggler.stop();
+    testing::Joining joiner([straggler] { straggler.join(); });
+    auto releaseOnExit = qScopeGuard([release]() mutable { release.go(); });
+
+    // At once, then 100 ms and 200 ms later: no sooner, and not in a storm.
+    QVERIFY2(log.waitFor(namesTheStraggler, 3, 10s), log.dump().c_str());
+    const QString wrong = tooClose(log.matching(namesTheStraggler));
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+}
+
+void tst_Thread::gracePeriodOfMillisecondsMaxNeverNamesAStraggler()
+{
+    const GracePeriodGuard gracePeriod(std::chrono::milliseconds::max());
+    const LogCapture log;
+    Signal release("release");
+    Thread straggler = Thread::run("straggler", [release] { release.wait(); });
+    straggler.stop();
+    testing::Joining joiner([straggler] { straggler.join(); });
+    auto releaseOnExit = qScopeGuard([release]() mutable { release.go(); });
+
+    // The join is under way; then it is given a while to warn, bounded from
+    // below only: no length of time may bring a warning.
+    QTRY_VERIFY2(contains(skein::dumpThreads(), "waiting on Thread 'main/straggler' (join)"),
+                 skein::dumpThreads().c_str());
+    QVERIFY(!release.wait(Till(200ms)));
+    QVERIFY2(log.matching(namesTheStraggler).empty(), log.dump().c_str());
+}
+
+void tst_Thread::stragglerNobodyJoinsIsNamedAndAgainWithBackOff_data()
+{
+    QTest::addColumn<NobodyJoins>("how");
+    QTest::newRow("stopped, handle kept") << NobodyJoins::HandleKept;
+    QTest::newRow("released, then stopped") << NobodyJoins::Released;
+    QTest::newRow("stopped, handle dropped") << NobodyJoins::HandleDropped;
+}
+
+void tst_Thread::stragglerNobodyJoinsIsNamedAndAgainWithBackOff()
+{
+    QFETCH(NobodyJoins, how);
+    const auto grace = 50ms;
+    const GracePeriodGuard gracePeriod(grace);
+    const LogCapture log;
+    Signal release("release");
+    auto releaseOnExit = qScopeGuard([release]() mutable { release.go(); });
+    std::optional<Thread> straggler = Thread::run("straggler", [release] { release.wait(); });
+    const Signal stopped = straggler->stopped();
+    if (how == NobodyJoins::Released)
+        straggler->release();
+    const Clock::time_point askedToStop = Clock::now();
+    straggler->stop();
+    if (how == NobodyJoins::HandleDropped)
+        straggler.reset();
+
+    QVERIFY2(log.waitFor(namesTheStraggler, 2, 10s), log.dump().c_str());
+    const auto warnings = log.matching(namesTheStraggler);
+    QVERIFY2(contains(warnings[0].message, "main/straggler (waiting on Signal 'release')"),
+             warnings[0].message.c_str());
+    QVERIFY2(contains(warnings[0].message, "asked to stop"), warnings[0].message.c_str());
+    // Exact lower bounds: the first step is due the grace period after the
+    // thread was asked to stop, each next one after the previous warning.
+    QVERIFY(warnings[0].seen - askedToStop >= grace);
+    const QString wrong = tooClose(warnings);
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+    QVERIFY(!stopped);
+
+    release.go();
+    QVERIFY(stopped.wait(Till(10s)));
+}
+
+void tst_Thread::stragglerIsNamedOncePerStepHoweverManyLook()
+{
+    // The timer, the parent joining its children, and another thread's
+    // join() all look at one straggler: it is named once per step.
+    const GracePeriodGuard gracePeriod(0ms);
+    const LogCapture log;
+    Signal release("release");
+    Signal started("started");
+    Thread parent = Thread::run("parent", [release, started](const Signal& pleaseStop) mutable {
+        Thread::run("straggler", [release] { release.wait(); });
+        started.go();
+        pleaseStop.wait();
+    });
+    StopAtExit guard;
+    guard.add(parent);
+    auto releaseOnExit = qScopeGuard([release]() mutable { release.go(); });
+    QVERIFY(started.wait(Till(10s)));
+    const Thread straggler = parent.children().at(0);
+    parent.stop();
+    testing::Joining joiner([straggler] { straggler.join(); });
+    auto releaseBeforeTheJoin = qScopeGuard([release]() mutable { release.go(); });
+
+    const auto isAboutIt = [](const skein::LogRecord& r) {
+        return r.level == skein::LogLevel::Warning && contains(r.message, "thread 'main/parent/straggler'");
+    };
+    QVERIFY2(log.waitFor(isAboutIt, 3, 10s), log.dump().c_str());
+    const QString wrong = tooClose(log.matching(isAboutIt));
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+}
+
+void tst_Thread::threadJoiningItsChildrenIsNotNamedButTheStragglerIs()
+{
+    const GracePeriodGuard gracePeriod(50ms);
+    const LogCapture log;
+    Signal release("release");
+    auto releaseOnExit = qScopeGuard([release]() mutable { release.go(); });
+    Signal started("started");
+    // Nobody joins the parent: asked to stop, it returns, and then it only
+    // waits for its child, which ignores its pleaseStop.
+    Thread parent = Thread::run("parent", [release, started](const Signal& pleaseStop) mutable {
+        Thread::run("straggler", [release] { release.wait(); });
+        started.go();
+        pleaseStop.wait();
+    });
+    const Signal stopped = parent.stopped();
+    QVERIFY(started.wait(Till(10s)));
+    parent.stop();
+
+    const auto isAboutTheChild = [](const skein::LogRecord& r) {
+        return r.level == skein::LogLevel::Warning && contains(r.message, "main/parent/straggler (waiting on");
+    };
+    // Two steps of the child's schedule, so two of the parent's have passed
+    // as well: it was asked to stop no later than its child.
+    QVERIFY2(log.waitFor(isAboutTheChild, 2, 10s), log.dump().c_str());
+    QVERIFY2(log.mentioning("thread 'main/parent' ").empty(), log.dump().c_str());
+    QVERIFY2(log.mentioning("main/parent (").empty(), log.dump().c_str());
+
+    release.go();
+    QVERIFY(stopped.wait(Till(10s)));
 }
 
 // --- current() ---------------------------------------------------------------
