@@ -60,6 +60,16 @@
 
 namespace testing {
 
+// --- Hang guards ---------------------------------------------------------------
+
+// How long a test waits for what must come before it calls it a hang and
+// fails. A guard only, never a claim about speed: ThreadSanitizer on a
+// machine whose cores are busy with other work can keep a thread off the
+// CPU for seconds, and no correct run may fail for that.
+constexpr std::chrono::seconds hangGuard{60};
+// The same, for Qt's waits, which take int milliseconds.
+constexpr int hangGuardMs = 60000;
+
 // --- Text --------------------------------------------------------------------
 
 // A std::string as a QString, which QCOMPARE prints when it fails.
@@ -260,10 +270,10 @@ private:
 // released the Lock) registers a callback on its `till` just before it
 // sleeps. Counting those callbacks is how a test knows, without sleeping,
 // that `count` threads are parked in it. False when they are not within
-// 20 s: the bound only turns a broken library's hang into a failure.
+// hangGuard: the bound only turns a broken library's hang into a failure.
 inline bool waitUntilParked(const skein::Signal& till, std::size_t count)
 {
-    const skein::Till giveUp(std::chrono::seconds(20));
+    const skein::Till giveUp(hangGuard);
     while (skein::detail::pendingCallbacks(till) < count) {
         if (giveUp)
             return false;

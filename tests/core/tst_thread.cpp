@@ -76,7 +76,7 @@ public:
         for (auto it = threads_.rbegin(); it != threads_.rend(); ++it) {
             try {
                 it->stop();
-                it->tryJoin(Till(10s));
+                it->tryJoin(Till(testing::hangGuard));
             } catch (...) {
                 // A failure the test did not get to look at: nothing to add.
             }
@@ -276,7 +276,7 @@ private Q_SLOTS:
 // thread has left its OS thread.
 void tst_Thread::cleanup()
 {
-    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
     QCOMPARE(namesOf(Thread::current().children()), QStringList());
 }
 
@@ -494,12 +494,12 @@ void tst_Thread::isStartedAndIsRunningFollowTheThread()
     guard.add(t);
     QVERIFY(t.isStarted());
     QVERIFY(t.isRunning());
-    QVERIFY(running.wait(Till(10s)));
+    QVERIFY(running.wait(Till(testing::hangGuard)));
     QVERIFY(t.isStarted());
     QVERIFY(t.isRunning());
 
     t.stop();
-    QVERIFY(t.stopped().wait(Till(10s)));
+    QVERIFY(t.stopped().wait(Till(testing::hangGuard)));
     QVERIFY(t.isStarted());
     QVERIFY(!t.isRunning());
     t.join();
@@ -525,7 +525,7 @@ void tst_Thread::tryJoinIsFalseWhenTillGoesFirst()
     QVERIFY(!t.pleaseStop());
 
     t.stop();
-    QVERIFY(t.tryJoin(Till(10s)));
+    QVERIFY(t.tryJoin(Till(testing::hangGuard)));
     QVERIFY(!t.isRunning());
 }
 
@@ -552,7 +552,7 @@ void tst_Thread::stopEndsAWaitOnTillOrPleaseStop()
     StopAtExit guard;
     guard.add(t);
 
-    QVERIFY(waiting.wait(Till(10s)));
+    QVERIFY(waiting.wait(Till(testing::hangGuard)));
     QVERIFY(!t.pleaseStop());
     t.stop();
     QVERIFY(t.pleaseStop());
@@ -590,7 +590,7 @@ void tst_Thread::stoppingEarlySetsPleaseStop()
     });
     StopAtExit guard;
     guard.add(t);
-    QVERIFY(waiting.wait(Till(10s)));
+    QVERIFY(waiting.wait(Till(testing::hangGuard)));
     t.stop();
     QVERIFY(t.tryJoin(Till(5s)));
     const auto [timedOut, asked] = t.join();
@@ -622,9 +622,9 @@ void tst_Thread::andOfStoppedSignalsWaitsForAllThree()
     guard.add(waiter);
 
     gateA.go();
-    QVERIFY(a.stopped().wait(Till(10s)));
+    QVERIFY(a.stopped().wait(Till(testing::hangGuard)));
     gateB.go();
-    QVERIFY(b.stopped().wait(Till(10s)));
+    QVERIFY(b.stopped().wait(Till(testing::hangGuard)));
     QVERIFY(!(a.stopped() & b.stopped() & c.stopped()));
     QVERIFY(waiter.isRunning());
 
@@ -694,7 +694,7 @@ void tst_Thread::treeHasNamesPathsParentsAndChildrenInStartOrder()
     StopAtExit guard;
     guard.add(parent);
 
-    QVERIFY(ready.done().wait(Till(10s)));
+    QVERIFY(ready.done().wait(Till(testing::hangGuard)));
     QCOMPARE(events.list(), QStringList{"child-a's parent is parent"});
     QCOMPARE(q(parent.path()), QStringLiteral("main/parent"));
     QVERIFY(*parent.parent() == Thread::current());
@@ -725,7 +725,7 @@ void tst_Thread::stoppingAParentStopsEveryDescendantBeforeItsStoppedGoes()
     guard.add(parent);
     parent.stopped().then([&tree] { tree.events.add("parent stopped()"); });
 
-    QVERIFY(tree.descendantsReady.done().wait(Till(10s)));
+    QVERIFY(tree.descendantsReady.done().wait(Till(testing::hangGuard)));
     QCOMPARE(namesOf(parent.children()), (QStringList{"child-0", "child-1", "child-2"}));
     parent.stop();
     parent.join();
@@ -800,7 +800,7 @@ void tst_Thread::childStartedWhileItsParentIsStoppingIsStoppedAtOnce()
     StopAtExit guard;
     guard.add(parent);
 
-    QVERIFY(workerWaiting.wait(Till(10s)));
+    QVERIFY(workerWaiting.wait(Till(testing::hangGuard)));
     parent.stop();
     parent.join();
     QCOMPARE(sorted(events.list()),
@@ -825,7 +825,7 @@ void tst_Thread::droppedHandleLeavesTheThreadRunningUntilItsParentStopsIt()
     guard.add(parent);
     parent.stopped().then([&events] { events.add("parent stopped()"); });
 
-    QVERIFY(running.wait(Till(10s)));
+    QVERIFY(running.wait(Till(testing::hangGuard)));
     const auto children = parent.children();
     QCOMPARE(namesOf(children), QStringList{"dropped"});
     QVERIFY(children[0].isRunning());
@@ -855,7 +855,7 @@ void tst_Thread::droppedTopLevelHandleLeavesTheThreadUnderMain()
     StopAtExit guard;
     guard.add(*found);
 
-    QVERIFY(running.wait(Till(10s)));
+    QVERIFY(running.wait(Till(testing::hangGuard)));
     QVERIFY(found->isRunning());
     QVERIFY(!found->pleaseStop());
     QCOMPARE(q(found->path()), QStringLiteral("main/dropped"));
@@ -877,7 +877,7 @@ void tst_Thread::joinOnItselfThrowsUsageError()
     StopAtExit guard;
     guard.add(t);
     // Bounded: a join() on itself that did not throw would never return.
-    QVERIFY(t.tryJoin(Till(10s)));
+    QVERIFY(t.tryJoin(Till(testing::hangGuard)));
     const auto [joinMessage, tryJoinMessage] = t.join();
     QVERIFY2(contains(joinMessage, "main/selfish"), joinMessage.c_str());
     QVERIFY2(contains(tryJoinMessage, "main/selfish"), tryJoinMessage.c_str());
@@ -899,7 +899,7 @@ void tst_Thread::joinOnAnAncestorThrowsUsageError()
     StopAtExit guard;
     guard.add(parent);
     // Bounded: a join() on an ancestor that did not throw would deadlock.
-    QVERIFY(parent.tryJoin(Till(10s)));
+    QVERIFY(parent.tryJoin(Till(testing::hangGuard)));
 
     const QStringList recorded = events.list();
     QCOMPARE(recorded.size(), 2);
@@ -918,7 +918,7 @@ void tst_Thread::joinOnMainThrowsUsageError()
         Thread::run("child", [main] { return messageOf<UsageError>([&] { main.join(); }).value_or(nothingThrown); });
     StopAtExit guard;
     guard.add(t);
-    QVERIFY(t.tryJoin(Till(10s)));
+    QVERIFY(t.tryJoin(Till(testing::hangGuard)));
     const std::string message = t.join();
     QVERIFY2(contains(message, "main"), message.c_str());
     QVERIFY2(!contains(message, "(nothing thrown)"), message.c_str());
@@ -989,14 +989,14 @@ void tst_Thread::releasedThreadFailureIsLoggedAtOnce()
     fail.go();
 
     // Logged by the time stopped() goes, with nobody joining.
-    QVERIFY(t.stopped().wait(Till(10s)));
+    QVERIFY(t.stopped().wait(Till(testing::hangGuard)));
     const auto records = log.mentioning("boom in doomed");
     QCOMPARE(records.size(), std::size_t(1));
     QVERIFY2(contains(records[0].message, "main/doomed"), records[0].message.c_str());
     QVERIFY(records[0].level == skein::LogLevel::Error);
 
     // A released thread leaves the tree when it ends, failed or not.
-    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
     QVERIFY(!childNamed(Thread::current(), "doomed"));
 }
 
@@ -1004,8 +1004,8 @@ void tst_Thread::releaseAfterTheFailureLogsItThen()
 {
     const LogCapture log;
     Thread t = Thread::run("doomed", [] { throw CustomFailure("failed before release"); });
-    QVERIFY(t.stopped().wait(Till(10s)));
-    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    QVERIFY(t.stopped().wait(Till(testing::hangGuard)));
+    QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
     // Not logged yet: someone may still join it; it stays in the tree.
     QVERIFY(log.mentioning("failed before release").empty());
     QVERIFY(childNamed(Thread::current(), "doomed"));
@@ -1048,7 +1048,7 @@ void tst_Thread::releasedWhileItsStoppedCallbacksRunItsParentStillWaitsForIt()
     guard.add(parent);
     parent.stopped().then([&] { record("parent"); });
 
-    QVERIFY(inCallback.wait(Till(10s)));
+    QVERIFY(inCallback.wait(Till(testing::hangGuard)));
     const std::vector<Thread> children = parent.children();
     QCOMPARE(children.size(), std::size_t(1));
     children.front().release();
@@ -1080,7 +1080,7 @@ void tst_Thread::unjoinedFailureIsLoggedByItsParentWhenTheParentEnds()
     parent.stopped().then(
         [&log, &loggedWhenParentStopped] { loggedWhenParentStopped = log.mentioning("nobody catches this").size(); });
 
-    QVERIFY(childFailed.wait(Till(10s)));
+    QVERIFY(childFailed.wait(Till(testing::hangGuard)));
     // The failed child waits in the tree for someone to join it.
     QVERIFY(log.mentioning("nobody catches this").empty());
     QCOMPARE(namesOf(parent.children()), QStringList{"doomed"});
@@ -1115,16 +1115,16 @@ void tst_Thread::droppedSuccessfulThreadLeavesTheTreeWhenItEnds()
     const Signal stopped = Thread::run("dropped", [finish] { finish.wait(); }).stopped();
     QCOMPARE(namesOf(Thread::current().children()), QStringList{"dropped"});
     finish.go();
-    QVERIFY(stopped.wait(Till(10s)));
-    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    QVERIFY(stopped.wait(Till(testing::hangGuard)));
+    QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
     QCOMPARE(namesOf(Thread::current().children()), QStringList());
 }
 
 void tst_Thread::failedThreadStaysInTheTreeUntilJoined()
 {
     Thread t = Thread::run("failed", [] { throw std::runtime_error("kept for join"); });
-    QVERIFY(t.stopped().wait(Till(10s)));
-    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    QVERIFY(t.stopped().wait(Till(testing::hangGuard)));
+    QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
     QCOMPARE(namesOf(Thread::current().children()), QStringList{"failed"});
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, t.join());
     QCOMPARE(namesOf(Thread::current().children()), QStringList());
@@ -1180,9 +1180,9 @@ void tst_Thread::shortThreadsLeaveNothingBehind()
                                   }).stopped());
             }
             for (const Signal& s : stopped)
-                QVERIFY(s.wait(Till(10s)));
+                QVERIFY(s.wait(Till(testing::hangGuard)));
         }
-        QVERIFY(skein::detail::waitForThreadExits(10000ms));
+        QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
         QCOMPARE(namesOf(Thread::current().children()), QStringList());
         // Exact: every Signal of every thread of the cycle is gone.
         QCOMPARE(skein::detail::liveSignalStates(), baseline);
@@ -1310,7 +1310,7 @@ void tst_Thread::progressSetByTheThreadIsReadFromOutside()
     t.start();
     StopAtExit guard;
     guard.add(t);
-    QVERIFY(reported.wait(Till(10s)));
+    QVERIFY(reported.wait(Till(testing::hangGuard)));
     QCOMPARE(t.progress(), 0.25);
     QCOMPARE(q(t.progressText()), QStringLiteral("a quarter"));
 
