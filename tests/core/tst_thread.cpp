@@ -553,8 +553,8 @@ void tst_Thread::tryJoinIsFalseWhenTillGoesFirst()
 void tst_Thread::stopEndsAWaitOnTillOrPleaseStop_data()
 {
     QTest::addColumn<bool>("composite");
-    QTest::newRow("(Till(10s) | pleaseStop).wait()") << true;
-    QTest::newRow("Till(10s).wait(pleaseStop)") << false;
+    QTest::newRow("(Till(1h) | pleaseStop).wait()") << true;
+    QTest::newRow("Till(1h).wait(pleaseStop)") << false;
 }
 
 void tst_Thread::stopEndsAWaitOnTillOrPleaseStop()
@@ -563,12 +563,12 @@ void tst_Thread::stopEndsAWaitOnTillOrPleaseStop()
     Signal waiting;
     auto t = Thread::run("sleeper", [composite, waiting](const Signal& pleaseStop) mutable {
         waiting.go();
-        const Till tenSeconds(10s);
+        const Till anHour(1h);
         if (composite)
-            (tenSeconds | pleaseStop).wait();
+            (anHour | pleaseStop).wait();
         else
-            (void)tenSeconds.wait(pleaseStop);
-        return std::make_pair(bool(tenSeconds), bool(pleaseStop));
+            (void)anHour.wait(pleaseStop);
+        return std::make_pair(bool(anHour), bool(pleaseStop));
     });
     StopAtExit guard;
     guard.add(t);
@@ -577,9 +577,9 @@ void tst_Thread::stopEndsAWaitOnTillOrPleaseStop()
     QVERIFY(!t.pleaseStop());
     t.stop();
     QVERIFY(t.pleaseStop());
-    // Half the sleeper's 10 s: ending in time means pleaseStop ended the
-    // wait, not the Till.
-    QVERIFY(t.tryJoin(Till(5s)));
+    // The sleeper's Till is an hour away: ending within the hang guard, with
+    // the Till not gone, means pleaseStop ended the wait.
+    QVERIFY(t.tryJoin(Till(testing::hangGuard)));
     const auto [timedOut, asked] = t.join();
     QVERIFY(!timedOut);
     QVERIFY(asked);
@@ -604,7 +604,7 @@ void tst_Thread::stoppingEarlySetsPleaseStop()
 {
     Signal waiting;
     auto t = Thread::run("stopped-early", [waiting](const Signal& pleaseStop) mutable {
-        const Till till(10s);
+        const Till till(1h);  // only pleaseStop can end the wait within the hang guard
         waiting.go();
         (till | pleaseStop).wait();
         return std::make_pair(bool(till), bool(pleaseStop));
@@ -613,7 +613,7 @@ void tst_Thread::stoppingEarlySetsPleaseStop()
     guard.add(t);
     QVERIFY(waiting.wait(Till(testing::hangGuard)));
     t.stop();
-    QVERIFY(t.tryJoin(Till(5s)));
+    QVERIFY(t.tryJoin(Till(testing::hangGuard)));
     const auto [timedOut, asked] = t.join();
     QVERIFY(!timedOut);
     QVERIFY(asked);
