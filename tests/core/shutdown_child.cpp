@@ -19,10 +19,11 @@
 // waitForShutdown() rethrows its failure; this prints "rethrown: <what>" and
 // exits with 3.
 //
-// With --straggler, main/holder/stubborn ignores its pleaseStop and waits on
-// Signal 'hang', which nobody sends: shutdown must give up on it at the stop
-// time limit (--limit-ms, default 1000) after naming it in warnings (grace
-// period --grace-ms, default 100). How shutdown comes:
+// --grace-ms and --limit-ms set the stop grace period and the stop time limit
+// (else Skein's defaults hold). With --straggler, main/holder/stubborn ignores
+// its pleaseStop and waits on Signal 'hang', which nobody sends: shutdown must
+// give up on it at the stop time limit after naming it in warnings. How
+// shutdown comes:
 //   (default)           waitForShutdown(); its result is the exit code
 //   --destructor        main waits for its pleaseStop and returns 0: the
 //                       MainThread destructor shuts down

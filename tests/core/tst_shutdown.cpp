@@ -34,9 +34,17 @@ const QStringList childThreads = {
     QStringLiteral("main/p2"), QStringLiteral("main/p2/signal"), QStringLiteral("main/p2/till"),
 };
 
-// The bound on one run of the child. The slowest thread in it waits on a
-// Till of one hour: finishing within this bound means shutdown made it go.
-constexpr int childTimeoutMs = 10000;
+// A shutdown that must be clean runs with a grace period and a stop time
+// limit of a hang guard: only a thread that takes that long to stop would be
+// named or given up on, never one that a loaded machine merely kept waiting.
+const QStringList patient = {QStringLiteral("--grace-ms"), QString::number(testing::hangGuardMs),
+                             QStringLiteral("--limit-ms"), QString::number(testing::hangGuardMs)};
+
+// The bound on each wait for the child: a hang guard, longer than the
+// child's own stop time limit, so that a child that gives up has said so
+// before the test stops waiting. The slowest thread in it waits on a Till
+// of one hour: finishing within this bound means shutdown made it go.
+constexpr int childTimeoutMs = 2 * testing::hangGuardMs;
 
 }  // namespace
 
@@ -46,13 +54,14 @@ namespace {
 
 enum class ShutdownBy { WaitForShutdown, MainThreadDestructor, ExitWithoutMainThread };
 
-// The straggler's settings in shutdown_child: warnings after 100 ms, 300 ms
-// and 700 ms of shutdown, and giving up after 1 s.
-constexpr int stragglerGraceMs = 100;
-constexpr int stragglerLimitMs = 1000;
-// What the exit may take beyond the limit: the rest of shutdown and process
-// exit, under a sanitizer on a loaded machine.
-constexpr int stragglerSlackMs = 5000;
+// The straggler's settings in shutdown_child: warnings after 10 ms, 30 ms,
+// 70 ms, … of the wait for it, and giving up after 3 s. Giving up at the
+// limit is what is tested, so this limit cannot be a hang guard: it is the
+// time the rest of the tree has to stop (which takes milliseconds), and the
+// time in which the two warnings the test wants must come (the first 30 ms
+// of the wait); three seconds leave a loaded machine a hundred times that.
+constexpr int stragglerGraceMs = 10;
+constexpr int stragglerLimitMs = 3000;
 
 }  // namespace
 
@@ -103,7 +112,7 @@ void tst_Shutdown::everyThreadStopsChildrenFirst()
     QFETCH(StopBy, how);
     QProcess child;
     QByteArray out;
-    QStringList arguments;
+    QStringList arguments = patient;
     if (how == StopBy::ExitOnStdin)
         arguments << QStringLiteral("--stdin");
     if (how == StopBy::ReturnFromMain)
@@ -131,7 +140,8 @@ void tst_Shutdown::failureNobodyJoinedIsRethrownByWaitForShutdown()
 {
     QProcess child;
     QByteArray out;
-    QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), {QStringLiteral("--fail")}, out, childTimeoutMs));
+    QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), patient + QStringList{QStringLiteral("--fail")}, out,
+                       childTimeoutMs));
     stop(child, StopBy::Sigint);
     if (QTest::currentTestFailed())
         return;
@@ -181,7 +191,7 @@ void tst_Shutdown::profileTableIsPrintedAtExitWhenSkeinProfileAsks()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("SKEIN_PROFILE"), value);
     child.setProcessEnvironment(env);
-    QStringList arguments;
+    QStringList arguments = patient;
     if (!withMainThread)
         arguments << QStringLiteral("--no-main-thread");
     QByteArray out;
@@ -250,7 +260,8 @@ void tst_Shutdown::stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit()
     stop(child, by == ShutdownBy::ExitWithoutMainThread ? StopBy::ExitOnStdin : StopBy::Sigint);
     if (QTest::currentTestFailed())
         return;
-    const bool finished = finishChild(child, out, stragglerLimitMs + stragglerSlackMs);
+    // A hang guard: without giving up, the program would never end.
+    const bool finished = finishChild(child, out, childTimeoutMs);
     const qint64 elapsed = sinceStop.elapsed();
     const QByteArray err = child.readAllStandardError();
     const QByteArray both = out + "\nstderr:\n" + err;
