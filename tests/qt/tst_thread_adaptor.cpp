@@ -35,12 +35,11 @@ using skein::Signal;
 using skein::Thread;
 using skein::ThreadAdaptor;
 using skein::Till;
+using testing::hangGuardMs;
 using testing::hasChild;
 using testing::stoppedPaths;
 
 namespace {
-
-constexpr int hangGuardMs = 60000;
 
 // Every Qt signal a ThreadAdaptor emits, in order, with the emitting thread.
 class Emissions {
@@ -512,9 +511,9 @@ private Q_SLOTS:
 
     // Siblings stop together: deleting the parent asks every adaptor among
     // its children to stop before the first one is joined. Each worker ends
-    // only once all three were asked, bounded, so that a one-by-one stop
-    // (worker 1 joined before worker 2 is asked) shows up as a worker that
-    // saw its siblings asked too late, instead of as a hang.
+    // only once all three were asked, or after a hang guard, so that a
+    // one-by-one stop (worker 1 joined before worker 2 is asked) shows up as
+    // a worker that never saw its siblings asked, instead of as a hang.
     void deletingAParentAsksEverySiblingToStopBeforeJoiningAny()
     {
         const std::vector<Signal> asked{Signal("asked-1"), Signal("asked-2"), Signal("asked-3")};
@@ -529,7 +528,7 @@ private Q_SLOTS:
                     running.arrive();
                     pleaseStop.wait();
                     Signal(asked[std::size_t(i)]).go();
-                    if (allAsked.wait(Till(10s)))
+                    if (allAsked.wait(Till(testing::hangGuard)))
                         ++sawAllAsked;
                     return {};
                 },
