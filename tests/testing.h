@@ -282,6 +282,46 @@ inline bool waitUntilParked(const skein::Signal& till, std::size_t count)
     return true;
 }
 
+// The number of Signal states alive once the timer thread has let go of
+// every Till that went before this call; size_t(-1) after hangGuard. The
+// timer thread holds the Tills of a batch it made go until it is through
+// with the whole batch, a moment after their waiters woke, so a count taken
+// then may include a Till that is gone a moment later. It goes one batch
+// after another: once a Till made here has gone on the timer thread, every
+// earlier batch is let go; and once the count has dropped by that Till and
+// the Signal its callback made go, its own batch is let go too (with any
+// Till that went in it, which only makes the count drop further). A Till
+// that had gone before then() ran its callback here instead: a longer one
+// tries again. Call it with no other thread at work on Signals.
+inline std::size_t signalStatesOnceTheTimerLetGo()
+{
+    const std::thread::id here = std::this_thread::get_id();
+    for (auto delay = std::chrono::milliseconds(1);; delay *= 2) {
+        std::size_t settled = 0;
+        {
+            const skein::Signal went;
+            bool onTimerThread = false;  // written before went goes
+            const skein::Till settle(delay);
+            settle.then([went, here, &onTimerThread] {
+                onTimerThread = std::this_thread::get_id() != here;
+                went.go();
+            });
+            went.wait();
+            if (!onTimerThread)
+                continue;
+            settled = skein::detail::liveSignalStates() - 2;
+        }
+        // Polled without a Till, which would count itself.
+        const auto giveUpAt = std::chrono::steady_clock::now() + hangGuard;
+        while (skein::detail::liveSignalStates() > settled) {
+            if (std::chrono::steady_clock::now() > giveUpAt)
+                return std::size_t(-1);
+            std::this_thread::yield();
+        }
+        return skein::detail::liveSignalStates();
+    }
+}
+
 // --- What Skein logs -------------------------------------------------------------
 
 // A record that a LogCapture took, and when it took it (steady: for the

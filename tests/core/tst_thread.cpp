@@ -102,9 +102,10 @@ std::optional<Thread> childNamed(const Thread& parent, const std::string& name)
 }
 
 // The Signal states alive once every thread Skein started has left its OS
-// thread, and the timer thread has let go of every Till that went. The
-// process-lived ones (main's Signals, done(), never()) are made first, so
-// that a test run alone starts from the same count as in a full run.
+// thread, and the timer thread has let go of every Till that went (an
+// earlier test's Till(50ms) may be held for a moment after its wait ended).
+// The process-lived ones (main's Signals, done(), never()) are made first,
+// so that a test run alone starts from the same count as in a full run.
 std::size_t settledSignalStates()
 {
     (void)Thread::current();
@@ -112,27 +113,7 @@ std::size_t settledSignalStates()
     (void)Signal::never();
     if (!skein::detail::waitForThreadExits(testing::hangGuard))
         return std::size_t(-1);
-    // The timer thread holds the Tills of a batch it made go until it is
-    // through with the batch, a moment after their waiters woke (an earlier
-    // test's Till(50ms) may still be held while this one starts). It goes
-    // one batch after another: once a Till made here has gone on the timer
-    // thread, every Till that went before it has been let go. A Till that
-    // had gone before then() ran its callback here instead: try again,
-    // longer. That Till and the Signal its callback made go are still alive
-    // here, and are not counted.
-    const std::thread::id here = std::this_thread::get_id();
-    for (auto delay = 1ms;; delay *= 2) {
-        const Signal went;
-        bool onTimerThread = false;  // written before went goes
-        const Till settle(delay);
-        settle.then([went, here, &onTimerThread] {
-            onTimerThread = std::this_thread::get_id() != here;
-            went.go();
-        });
-        went.wait();
-        if (onTimerThread)
-            return skein::detail::liveSignalStates() - 2;
-    }
+    return testing::signalStatesOnceTheTimerLetGo();
 }
 
 long osThreadId()
