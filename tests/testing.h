@@ -61,6 +61,16 @@
 
 namespace testing {
 
+// --- Hang guards ---------------------------------------------------------------
+
+// How long a test waits for what must come before it calls it a hang and
+// fails. A guard only, never a claim about speed: ThreadSanitizer on a
+// machine whose cores are busy with other work can keep a thread off the
+// CPU for seconds, and no correct run may fail for that.
+constexpr std::chrono::seconds hangGuard{60};
+// The same, for Qt's waits, which take int milliseconds.
+constexpr int hangGuardMs = 60000;
+
 // --- Text --------------------------------------------------------------------
 
 // A std::string as a QString, which QCOMPARE prints when it fails.
@@ -261,10 +271,10 @@ private:
 // released the Lock) registers a callback on its `till` just before it
 // sleeps. Counting those callbacks is how a test knows, without sleeping,
 // that `count` threads are parked in it. False when they are not within
-// 20 s: the bound only turns a broken library's hang into a failure.
+// hangGuard: the bound only turns a broken library's hang into a failure.
 inline bool waitUntilParked(const skein::Signal& till, std::size_t count)
 {
-    const skein::Till giveUp(std::chrono::seconds(20));
+    const skein::Till giveUp(hangGuard);
     while (skein::detail::pendingCallbacks(till) < count) {
         if (giveUp)
             return false;
@@ -298,6 +308,46 @@ inline bool waitUntilBlockedOn(const std::string& what, std::size_t count)
         std::this_thread::yield();
     }
     return true;
+}
+
+// The number of Signal states alive once the timer thread has let go of
+// every Till that went before this call; size_t(-1) after hangGuard. The
+// timer thread holds the Tills of a batch it made go until it is through
+// with the whole batch, a moment after their waiters woke, so a count taken
+// then may include a Till that is gone a moment later. It goes one batch
+// after another: once a Till made here has gone on the timer thread, every
+// earlier batch is let go; and once the count has dropped by that Till and
+// the Signal its callback made go, its own batch is let go too (with any
+// Till that went in it, which only makes the count drop further). A Till
+// that had gone before then() ran its callback here instead: a longer one
+// tries again. Call it with no other thread at work on Signals.
+inline std::size_t signalStatesOnceTheTimerLetGo()
+{
+    const std::thread::id here = std::this_thread::get_id();
+    for (auto delay = std::chrono::milliseconds(1);; delay *= 2) {
+        std::size_t settled = 0;
+        {
+            const skein::Signal went;
+            bool onTimerThread = false;  // written before went goes
+            const skein::Till settle(delay);
+            settle.then([went, here, &onTimerThread] {
+                onTimerThread = std::this_thread::get_id() != here;
+                went.go();
+            });
+            went.wait();
+            if (!onTimerThread)
+                continue;
+            settled = skein::detail::liveSignalStates() - 2;
+        }
+        // Polled without a Till, which would count itself.
+        const auto giveUpAt = std::chrono::steady_clock::now() + hangGuard;
+        while (skein::detail::liveSignalStates() > settled) {
+            if (std::chrono::steady_clock::now() > giveUpAt)
+                return std::size_t(-1);
+            std::this_thread::yield();
+        }
+        return skein::detail::liveSignalStates();
+    }
 }
 
 // --- What Skein logs -------------------------------------------------------------

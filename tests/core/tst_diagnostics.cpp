@@ -53,7 +53,7 @@ using Clock = std::chrono::steady_clock;
 
 // How long a test waits for something that should happen at once before it
 // gives up and fails; never a measure of speed.
-constexpr auto patience = 10s;
+constexpr auto patience = testing::hangGuard;
 
 // The warning that names the thread main/straggler, which ignores its
 // pleaseStop in the straggler tests.
@@ -160,8 +160,8 @@ void tst_Diagnostics::stragglerIsNamedWithWhatItWaitsOnAndAgainWithBackOff()
 
     // Ignores its pleaseStop: only `release` ends it.
     Thread straggler = Thread::run("straggler", [release] { release.wait(); });
-    QTRY_VERIFY2(contains(dumpLine(skein::dumpThreads(), "  straggler ["), "waiting on Signal 'release'"),
-                 skein::dumpThreads().c_str());
+    QTRY_VERIFY2_WITH_TIMEOUT(contains(dumpLine(skein::dumpThreads(), "  straggler ["), "waiting on Signal 'release'"),
+                              skein::dumpThreads().c_str(), testing::hangGuardMs);
     const Clock::time_point askedToStop = Clock::now();
     straggler.stop();
 
@@ -254,10 +254,10 @@ void tst_Diagnostics::dumpShowsTreeStateProgressAndWaits()
     });
 
     // Indentation shows the tree: main, then pool, then its children.
-    QTRY_VERIFY2(contains(dumpLine(skein::dumpThreads(), "  pool ["), "waiting on") &&
-                     contains(dumpLine(skein::dumpThreads(), "    consumer ["), "waiting on") &&
-                     contains(dumpLine(skein::dumpThreads(), "    writer ["), "waiting on"),
-                 skein::dumpThreads().c_str());
+    QTRY_VERIFY2_WITH_TIMEOUT(contains(dumpLine(skein::dumpThreads(), "  pool ["), "waiting on") &&
+                                  contains(dumpLine(skein::dumpThreads(), "    consumer ["), "waiting on") &&
+                                  contains(dumpLine(skein::dumpThreads(), "    writer ["), "waiting on"),
+                              skein::dumpThreads().c_str(), testing::hangGuardMs);
     const std::string dump = skein::dumpThreads();
     const QByteArray shown = QByteArray::fromStdString(dump);
 
@@ -614,8 +614,8 @@ void tst_Diagnostics::profileTableListsWallCpuAndBlockedTime()
     });
     // Once the thread shows as blocked, it stays blocked at least until
     // release goes: what the table counts as blocked is at least this wait.
-    QTRY_VERIFY2(contains(dumpLine(skein::dumpThreads(), "  profiled ["), "waiting on Signal 'release'"),
-                 skein::dumpThreads().c_str());
+    QTRY_VERIFY2_WITH_TIMEOUT(contains(dumpLine(skein::dumpThreads(), "  profiled ["), "waiting on Signal 'release'"),
+                              skein::dumpThreads().c_str(), testing::hangGuardMs);
     skein::Till(blockedAtLeast).wait();
     release.go();
     profiled.join();

@@ -301,7 +301,7 @@ void tst_Lock::wakeIsNeverLostWhenTillGoesAtTheSameTime()
             allReturned.wait();
             woken = trueReturns;
             if (woken == 0)
-                witnessOk = witnessWoken.wait(skein::Till(20s));
+                witnessOk = witnessWoken.wait(skein::Till(testing::hangGuard));
             else
                 witnessOk = !witnessWoken;
             roundEnd.go();

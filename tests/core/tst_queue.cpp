@@ -414,7 +414,7 @@ void tst_Queue::closeWakesEveryBlockedAddWithQueueClosed()
         queue.close();
         // If close() woke nobody, going `till` frees the producers, so the
         // test fails instead of hanging.
-        wokenByClose = allReturned.wait(skein::Till(20s));
+        wokenByClose = allReturned.wait(skein::Till(testing::hangGuard));
         till.go();
         QVERIFY(parked);
     }
@@ -455,7 +455,7 @@ void tst_Queue::closeWakesEveryBlockedPopWithNullopt()
         queue.close();
         // If close() woke nobody, going `till` frees the consumers that have
         // one, so the test fails instead of hanging on them.
-        wokenByClose = allReturned.wait(skein::Till(20s));
+        wokenByClose = allReturned.wait(skein::Till(testing::hangGuard));
         till.go();
         QVERIFY(parked);
     }
@@ -727,7 +727,7 @@ void tst_Queue::consumersWhoseTillsGoLoseAndDuplicateNothing()
                     for (int item = p; item < items; item += producers) {
                         queue.add(item);
                         // A lost item fails the test here instead of hanging it.
-                        if (!taken[static_cast<std::size_t>(item)].wait(skein::Till(20s)))
+                        if (!taken[static_cast<std::size_t>(item)].wait(skein::Till(testing::hangGuard)))
                             return;
                     }
                 });

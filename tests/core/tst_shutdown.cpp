@@ -34,9 +34,17 @@ const QStringList childThreads = {
     QStringLiteral("main/p2"), QStringLiteral("main/p2/signal"), QStringLiteral("main/p2/till"),
 };
 
-// The bound on one run of the child. The slowest thread in it waits on a
-// Till of one hour: finishing within this bound means shutdown made it go.
-constexpr int childTimeoutMs = 10000;
+// A shutdown that must be clean runs with a grace period and a stop time
+// limit of a hang guard: only a thread that takes that long to stop would be
+// named or given up on, never one that a loaded machine merely kept waiting.
+const QStringList patient = {QStringLiteral("--grace-ms"), QString::number(testing::hangGuardMs),
+                             QStringLiteral("--limit-ms"), QString::number(testing::hangGuardMs)};
+
+// The bound on each wait for the child: a hang guard, longer than the
+// child's own stop time limit, so that a child that gives up has said so
+// before the test stops waiting. The slowest thread in it waits on a Till
+// of one hour: finishing within this bound means shutdown made it go.
+constexpr int childTimeoutMs = 2 * testing::hangGuardMs;
 
 }  // namespace
 
@@ -47,9 +55,10 @@ namespace {
 enum class ShutdownBy { WaitForShutdown, MainThreadDestructor, ExitWithoutMainThread };
 
 // The straggler's settings in shutdown_child: by default, warnings after
-// 100 ms, 300 ms and 700 ms of shutdown, and giving up after 1 s.
+// 100 ms, 300 ms and 700 ms of shutdown, and giving up after 3 s: time enough for the rest
+// of the tree to stop on a loaded machine.
 constexpr int stragglerGraceMs = 100;
-constexpr int stragglerLimitMs = 1000;
+constexpr int stragglerLimitMs = 3000;
 // The grace period that never ends (milliseconds::max()), as a row's value.
 constexpr int neverMs = -1;
 
@@ -121,7 +130,7 @@ void tst_Shutdown::everyThreadStopsChildrenFirst()
     QFETCH(StopBy, how);
     QProcess child;
     QByteArray out;
-    QStringList arguments;
+    QStringList arguments = patient;
     if (how == StopBy::ExitOnStdin)
         arguments << QStringLiteral("--stdin");
     if (how == StopBy::ReturnFromMain)
@@ -149,7 +158,8 @@ void tst_Shutdown::failureNobodyJoinedIsRethrownByWaitForShutdown()
 {
     QProcess child;
     QByteArray out;
-    QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), {QStringLiteral("--fail")}, out, childTimeoutMs));
+    QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), patient + QStringList{QStringLiteral("--fail")}, out,
+                       childTimeoutMs));
     stop(child, StopBy::Sigint);
     if (QTest::currentTestFailed())
         return;
@@ -199,7 +209,7 @@ void tst_Shutdown::profileTableIsPrintedAtExitWhenSkeinProfileAsks()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("SKEIN_PROFILE"), value);
     child.setProcessEnvironment(env);
-    QStringList arguments;
+    QStringList arguments = patient;
     if (!withMainThread)
         arguments << QStringLiteral("--no-main-thread");
     QByteArray out;
@@ -281,7 +291,8 @@ void tst_Shutdown::stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit()
     stop(child, by == ShutdownBy::ExitWithoutMainThread ? StopBy::ExitOnStdin : StopBy::Sigint);
     if (QTest::currentTestFailed())
         return;
-    const bool finished = finishChild(child, out, stragglerLimitMs + stragglerSlackMs);
+    // A hang guard: without giving up, the program would never end.
+    const bool finished = finishChild(child, out, childTimeoutMs);
     const qint64 elapsed = sinceStop.elapsed();
     const QByteArray err = child.readAllStandardError();
     const QByteArray both = out + "\nstderr:\n" + err;

@@ -78,7 +78,7 @@ public:
         for (auto it = threads_.rbegin(); it != threads_.rend(); ++it) {
             try {
                 it->stop();
-                it->tryJoin(Till(10s));
+                it->tryJoin(Till(testing::hangGuard));
             } catch (...) {
                 // A failure the test did not get to look at: nothing to add.
             }
@@ -104,16 +104,18 @@ std::optional<Thread> childNamed(const Thread& parent, const std::string& name)
 }
 
 // The Signal states alive once every thread Skein started has left its OS
-// thread. The process-lived ones (main's Signals, done(), never()) are made
-// first, so that a test run alone starts from the same count as in a full run.
+// thread, and the timer thread has let go of every Till that went (an
+// earlier test's Till(50ms) may be held for a moment after its wait ended).
+// The process-lived ones (main's Signals, done(), never()) are made first,
+// so that a test run alone starts from the same count as in a full run.
 std::size_t settledSignalStates()
 {
     (void)Thread::current();
     (void)Signal::done();
     (void)Signal::never();
-    if (!skein::detail::waitForThreadExits(std::chrono::milliseconds(10000)))
+    if (!skein::detail::waitForThreadExits(testing::hangGuard))
         return std::size_t(-1);
-    return skein::detail::liveSignalStates();
+    return testing::signalStatesOnceTheTimerLetGo();
 }
 
 long osThreadId()
@@ -358,7 +360,7 @@ private Q_SLOTS:
 // thread has left its OS thread.
 void tst_Thread::cleanup()
 {
-    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
     QCOMPARE(namesOf(Thread::current().children()), QStringList());
 }
 
@@ -576,12 +578,12 @@ void tst_Thread::isStartedAndIsRunningFollowTheThread()
     guard.add(t);
     QVERIFY(t.isStarted());
     QVERIFY(t.isRunning());
-    QVERIFY(running.wait(Till(10s)));
+    QVERIFY(running.wait(Till(testing::hangGuard)));
     QVERIFY(t.isStarted());
     QVERIFY(t.isRunning());
 
     t.stop();
-    QVERIFY(t.stopped().wait(Till(10s)));
+    QVERIFY(t.stopped().wait(Till(testing::hangGuard)));
     QVERIFY(t.isStarted());
     QVERIFY(!t.isRunning());
     t.join();
@@ -607,15 +609,15 @@ void tst_Thread::tryJoinIsFalseWhenTillGoesFirst()
     QVERIFY(!t.pleaseStop());
 
     t.stop();
-    QVERIFY(t.tryJoin(Till(10s)));
+    QVERIFY(t.tryJoin(Till(testing::hangGuard)));
     QVERIFY(!t.isRunning());
 }
 
 void tst_Thread::stopEndsAWaitOnTillOrPleaseStop_data()
 {
     QTest::addColumn<bool>("composite");
-    QTest::newRow("(Till(10s) | pleaseStop).wait()") << true;
-    QTest::newRow("Till(10s).wait(pleaseStop)") << false;
+    QTest::newRow("(Till(1h) | pleaseStop).wait()") << true;
+    QTest::newRow("Till(1h).wait(pleaseStop)") << false;
 }
 
 void tst_Thread::stopEndsAWaitOnTillOrPleaseStop()
@@ -624,23 +626,23 @@ void tst_Thread::stopEndsAWaitOnTillOrPleaseStop()
     Signal waiting;
     auto t = Thread::run("sleeper", [composite, waiting](const Signal& pleaseStop) mutable {
         waiting.go();
-        const Till tenSeconds(10s);
+        const Till anHour(1h);
         if (composite)
-            (tenSeconds | pleaseStop).wait();
+            (anHour | pleaseStop).wait();
         else
-            (void)tenSeconds.wait(pleaseStop);
-        return std::make_pair(bool(tenSeconds), bool(pleaseStop));
+            (void)anHour.wait(pleaseStop);
+        return std::make_pair(bool(anHour), bool(pleaseStop));
     });
     StopAtExit guard;
     guard.add(t);
 
-    QVERIFY(waiting.wait(Till(10s)));
+    QVERIFY(waiting.wait(Till(testing::hangGuard)));
     QVERIFY(!t.pleaseStop());
     t.stop();
     QVERIFY(t.pleaseStop());
-    // Half the sleeper's 10 s: ending in time means pleaseStop ended the
-    // wait, not the Till.
-    QVERIFY(t.tryJoin(Till(5s)));
+    // The sleeper's Till is an hour away: ending within the hang guard, with
+    // the Till not gone, means pleaseStop ended the wait.
+    QVERIFY(t.tryJoin(Till(testing::hangGuard)));
     const auto [timedOut, asked] = t.join();
     QVERIFY(!timedOut);
     QVERIFY(asked);
@@ -665,16 +667,16 @@ void tst_Thread::stoppingEarlySetsPleaseStop()
 {
     Signal waiting;
     auto t = Thread::run("stopped-early", [waiting](const Signal& pleaseStop) mutable {
-        const Till till(10s);
+        const Till till(1h);  // only pleaseStop can end the wait within the hang guard
         waiting.go();
         (till | pleaseStop).wait();
         return std::make_pair(bool(till), bool(pleaseStop));
     });
     StopAtExit guard;
     guard.add(t);
-    QVERIFY(waiting.wait(Till(10s)));
+    QVERIFY(waiting.wait(Till(testing::hangGuard)));
     t.stop();
-    QVERIFY(t.tryJoin(Till(5s)));
+    QVERIFY(t.tryJoin(Till(testing::hangGuard)));
     const auto [timedOut, asked] = t.join();
     QVERIFY(!timedOut);
     QVERIFY(asked);
@@ -704,9 +706,9 @@ void tst_Thread::andOfStoppedSignalsWaitsForAllThree()
     guard.add(waiter);
 
     gateA.go();
-    QVERIFY(a.stopped().wait(Till(10s)));
+    QVERIFY(a.stopped().wait(Till(testing::hangGuard)));
     gateB.go();
-    QVERIFY(b.stopped().wait(Till(10s)));
+    QVERIFY(b.stopped().wait(Till(testing::hangGuard)));
     QVERIFY(!(a.stopped() & b.stopped() & c.stopped()));
     QVERIFY(waiter.isRunning());
 
@@ -776,7 +778,7 @@ void tst_Thread::treeHasNamesPathsParentsAndChildrenInStartOrder()
     StopAtExit guard;
     guard.add(parent);
 
-    QVERIFY(ready.done().wait(Till(10s)));
+    QVERIFY(ready.done().wait(Till(testing::hangGuard)));
     QCOMPARE(events.list(), QStringList{"child-a's parent is parent"});
     QCOMPARE(q(parent.path()), QStringLiteral("main/parent"));
     QVERIFY(*parent.parent() == Thread::current());
@@ -807,7 +809,7 @@ void tst_Thread::stoppingAParentStopsEveryDescendantBeforeItsStoppedGoes()
     guard.add(parent);
     parent.stopped().then([&tree] { tree.events.add("parent stopped()"); });
 
-    QVERIFY(tree.descendantsReady.done().wait(Till(10s)));
+    QVERIFY(tree.descendantsReady.done().wait(Till(testing::hangGuard)));
     QCOMPARE(namesOf(parent.children()), (QStringList{"child-0", "child-1", "child-2"}));
     parent.stop();
     parent.join();
@@ -882,7 +884,7 @@ void tst_Thread::childStartedWhileItsParentIsStoppingIsStoppedAtOnce()
     StopAtExit guard;
     guard.add(parent);
 
-    QVERIFY(workerWaiting.wait(Till(10s)));
+    QVERIFY(workerWaiting.wait(Till(testing::hangGuard)));
     parent.stop();
     parent.join();
     QCOMPARE(sorted(events.list()),
@@ -907,7 +909,7 @@ void tst_Thread::droppedHandleLeavesTheThreadRunningUntilItsParentStopsIt()
     guard.add(parent);
     parent.stopped().then([&events] { events.add("parent stopped()"); });
 
-    QVERIFY(running.wait(Till(10s)));
+    QVERIFY(running.wait(Till(testing::hangGuard)));
     const auto children = parent.children();
     QCOMPARE(namesOf(children), QStringList{"dropped"});
     QVERIFY(children[0].isRunning());
@@ -937,7 +939,7 @@ void tst_Thread::droppedTopLevelHandleLeavesTheThreadUnderMain()
     StopAtExit guard;
     guard.add(*found);
 
-    QVERIFY(running.wait(Till(10s)));
+    QVERIFY(running.wait(Till(testing::hangGuard)));
     QVERIFY(found->isRunning());
     QVERIFY(!found->pleaseStop());
     QCOMPARE(q(found->path()), QStringLiteral("main/dropped"));
@@ -959,7 +961,7 @@ void tst_Thread::joinOnItselfThrowsUsageError()
     StopAtExit guard;
     guard.add(t);
     // Bounded: a join() on itself that did not throw would never return.
-    QVERIFY(t.tryJoin(Till(10s)));
+    QVERIFY(t.tryJoin(Till(testing::hangGuard)));
     const auto [joinMessage, tryJoinMessage] = t.join();
     QVERIFY2(contains(joinMessage, "main/selfish"), joinMessage.c_str());
     QVERIFY2(contains(tryJoinMessage, "main/selfish"), tryJoinMessage.c_str());
@@ -981,7 +983,7 @@ void tst_Thread::joinOnAnAncestorThrowsUsageError()
     StopAtExit guard;
     guard.add(parent);
     // Bounded: a join() on an ancestor that did not throw would deadlock.
-    QVERIFY(parent.tryJoin(Till(10s)));
+    QVERIFY(parent.tryJoin(Till(testing::hangGuard)));
 
     const QStringList recorded = events.list();
     QCOMPARE(recorded.size(), 2);
@@ -1000,7 +1002,7 @@ void tst_Thread::joinOnMainThrowsUsageError()
         Thread::run("child", [main] { return messageOf<UsageError>([&] { main.join(); }).value_or(nothingThrown); });
     StopAtExit guard;
     guard.add(t);
-    QVERIFY(t.tryJoin(Till(10s)));
+    QVERIFY(t.tryJoin(Till(testing::hangGuard)));
     const std::string message = t.join();
     QVERIFY2(contains(message, "main"), message.c_str());
     QVERIFY2(!contains(message, "(nothing thrown)"), message.c_str());
@@ -1109,14 +1111,14 @@ void tst_Thread::releasedThreadFailureIsLoggedAtOnce()
     fail.go();
 
     // Logged by the time stopped() goes, with nobody joining.
-    QVERIFY(t.stopped().wait(Till(10s)));
+    QVERIFY(t.stopped().wait(Till(testing::hangGuard)));
     const auto records = log.mentioning("boom in doomed");
     QCOMPARE(records.size(), std::size_t(1));
     QVERIFY2(contains(records[0].message, "main/doomed"), records[0].message.c_str());
     QVERIFY(records[0].level == skein::LogLevel::Error);
 
     // A released thread leaves the tree when it ends, failed or not.
-    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
     QVERIFY(!childNamed(Thread::current(), "doomed"));
 }
 
@@ -1124,8 +1126,8 @@ void tst_Thread::releaseAfterTheFailureLogsItThen()
 {
     const LogCapture log;
     Thread t = Thread::run("doomed", [] { throw CustomFailure("failed before release"); });
-    QVERIFY(t.stopped().wait(Till(10s)));
-    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    QVERIFY(t.stopped().wait(Till(testing::hangGuard)));
+    QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
     // Not logged yet: someone may still join it; it stays in the tree.
     QVERIFY(log.mentioning("failed before release").empty());
     QVERIFY(childNamed(Thread::current(), "doomed"));
@@ -1222,7 +1224,7 @@ void tst_Thread::releasedWhileItsStoppedCallbacksRunItsParentStillWaitsForIt()
     guard.add(parent);
     parent.stopped().then([&] { record("parent"); });
 
-    QVERIFY(inCallback.wait(Till(10s)));
+    QVERIFY(inCallback.wait(Till(testing::hangGuard)));
     const std::vector<Thread> children = parent.children();
     QCOMPARE(children.size(), std::size_t(1));
     children.front().release();
@@ -1254,7 +1256,7 @@ void tst_Thread::unjoinedFailureIsLoggedByItsParentWhenTheParentEnds()
     parent.stopped().then(
         [&log, &loggedWhenParentStopped] { loggedWhenParentStopped = log.mentioning("nobody catches this").size(); });
 
-    QVERIFY(childFailed.wait(Till(10s)));
+    QVERIFY(childFailed.wait(Till(testing::hangGuard)));
     // The failed child waits in the tree for someone to join it.
     QVERIFY(log.mentioning("nobody catches this").empty());
     QCOMPARE(namesOf(parent.children()), QStringList{"doomed"});
@@ -1289,16 +1291,16 @@ void tst_Thread::droppedSuccessfulThreadLeavesTheTreeWhenItEnds()
     const Signal stopped = Thread::run("dropped", [finish] { finish.wait(); }).stopped();
     QCOMPARE(namesOf(Thread::current().children()), QStringList{"dropped"});
     finish.go();
-    QVERIFY(stopped.wait(Till(10s)));
-    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    QVERIFY(stopped.wait(Till(testing::hangGuard)));
+    QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
     QCOMPARE(namesOf(Thread::current().children()), QStringList());
 }
 
 void tst_Thread::failedThreadStaysInTheTreeUntilJoined()
 {
     Thread t = Thread::run("failed", [] { throw std::runtime_error("kept for join"); });
-    QVERIFY(t.stopped().wait(Till(10s)));
-    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    QVERIFY(t.stopped().wait(Till(testing::hangGuard)));
+    QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
     QCOMPARE(namesOf(Thread::current().children()), QStringList{"failed"});
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, t.join());
     QCOMPARE(namesOf(Thread::current().children()), QStringList());
@@ -1354,9 +1356,9 @@ void tst_Thread::shortThreadsLeaveNothingBehind()
                                   }).stopped());
             }
             for (const Signal& s : stopped)
-                QVERIFY(s.wait(Till(10s)));
+                QVERIFY(s.wait(Till(testing::hangGuard)));
         }
-        QVERIFY(skein::detail::waitForThreadExits(10000ms));
+        QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
         QCOMPARE(namesOf(Thread::current().children()), QStringList());
         // Exact: every Signal of every thread of the cycle is gone.
         QCOMPARE(skein::detail::liveSignalStates(), baseline);
@@ -1681,7 +1683,7 @@ void tst_Thread::progressSetByTheThreadIsReadFromOutside()
     t.start();
     StopAtExit guard;
     guard.add(t);
-    QVERIFY(reported.wait(Till(10s)));
+    QVERIFY(reported.wait(Till(testing::hangGuard)));
     QCOMPARE(t.progress(), 0.25);
     QCOMPARE(q(t.progressText()), QStringLiteral("a quarter"));
 

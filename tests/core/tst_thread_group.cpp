@@ -115,7 +115,7 @@ private Q_SLOTS:
 // Every test leaves the tree as it found it: a group never leaks a thread.
 void tst_ThreadGroup::cleanup()
 {
-    QVERIFY(skein::detail::waitForThreadExits(10000ms));
+    QVERIFY(skein::detail::waitForThreadExits(testing::hangGuard));
     QCOMPARE(namesOf(Thread::current().children()), QStringList());
 }
 
@@ -173,7 +173,7 @@ void tst_ThreadGroup::waitNoneJoinStopsEveryThreadAtOnce()
         const std::string name = "waiter-" + std::to_string(i);
         group.spawn(name, waitForStop(events, ready, name));
     }
-    QVERIFY(ready.done().wait(Till(10s)));
+    QVERIFY(ready.done().wait(Till(testing::hangGuard)));
 
     group.join();
     QCOMPARE(sorted(events.list()),
@@ -190,7 +190,7 @@ void tst_ThreadGroup::waitNoneThreadsRunUntilJoin()
     Countdown ready(1);
     ThreadGroup group("none", ThreadGroup::Wait::None);
     const Thread helper = group.spawn("helper", waitForStop(events, ready, "helper"));
-    QVERIFY(ready.done().wait(Till(10s)));
+    QVERIFY(ready.done().wait(Till(testing::hangGuard)));
     QVERIFY(!helper.pleaseStop());
     QVERIFY(helper.isRunning());
 
@@ -279,7 +279,7 @@ void tst_ThreadGroup::failureStopsTheRestBeforeAnyoneJoins()
 
     // Bounded, so that a failure that stops nothing fails the test instead
     // of hanging it.
-    QVERIFY(waiter.stopped().wait(Till(5s)));
+    QVERIFY(waiter.stopped().wait(Till(testing::hangGuard)));
     QCOMPARE(events.list(), QStringList{"waiter was stopped"});
     QVERIFY_THROWS_EXCEPTION(CustomFailure, group.join());
 }
@@ -349,7 +349,7 @@ void tst_ThreadGroup::tryJoinIsFalseWhenTillGoesFirstAndStopsNothing()
     ThreadGroup group("patient", policy);
     group.spawn("waiter-0", waitForStop(events, ready, "waiter-0"));
     group.spawn("waiter-1", waitForStop(events, ready, "waiter-1"));
-    QVERIFY(ready.done().wait(Till(10s)));
+    QVERIFY(ready.done().wait(Till(testing::hangGuard)));
 
     const auto before = std::chrono::steady_clock::now();
     QVERIFY(!group.tryJoin(Till(50ms)));
@@ -363,7 +363,7 @@ void tst_ThreadGroup::tryJoinIsFalseWhenTillGoesFirstAndStopsNothing()
     QCOMPARE(events.list(), QStringList());
 
     group.stop();
-    QVERIFY(group.tryJoin(Till(10s)));
+    QVERIFY(group.tryJoin(Till(testing::hangGuard)));
     QCOMPARE(sorted(events.list()), (QStringList{"waiter-0 was stopped", "waiter-1 was stopped"}));
 }
 
@@ -407,7 +407,7 @@ void tst_ThreadGroup::stopAsksEveryThreadToStop()
     ThreadGroup group("stoppable");
     group.spawn("waiter-0", waitForStop(events, ready, "waiter-0"));
     group.spawn("waiter-1", waitForStop(events, ready, "waiter-1"));
-    QVERIFY(ready.done().wait(Till(10s)));
+    QVERIFY(ready.done().wait(Till(testing::hangGuard)));
 
     group.stop();
     for (const Thread& t : group.threads())
@@ -427,7 +427,7 @@ void tst_ThreadGroup::destructorStopsAndJoinsWhatRemains()
             const std::string name = "waiter-" + std::to_string(i);
             threads.push_back(group.spawn(name, waitForStop(events, ready, name)));
         }
-        QVERIFY(ready.done().wait(Till(10s)));
+        QVERIFY(ready.done().wait(Till(testing::hangGuard)));
         QCOMPARE(events.list(), QStringList());
     }
     QCOMPARE(sorted(events.list()),
@@ -444,7 +444,7 @@ void tst_ThreadGroup::destructorLogsAFailureNobodyJoined()
     {
         ThreadGroup group("careless");
         const Thread doomed = group.spawn("doomed", [] { throw CustomFailure("nobody joined the group"); });
-        QVERIFY(doomed.stopped().wait(Till(10s)));
+        QVERIFY(doomed.stopped().wait(Till(testing::hangGuard)));
         QVERIFY(log.mentioning("nobody joined the group").empty());
     }
     const auto records = log.mentioning("nobody joined the group");
@@ -507,7 +507,7 @@ void tst_ThreadGroup::threadsAreChildrenOfTheSpawningThread()
         group.join();
         return seen;
     });
-    QVERIFY(owner.tryJoin(Till(10s)));
+    QVERIFY(owner.tryJoin(Till(testing::hangGuard)));
     const Seen seen = owner.join();
     QCOMPARE(seen.groupThreads, (QStringList{"a", "b"}));
     QCOMPARE(seen.ownerChildren, (QStringList{"a", "b"}));

@@ -34,6 +34,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// How long a check waits for what must come before it calls it a hang: a
+// guard only, never a claim about speed (the sanitizers on a loaded machine
+// can keep a thread waiting for seconds). libFuzzer's -timeout is longer.
+constexpr auto hangGuard = 60s;
+
 [[noreturn]] void broken(const char* invariant)
 {
     std::fprintf(stderr, "invariant broken: %s\n", invariant);
@@ -309,7 +314,7 @@ private:
         std::thread waiter([&] {
             std::lock_guard<skein::Lock> guard(lock_);
             skein::Signal(waiting).go();
-            woken = lock_.wait(skein::Till(10s));
+            woken = lock_.wait(skein::Till(hangGuard));
         });
         waiting.wait();
         // The waiter released the Lock inside wait(): taking it here means it
@@ -331,7 +336,7 @@ private:
         for (const auto& t : tills_)
             t.wait();
         // A Till's callbacks run on the timer thread, after its waiters woke.
-        const auto giveUpAt = std::chrono::steady_clock::now() + 10s;
+        const auto giveUpAt = std::chrono::steady_clock::now() + hangGuard;
         for (const auto& c : callbacks_) {
             const int expected = c.removed ? 0 : 1;
             while (c.runs->load() < expected && std::chrono::steady_clock::now() < giveUpAt)
@@ -382,9 +387,9 @@ void checkNothingLeft(std::size_t signalStates, std::size_t threadStates)
 {
     // A released thread leaves the tree just after its stopped() went, on
     // its own thread: once every thread has left its OS thread, none is left.
-    check(skein::detail::waitForThreadExits(10s), "a thread did not leave its OS thread");
+    check(skein::detail::waitForThreadExits(hangGuard), "a thread did not leave its OS thread");
     check(skein::Thread::current().children().empty(), "a thread was left in the tree");
-    const auto giveUpAt = std::chrono::steady_clock::now() + 10s;
+    const auto giveUpAt = std::chrono::steady_clock::now() + hangGuard;
     while (skein::detail::liveSignalStates() > signalStates || skein::detail::liveThreadStates() > threadStates) {
         if (std::chrono::steady_clock::now() > giveUpAt)
             broken("Signal or thread states outlived the program that made them");

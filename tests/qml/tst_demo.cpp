@@ -11,6 +11,8 @@
 #include <QtGui/QImage>
 #include <QtTest>
 
+#include "testing.h"
+
 class tst_Demo : public QObject {
     Q_OBJECT
 
@@ -73,15 +75,25 @@ private Q_SLOTS:
         demo.setProcessEnvironment(offscreen());
         demo.start(QStringLiteral(DEMO), {QStringLiteral("--busy"), QStringLiteral("8"),
                                           QStringLiteral("--close-after"), QStringLiteral("1500")});
-        QVERIFY(demo.waitForStarted());
+        QVERIFY(demo.waitForStarted(testing::hangGuardMs));
+        // Its workers run until stopped: a demo that waited for them at the
+        // close would never exit. Hang guards only, from its start and from
+        // the close: no claim about how fast it is.
         QString out;
+        QElapsedTimer sinceStart;
+        sinceStart.start();
         QElapsedTimer sinceClose;
         while (demo.state() != QProcess::NotRunning) {
             demo.waitForReadyRead(20);
             out += QString::fromLocal8Bit(demo.readAllStandardOutput());
             if (!sinceClose.isValid() && out.contains(QStringLiteral("window closing")))
                 sinceClose.start();
-            QVERIFY2(!sinceClose.isValid() || sinceClose.elapsed() < 5000, "the demo did not exit");
+            if (sinceStart.elapsed() > 2 * testing::hangGuardMs ||
+                (sinceClose.isValid() && sinceClose.elapsed() > testing::hangGuardMs)) {
+                demo.kill();
+                demo.waitForFinished(testing::hangGuardMs);
+                QFAIL(qPrintable(QStringLiteral("the demo did not exit: ") + out));
+            }
         }
         out += QString::fromLocal8Bit(demo.readAllStandardOutput());
         QVERIFY2(sinceClose.isValid(), qPrintable(out));
@@ -91,17 +103,15 @@ private Q_SLOTS:
         QCOMPARE(demo.exitCode(), 0);
         QVERIFY2(out.contains(QStringLiteral("window closing with 8 workers running")), qPrintable(out));
 
-        // Within 1 s of the close, by the demo's own clock: from the close
-        // event to the end of main(), every thread stopped and joined. The
-        // test's clock adds the process's exit and this loop's reading; its
-        // bound has slack for a loaded machine and the sanitizers' exit-time
-        // work (LeakSanitizer's scan), and still fails a demo that waits for
-        // its workers (they run until stopped).
+        // From the close event to the end of main(), every thread stopped
+        // and joined, by the demo's own clock: reported, not bounded (how
+        // long it takes is the machine's business; that it ends is the
+        // demo's, and the loop above checks it).
         static const QRegularExpression exited(QStringLiteral("exited (\\d+) ms after the window closed"));
         const QRegularExpressionMatch match = exited.match(out);
         QVERIFY2(match.hasMatch(), qPrintable(out));
-        QVERIFY2(match.captured(1).toInt() < 1000, qPrintable(match.captured(0)));
-        QVERIFY2(sinceClose.elapsed() < 3000, qPrintable(QStringLiteral("%1 ms").arg(sinceClose.elapsed())));
+        qInfo("%s; the process ended %lld ms after the close", qPrintable(match.captured(0)),
+              static_cast<long long>(sinceClose.elapsed()));
 
         // Every thread said it stopped, and each child before its parent.
         const QStringList stopped = out.split(QLatin1Char('\n')).filter(QStringLiteral("stopped main/"));

@@ -11,6 +11,10 @@ TestCase {
     visible: true
     when: windowShown
 
+    // How long a check waits for what must come before it calls it a hang:
+    // a guard only, never a claim about speed (a loaded machine may be slow).
+    readonly property int hangGuard: 60000
+
     Component {
         id: treeComponent
         ThreadTree {
@@ -35,7 +39,7 @@ TestCase {
 
     Component {
         id: processLines
-        ProcessLines { lines: 1000 }  // 50 s: runs until cancelled
+        ProcessLines { lines: 100000 }  // 80 min, far beyond hangGuard: runs until cancelled
     }
 
     function test_aProcessWorkersProcessAppearsUnderIt() {
@@ -46,10 +50,10 @@ TestCase {
             const shown = shownLines(tree, [])
             const at = shown.indexOf("1:" + worker.name)
             return at >= 0 && shown[at + 1] === "2:sh"
-        }, 5000, "the worker, and its process's thread right under it")
+        }, hangGuard, "the worker, and its process's thread right under it")
         worker.requestStop()
-        tryCompare(worker, "running", false, 5000)
-        tryVerify(() => shownLines(tree, []).indexOf("2:sh") < 0, 5000, "the process's thread goes with it")
+        tryCompare(worker, "running", false, hangGuard)
+        tryVerify(() => shownLines(tree, []).indexOf("2:sh") < 0, hangGuard, "the process's thread goes with it")
     }
 
     function test_aWorkersChildThreadsAppearUnderItInTheTreeView() {
@@ -60,10 +64,10 @@ TestCase {
             const shown = shownLines(tree, [])
             const at = shown.indexOf("1:" + worker.name)
             return at >= 0 && shown[at + 1] === "2:part-1" && shown[at + 2] === "2:part-2"
-        }, 5000, "the worker, and right under it its two parts, one level deeper")
+        }, hangGuard, "the worker, and right under it its two parts, one level deeper")
         worker.requestStop()
-        tryCompare(worker, "running", false, 5000)
-        tryVerify(() => shownLines(tree, []).indexOf("1:" + worker.name) < 0, 5000,
+        tryCompare(worker, "running", false, hangGuard)
+        tryVerify(() => shownLines(tree, []).indexOf("1:" + worker.name) < 0, hangGuard,
                   "the worker's line goes once it has stopped")
     }
 }

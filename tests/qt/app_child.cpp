@@ -22,16 +22,22 @@
 //
 // With --second it makes a second ApplicationAdaptor, prints
 // "usage error: <what>" for the UsageError, and exits with 0.
+//
+// Stopping takes milliseconds. The stop grace period and time limit are a
+// minute each, so that shutdown names or gives up on no thread merely
+// because a loaded machine kept it waiting: only on one that never stops.
 #include <QtCore/QCoreApplication>
 #include <QtCore/QTimer>
 
 #include <skein/error.h>
+#include <skein/main_thread.h>
 #include <skein/qt/application_adaptor.h>
 #include <skein/qt/thread_adaptor.h>
 #include <skein/signal.h>
 #include <skein/thread.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -56,6 +62,8 @@ void blockUntilAskedToStop(skein::Signal blocked, const skein::Signal& pleaseSto
 
 int main(int argc, char** argv)
 {
+    skein::setStopGracePeriod(std::chrono::minutes(1));
+    skein::setStopTimeLimit(std::chrono::minutes(1));
     QCoreApplication app(argc, argv);
     const bool quitByItself = argc > 1 && std::strcmp(argv[1], "--quit") == 0;
     skein::ApplicationAdaptor adaptor(&app);

@@ -19,8 +19,13 @@
 // A program without MainThread that returns from main() while an idle
 // Command session and a Process run: the QCoreApplication's end must stop
 // them (after it, Qt delivers them no event). Prints "returning" last.
+//
+// Either way, stopping takes milliseconds. The stop grace period and time
+// limit are a minute each, so that no thread is named or given up on merely
+// because a loaded machine kept it waiting: only one that never stops.
 #include <QtCore/QCoreApplication>
 
+#include <chrono>
 #include <string>
 
 #include <skein/qt/process.h>
@@ -50,6 +55,8 @@ int exitWithoutShutdown(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+    skein::setStopGracePeriod(std::chrono::minutes(1));
+    skein::setStopTimeLimit(std::chrono::minutes(1));
     if (argc == 2 && std::string(argv[1]) == "--no-shutdown")
         return exitWithoutShutdown(argc, argv);
     skein::MainThread mainThread(skein::MainThread::Options{true});

@@ -27,6 +27,12 @@ qint64 sessionPid(const skein::Command::Options& options = {})
 
 enum class StopBy { Sigint, Sigterm, ExitOnStdin };
 
+// Every wait on process_child: a hang guard, longer than the child's own
+// stop grace period and time limit (one hang guard each), so that a child
+// that names or gives up on a thread has said so before the test stops
+// waiting.
+constexpr int childTimeoutMs = 2 * testing::hangGuardMs;
+
 }  // namespace
 
 Q_DECLARE_METATYPE(StopBy)
@@ -182,10 +188,21 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString pidFile = dir.filePath(QStringLiteral("pid"));
-        // A grandchild of the session that ignores SIGTERM.
-        const auto r = skein::Command::run(
-            QStringLiteral("sh -c 'trap \"\" TERM; exec sleep 30' & echo $! > %1; wait").arg(pidFile),
-            skein::Till(300ms));
+        // A grandchild of the session that ignores SIGTERM writes its pid
+        // once it does; the command's till goes once the pid is there (not at
+        // a time, which a loaded machine could reach before the session has
+        // even started). The command runs on another thread meanwhile.
+        const skein::Signal till("till");
+        auto caller = skein::Thread::run("caller", [pidFile, till] {
+            return skein::Command::run(
+                QStringLiteral("sh -c 'trap \"\" TERM; echo $$ > %1.tmp && mv %1.tmp %1; exec sleep 100000' & wait")
+                    .arg(pidFile),
+                till);
+        });
+        auto goOnExit = qScopeGuard([till] { till.go(); });
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(pidFile), testing::hangGuardMs);
+        till.go();
+        const auto r = caller.join();
         QVERIFY(!r);
         QCOMPARE(skein::Command::sessionCount(), std::size_t(0));  // that session was stopped
         QFile file(pidFile);
@@ -193,7 +210,7 @@ private Q_SLOTS:
         const qint64 sleeper = file.readAll().trimmed().toLongLong();
         QVERIFY(sleeper > 0);
         // Its parent is gone, so init reaps it, in its own time.
-        QTRY_VERIFY_WITH_TIMEOUT(isNotRunning(sleeper), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(isNotRunning(sleeper), testing::hangGuardMs);
     }
 
     void sessionsArePerWorkingDirectoryAndEnvironment()
@@ -242,7 +259,7 @@ private Q_SLOTS:
         QElapsedTimer idle;
         idle.start();  // the session goes idle after this
         QVERIFY(skein::Command::run(QStringLiteral("true")));
-        QTRY_COMPARE_WITH_TIMEOUT(skein::Command::sessionCount(), std::size_t(0), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(skein::Command::sessionCount(), std::size_t(0), testing::hangGuardMs);
         QVERIFY2(idle.elapsed() >= 300, qPrintable(QStringLiteral("closed after %1 ms").arg(idle.elapsed())));
     }
 
@@ -251,21 +268,22 @@ private Q_SLOTS:
         QVERIFY(skein::Command::run(QStringLiteral("true")));
         QCOMPARE(skein::Command::sessionCount(), std::size_t(1));
         skein::Command::setIdleTimeout(0ms);
-        QTRY_COMPARE_WITH_TIMEOUT(skein::Command::sessionCount(), std::size_t(0), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(skein::Command::sessionCount(), std::size_t(0), testing::hangGuardMs);
     }
 
     void aProgramThatEndsItsApplicationWithSessionsRunningExitsAtOnce()
     {
         QProcess child;
         child.start(QStringLiteral(PROCESS_CHILD), {QStringLiteral("--no-shutdown")});
-        // Without a stop, the program would wait out Skein's grace period
-        // at exit (2 s) and warn of the threads still running.
-        QVERIFY(child.waitForFinished(10000));
+        // Without a stop, the threads would never end: the program would
+        // give up on them at exit, after its stop time limit (a hang guard,
+        // see process_child), and say so.
+        QVERIFY(child.waitForFinished(childTimeoutMs));
         const QByteArray err = child.readAllStandardError();
         QCOMPARE(child.exitStatus(), QProcess::NormalExit);
         QVERIFY2(child.exitCode() == 0, err.constData());
         QVERIFY(child.readAllStandardOutput().endsWith("returning\n"));
-        QVERIFY2(!err.contains("still running"), err.constData());
+        QVERIFY2(!err.contains("still running") && !err.contains("gave up"), err.constData());
     }
 
     void aProgramUsingCommandStopsCleanlyWithItsSessionsJoined_data()
@@ -281,14 +299,12 @@ private Q_SLOTS:
         QFETCH(StopBy, how);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        // Every wait on the child is bounded by 10 s: far more than it needs
-        // even under a sanitizer, so only a hang reaches the bound.
         QProcess child;
         QByteArray out;
-        QVERIFY(testing::startChild(child, QStringLiteral(PROCESS_CHILD), {dir.path()}, out, 10000));
+        QVERIFY(testing::startChild(child, QStringLiteral(PROCESS_CHILD), {dir.path()}, out, childTimeoutMs));
         const QFile busySession(dir.filePath(QStringLiteral("busy-session")));
         const QFile busySleep(dir.filePath(QStringLiteral("busy-sleep")));
-        QTRY_VERIFY_WITH_TIMEOUT(busySession.exists() && busySleep.exists(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(busySession.exists() && busySleep.exists(), testing::hangGuardMs);
 
         std::vector<qint64> pids;  // every process the child started, directly or not
         for (const QByteArray& line : out.split('\n'))
@@ -308,14 +324,14 @@ private Q_SLOTS:
         case StopBy::Sigterm: QCOMPARE(::kill(pid_t(child.processId()), SIGTERM), 0); break;
         case StopBy::ExitOnStdin: child.write("exit\n"); break;
         }
-        QVERIFY(testing::finishChild(child, out, 10000));
+        QVERIFY(testing::finishChild(child, out, childTimeoutMs));
         QCOMPARE(child.exitStatus(), QProcess::NormalExit);
         QVERIFY2(child.exitCode() == 0, child.readAllStandardError().constData());
         QVERIFY2(out.contains("\nsessions 0\n"), out.constData());
         // Each was stopped and reaped by the child before it exited, or is an
         // orphan that init reaps in its own time.
         for (const qint64 pid : pids)
-            QTRY_VERIFY2_WITH_TIMEOUT(isNotRunning(pid), qPrintable(QString::number(pid)), 10000);
+            QTRY_VERIFY2_WITH_TIMEOUT(isNotRunning(pid), qPrintable(QString::number(pid)), testing::hangGuardMs);
     }
 };
 

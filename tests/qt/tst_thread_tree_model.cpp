@@ -26,10 +26,9 @@ using skein::Signal;
 using skein::Thread;
 using skein::ThreadTreeModel;
 using skein::Till;
+using testing::hangGuardMs;
 
 namespace {
-
-constexpr int hangGuardMs = 60000;
 
 // The row under `parent` whose name is `name`, or an invalid index.
 QModelIndex rowNamed(const QAbstractItemModel& model, const QModelIndex& parent, const QString& name)
@@ -110,22 +109,29 @@ private Q_SLOTS:
         QVERIFY(inserted.isValid());
         QVERIFY(removed.isValid());
 
-        auto churner = Thread::run("churn", churn, 300, 20261201u);
-        int refreshes = 0;
-        while (churner.isRunning()) {
+        // The churn begins once the model has seen its thread: rows come and
+        // go however late the scheduler lets this loop run.
+        Signal seen;
+        auto churner = Thread::run("churn", [seen](const Signal& pleaseStop) {
+            if (seen.wait(pleaseStop))
+                churn(300, 20261201u, pleaseStop);
+        });
+        model.refresh();
+        const bool churnShown = rowNamed(model, mainRow(model), QStringLiteral("churn")).isValid();
+        seen.go();
+        do {
             model.refresh();
             (void)readAll(model, {});
             QCoreApplication::processEvents();  // the model's own timer too
-            ++refreshes;
             if (QTest::currentTestFailed())
                 break;
-        }
+        } while (churner.isRunning());
         churner.stop();
         churner.join();
         model.refresh();
+        QVERIFY(churnShown);
         QCOMPARE(model.rowCount(mainRow(model)), 0);
-        QVERIFY(refreshes > 0);
-        QVERIFY(inserted.count() > 0);
+        QVERIFY(inserted.count() > 0);  // the churn's own row, at least
         QVERIFY(removed.count() > 0);
     }
 

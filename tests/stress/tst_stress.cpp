@@ -99,10 +99,10 @@ bool childrenStoppedFirst(Journal& journal, std::uint64_t seed, QByteArray& why)
 // just ran, and with it the last reference to a state: wait for it to settle.
 bool nothingLeft(std::size_t signalStatesBefore, std::size_t threadStatesBefore)
 {
-    if (!skein::detail::waitForThreadExits(10s) || !skein::Thread::current().children().empty())
+    if (!skein::detail::waitForThreadExits(testing::hangGuard) || !skein::Thread::current().children().empty())
         return false;
     // Polled without a Till, which would count itself.
-    const auto giveUpAt = std::chrono::steady_clock::now() + 10s;
+    const auto giveUpAt = std::chrono::steady_clock::now() + testing::hangGuard;
     while (skein::detail::liveSignalStates() > signalStatesBefore ||
            skein::detail::liveThreadStates() > threadStatesBefore) {
         if (std::chrono::steady_clock::now() > giveUpAt)

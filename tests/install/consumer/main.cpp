@@ -10,11 +10,14 @@
 int main()
 {
     using namespace std::chrono_literals;
+    // Hang guards only: the program takes milliseconds, but a sanitized
+    // build on a loaded machine may take seconds, and must not fail for it.
+    const auto hangGuard = 120s;
     skein::Queue<int> numbers("numbers");
     skein::Signal finished("finished");
     std::thread consumer([&] {
         int sum = 0;
-        while (auto n = numbers.pop(skein::Till(10s)))
+        while (auto n = numbers.pop(skein::Till(hangGuard)))
             sum += *n;
         std::printf("sum %d\n", sum);
         finished.go();
@@ -22,7 +25,7 @@ int main()
     for (int i = 1; i <= 10; ++i)
         numbers.add(i);
     numbers.close();
-    const bool ok = finished.wait(skein::Till(10s));
+    const bool ok = finished.wait(skein::Till(hangGuard));
     consumer.join();
     return ok ? 0 : 1;
 }
