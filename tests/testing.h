@@ -310,6 +310,27 @@ inline bool waitUntilBlockedOn(const std::string& what, std::size_t count)
     return true;
 }
 
+// Makes `fn` run in a Till's callback, on the timer thread, soon; returns at
+// once. A Till that went before then() was called (a loaded machine may keep
+// this thread waiting past its deadline) runs the callback here, inside
+// then(): `fn` does not run then, and a longer Till tries again.
+template <class F>
+void runOnTheTimerThread(F fn)
+{
+    const std::thread::id here = std::this_thread::get_id();
+    for (auto delay = std::chrono::milliseconds(1);; delay *= 2) {
+        bool ranHere = false;  // written only by a callback that runs inside then(), here
+        skein::Till(delay).then([fn, here, &ranHere]() mutable {
+            if (std::this_thread::get_id() == here)
+                ranHere = true;
+            else
+                fn();
+        });
+        if (!ranHere)
+            return;
+    }
+}
+
 // The number of Signal states alive once the timer thread has let go of
 // every Till that went before this call; size_t(-1) after hangGuard. The
 // timer thread holds the Tills of a batch it made go until it is through

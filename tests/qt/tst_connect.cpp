@@ -46,27 +46,8 @@ struct Goer {
         switch (where) {
         case GoesOn::ContextThread: signal.go(); break;
         case GoesOn::Worker: Thread::run("goer", [s = signal]() mutable { s.go(); }).join(); break;
-        case GoesOn::TimerThread: goOnTheTimerThread(); break;
+        case GoesOn::TimerThread: testing::runOnTheTimerThread([s = signal]() mutable { s.go(); }); break;
         case GoesOn::AlreadyGone: break;
-        }
-    }
-    // A Till's callback makes it go, on the timer thread. A Till that went
-    // before then() (a loaded machine may keep this thread waiting past its
-    // deadline) runs the callback here instead, which then does nothing, and
-    // a longer Till tries again.
-    void goOnTheTimerThread()
-    {
-        const std::thread::id here = std::this_thread::get_id();
-        for (auto delay = 1ms;; delay *= 2) {
-            bool ranHere = false;  // only the callback that runs inside then() writes it
-            Till(delay).then([s = signal, here, &ranHere]() mutable {
-                if (std::this_thread::get_id() == here)
-                    ranHere = true;
-                else
-                    s.go();
-            });
-            if (!ranHere)
-                return;
         }
     }
     GoesOn where;

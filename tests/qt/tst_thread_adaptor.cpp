@@ -26,7 +26,6 @@
 #include <chrono>
 #include <memory>
 #include <stdexcept>
-#include <thread>
 #include <vector>
 
 #include "testing.h"
@@ -112,26 +111,6 @@ private:
 // Where the worker's pleaseStop goes.
 enum class StopFrom { Worker, TimerThread, AdaptorThread };
 
-// Stops `self` from a Till's callback, on the timer thread. A Till that went
-// before then() (a loaded machine may keep this thread waiting past its
-// deadline) runs the callback here instead, which then does nothing, and a
-// longer Till tries again.
-void stopOnTheTimerThread(const Thread& self)
-{
-    const std::thread::id here = std::this_thread::get_id();
-    for (auto delay = 1ms;; delay *= 2) {
-        bool ranHere = false;  // only the callback that runs inside then() writes it
-        Till(delay).then([self, here, &ranHere] {
-            if (std::this_thread::get_id() == here)
-                ranHere = true;
-            else
-                self.stop();
-        });
-        if (!ranHere)
-            return;
-    }
-}
-
 // Sets progress, has its stop asked for from `stopFrom`, waits for it, sets
 // progress again, then returns 42 or throws.
 ThreadAdaptor::Function stoppableWork(StopFrom stopFrom, bool fails, Signal working)
@@ -142,7 +121,7 @@ ThreadAdaptor::Function stoppableWork(StopFrom stopFrom, bool fails, Signal work
         if (stopFrom == StopFrom::Worker)
             self.stop();
         else if (stopFrom == StopFrom::TimerThread)
-            stopOnTheTimerThread(self);
+            testing::runOnTheTimerThread([self] { self.stop(); });
         working.go();
         pleaseStop.wait();
         self.setProgress(1.0, "done");
