@@ -166,7 +166,7 @@ struct MainThread::Private {
                     if (byte == 0)
                         return;  // shutdown is done with us
                     SKEIN_LOG(Shutdown, Info, std::string(signalName(byte)) + " received: stopping");
-                    Signal(stop).go();
+                    stop.go();
                 }
             }
             if (stdinOpen && (fds[1].revents & (POLLIN | POLLHUP))) {
@@ -183,7 +183,7 @@ struct MainThread::Private {
                     }
                     if (line == "exit" || line == "exit\r") {
                         SKEIN_LOG(Shutdown, Info, "\"exit\" on stdin: stopping");
-                        Signal(stop).go();
+                        stop.go();
                     }
                     line.clear();
                 }
@@ -198,10 +198,10 @@ struct MainThread::Private {
             return nullptr;
         shutDown = true;
         const Clock::time_point giveUpAt = detail::beginShutdown();
-        const auto& main = *detail::mainState();
-        Signal(main.pleaseStop).go();
+        detail::ThreadState& main = *detail::mainState();
+        main.pleaseStop.go();
         detail::shutdownTimers();
-        std::exception_ptr failure = detail::stopAndJoinChildren(const_cast<detail::ThreadState&>(main), giveUpAt);
+        std::exception_ptr failure = detail::stopAndJoinChildren(main, giveUpAt);
         // Joined threads are only leaving their OS threads now; one that was
         // given up on never will, and has been named already.
         if (!detail::threadsWereAbandoned() &&
@@ -265,7 +265,7 @@ int MainThread::waitForShutdown()
     return detail::threadsWereAbandoned() ? 1 : 0;
 }
 
-void MainThread::stop() { Signal(detail::mainState()->pleaseStop).go(); }
+void MainThread::stop() { detail::mainState()->pleaseStop.go(); }
 
 Thread MainThread::thread() const { return detail::ThreadAccess::wrap(detail::mainState()); }
 
@@ -291,7 +291,7 @@ RegisterThread::RegisterThread(std::string name) : d(std::make_unique<Private>()
         mainStopping = bool(main->pleaseStop);
     }
     if (mainStopping)
-        Signal(d->state->pleaseStop).go();
+        d->state->pleaseStop.go();
     d->previous = detail::swapCurrent(d->state.get());
     d->previousOsName = detail::currentOsThreadName();
     detail::setOsThreadName(d->state->name);

@@ -146,7 +146,7 @@ void stopChildren(ThreadState& s)
 {
     const auto children = childrenOf(s);
     for (auto it = children.rbegin(); it != children.rend(); ++it)
-        Signal((*it)->pleaseStop).go();
+        (*it)->pleaseStop.go();
 }
 
 std::string stragglersIn(const ThreadState& s, bool withItself)
@@ -413,8 +413,8 @@ void finishThread(ThreadState& s)
     enterPhase(s, ThreadState::Phase::Finishing);
     stopAndJoinChildren(s);
     enterPhase(s, ThreadState::Phase::Finished);
-    Signal(s.stopped).go();
-    Signal(s.ended).go();  // stopped()'s callbacks are done too
+    s.stopped.go();
+    s.ended.go();  // stopped()'s callbacks are done too
     endWatch(s);
     // Only now, when it has ended, may it leave its parent, which would not
     // wait for it any more; read `released` now, as release() leaves the
@@ -619,7 +619,7 @@ std::shared_ptr<ThreadState> currentState()
         mainStopping = bool(main->pleaseStop);
     }
     if (mainStopping)
-        Signal(s->pleaseStop).go();
+        s->pleaseStop.go();
     placeholder.state = s;
     currentRaw = s.get();
     return s;
@@ -653,7 +653,7 @@ std::exception_ptr stopAndJoinChildren(ThreadState& parent, Clock::time_point gi
                 break;
             child = parent.children.back();  // newest first
         }
-        Signal(child->pleaseStop).go();
+        child->pleaseStop.go();
         if (child->kind == ThreadState::Kind::Placeholder) {
             // Skein cannot end a thread it did not start: it stops and joins
             // the Skein threads started from it, and leaves it be.
@@ -759,7 +759,7 @@ struct ExitGuard {
         using Clock = std::chrono::steady_clock;
         const Clock::time_point giveUpAt = detail::beginShutdown();
         auto& main = *detail::mainState();
-        Signal(main.pleaseStop).go();
+        main.pleaseStop.go();
         detail::shutdownTimers();
         if (detail::threadsWereAbandoned())
             return;  // MainThread's shutdown gave up on them, and said so
@@ -805,7 +805,7 @@ void Thread::start()
         parentStopping = bool(parent->pleaseStop);
     }
     if (parentStopping)
-        Signal(s.pleaseStop).go();
+        s.pleaseStop.go();
     detail::threadBegins();
     try {
         std::thread(detail::threadMain, state_).detach();
@@ -883,7 +883,7 @@ void Thread::release() const
     }
 }
 
-void Thread::stop() const { Signal(state().pleaseStop).go(); }
+void Thread::stop() const { state().pleaseStop.go(); }
 
 bool Thread::isStarted() const
 {

@@ -66,7 +66,7 @@ void GroupCore::ended(const ThreadState& member)
     } else if (!stopOnFirstEnd) {
         return;
     }
-    Signal(stopRest).go();
+    stopRest.go();
     stopAll();
 }
 
