@@ -297,11 +297,11 @@ inline std::size_t blockedOn(const std::string& what)
 
 // Waits until dumpThreads() shows `count` threads blocked on `what`: for a
 // blocking call with no `till` to count callbacks on, or one that blocks
-// on a mutex. False when they are not within 20 s: the bound only turns a
-// broken library's hang into a failure.
+// on a mutex. False when they are not within hangGuard: the bound only
+// turns a broken library's hang into a failure.
 inline bool waitUntilBlockedOn(const std::string& what, std::size_t count)
 {
-    const skein::Till giveUp(std::chrono::seconds(20));
+    const skein::Till giveUp(hangGuard);
     while (blockedOn(what) < count) {
         if (giveUp)
             return false;

@@ -66,6 +66,28 @@ skein::Signal tillOf(TillKind kind)
     return till;
 }
 
+// What destroyOnceBlocked() saw before it acted.
+struct BeforeDestruction {
+    bool blocked = false;   // `count` calls showed as blocked in the Queue
+    bool returned = false;  // one of them had returned already
+};
+
+// Destroys `queue` once `count` calls show as blocked in it as `what` and
+// none has returned. Unless a check failed: then it closes the Queue
+// instead, which frees the blocked threads so that the test can end.
+BeforeDestruction destroyOnceBlocked(std::unique_ptr<skein::Queue<int>>& queue, const std::string& what,
+                                     std::size_t count, const std::atomic<int>& returned)
+{
+    BeforeDestruction seen;
+    seen.blocked = waitUntilBlockedOn(what, count);
+    seen.returned = returned != 0;
+    if (seen.blocked && !seen.returned)
+        queue.reset();
+    else
+        queue->close();
+    return seen;
+}
+
 }  // namespace
 
 Q_DECLARE_METATYPE(MakeRoom)
@@ -532,8 +554,7 @@ void tst_Queue::destroyingWakesBlockedPopsWithNullopt()
     std::optional<int> popped(-1);
     std::optional<int> poppedWithTill(-1);
     std::atomic<int> returned{0};
-    bool blocked = false;
-    bool returnedBeforeDestruction = true;
+    BeforeDestruction seen;
     {
         std::vector<Joining> threads;
         threads.emplace_back([&] {
@@ -544,16 +565,10 @@ void tst_Queue::destroyingWakesBlockedPopsWithNullopt()
             poppedWithTill = queue->pop(till);
             ++returned;
         });
-        blocked = waitUntilBlockedOn("Queue 'doomed pops' (pop)", 2);
-        returnedBeforeDestruction = returned != 0;
-        // Unless a check failed: then close() frees the consumers instead.
-        if (blocked && !returnedBeforeDestruction)
-            queue.reset();
-        else
-            queue->close();
+        seen = destroyOnceBlocked(queue, "Queue 'doomed pops' (pop)", 2, returned);
     }
-    QVERIFY(blocked);
-    QVERIFY(!returnedBeforeDestruction);
+    QVERIFY(seen.blocked);
+    QVERIFY(!seen.returned);
     QCOMPARE(popped, std::optional<int>());
     QCOMPARE(poppedWithTill, std::optional<int>());
     QCOMPARE(skein::detail::pendingCallbacks(till), std::size_t(0));
@@ -570,8 +585,7 @@ void tst_Queue::destroyingWakesBlockedAddsWithQueueClosedNamingTheQueue()
     std::optional<std::string> extendMessage;
     std::vector<int> more{3, 4};
     std::atomic<int> returned{0};
-    bool blocked = false;
-    bool returnedBeforeDestruction = true;
+    BeforeDestruction seen;
     {
         std::vector<Joining> threads;
         threads.emplace_back([&] {
@@ -586,16 +600,10 @@ void tst_Queue::destroyingWakesBlockedAddsWithQueueClosedNamingTheQueue()
             extendMessage = messageOf<skein::QueueClosed>([&] { queue->extend(more); });
             ++returned;
         });
-        blocked = waitUntilBlockedOn("Queue 'doomed adds' (add, full)", 3);
-        returnedBeforeDestruction = returned != 0;
-        // Unless a check failed: then close() frees the producers instead.
-        if (blocked && !returnedBeforeDestruction)
-            queue.reset();
-        else
-            queue->close();
+        seen = destroyOnceBlocked(queue, "Queue 'doomed adds' (add, full)", 3, returned);
     }
-    QVERIFY(blocked);
-    QVERIFY(!returnedBeforeDestruction);
+    QVERIFY(seen.blocked);
+    QVERIFY(!seen.returned);
     for (const auto& message : {addMessage, addWithTillMessage, extendMessage}) {
         QVERIFY2(message, "a blocked add() or extend() was not woken with QueueClosed");
         QVERIFY2(names(message, "doomed adds") && testing::contains(message, "destroyed"), message->c_str());

@@ -83,6 +83,28 @@ constexpr int stragglerSlackMs = 5000;
 
 Q_DECLARE_METATYPE(ShutdownBy)
 
+namespace {
+
+// shutdown_child's arguments for a way of shutting down.
+QStringList argumentsFor(ShutdownBy by)
+{
+    switch (by) {
+    case ShutdownBy::WaitForShutdown: return {};
+    case ShutdownBy::MainThreadDestructor: return {QStringLiteral("--destructor")};
+    case ShutdownBy::ExitWithoutMainThread: return {QStringLiteral("--no-main-thread")};
+    }
+    return {};
+}
+
+// What asks shutdown_child to shut down that way: without MainThread only
+// the line "exit" does.
+StopBy stopFor(ShutdownBy by)
+{
+    return by == ShutdownBy::ExitWithoutMainThread ? StopBy::ExitOnStdin : StopBy::Sigint;
+}
+
+}  // namespace
+
 class tst_Shutdown : public QObject {
     Q_OBJECT
 
@@ -278,17 +300,14 @@ void tst_Shutdown::stragglerIsNamedThenGivenUpOnAtTheStopTimeLimit()
     QStringList arguments = {QStringLiteral("--straggler"), QStringLiteral("--limit-ms"),
                              QString::number(stragglerLimitMs), QStringLiteral("--grace-ms"),
                              graceMs == neverMs ? QStringLiteral("max") : QString::number(graceMs)};
-    if (by == ShutdownBy::MainThreadDestructor)
-        arguments << QStringLiteral("--destructor");
-    if (by == ShutdownBy::ExitWithoutMainThread)
-        arguments << QStringLiteral("--no-main-thread");
+    arguments << argumentsFor(by);
     QProcess child;
     QByteArray out;
     QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), arguments, out, childTimeoutMs));
 
     QElapsedTimer sinceStop;
     sinceStop.start();
-    stop(child, by == ShutdownBy::ExitWithoutMainThread ? StopBy::ExitOnStdin : StopBy::Sigint);
+    stop(child, stopFor(by));
     if (QTest::currentTestFailed())
         return;
     // A hang guard: without giving up, the program would never end.
@@ -340,14 +359,11 @@ void tst_Shutdown::threadLocalsAreDestroyedBeforeShutdownEnds()
 {
     QFETCH(ShutdownBy, by);
     QStringList arguments = {QStringLiteral("--thread-local")};
-    if (by == ShutdownBy::MainThreadDestructor)
-        arguments << QStringLiteral("--destructor");
-    if (by == ShutdownBy::ExitWithoutMainThread)
-        arguments << QStringLiteral("--no-main-thread");
+    arguments << argumentsFor(by);
     QProcess child;
     QByteArray out;
     QVERIFY(startChild(child, QStringLiteral(SHUTDOWN_CHILD), arguments, out, childTimeoutMs));
-    stop(child, by == ShutdownBy::ExitWithoutMainThread ? StopBy::ExitOnStdin : StopBy::Sigint);
+    stop(child, stopFor(by));
     if (QTest::currentTestFailed())
         return;
     const bool finished = finishChild(child, out, childTimeoutMs);

@@ -199,6 +199,20 @@ bool namesTheStraggler(const skein::LogRecord& r)
     return r.level == skein::LogLevel::Warning && contains(r.message, "main/straggler");
 }
 
+// "straggler", a thread that ignores its pleaseStop, asked to stop and
+// joined from another thread; `release` ends it, and so the join, at the
+// latest when this goes out of scope.
+struct JoinedStraggler {
+    JoinedStraggler() { thread.stop(); }
+    ~JoinedStraggler() { release.go(); }
+    JoinedStraggler(const JoinedStraggler&) = delete;
+    JoinedStraggler& operator=(const JoinedStraggler&) = delete;
+
+    const Signal release{"release"};
+    const Thread thread = Thread::run("straggler", [r = release] { r.wait(); });
+    testing::Joining joiner{[t = thread] { t.join(); }};
+};
+
 // The shortest interval between two warnings about one straggler.
 constexpr auto minWarningInterval = 100ms;
 
@@ -1450,12 +1464,7 @@ void tst_Thread::stragglerWarningsBackOffWhateverTheGracePeriod()
     const GracePeriodGuard gracePeriod{std::chrono::milliseconds(graceMs)};
     QCOMPARE(qint64(skein::stopGracePeriod().count()), qint64(std::max(graceMs, 0)));
     const LogCapture log;
-    Signal release("release");
-    // Ignores its pleaseStop: only `release` ends it, and so the join.
-    Thread straggler = Thread::run("straggler", [release] { release.wait(); });
-    straggler.stop();
-    testing::Joining joiner([straggler] { straggler.join(); });
-    auto releaseOnExit = qScopeGuard([release]() mutable { release.go(); });
+    const JoinedStraggler straggler;
 
     // At once, then 100 ms and 200 ms later: no sooner, and not in a storm.
     QVERIFY2(log.waitFor(namesTheStraggler, 3, 10s), log.dump().c_str());
@@ -1467,17 +1476,13 @@ void tst_Thread::gracePeriodOfMillisecondsMaxNeverNamesAStraggler()
 {
     const GracePeriodGuard gracePeriod(std::chrono::milliseconds::max());
     const LogCapture log;
-    Signal release("release");
-    Thread straggler = Thread::run("straggler", [release] { release.wait(); });
-    straggler.stop();
-    testing::Joining joiner([straggler] { straggler.join(); });
-    auto releaseOnExit = qScopeGuard([release]() mutable { release.go(); });
+    const JoinedStraggler straggler;
 
     // The join is under way; then it is given a while to warn, bounded from
     // below only: no length of time may bring a warning.
-    QTRY_VERIFY2(contains(skein::dumpThreads(), "waiting on Thread 'main/straggler' (join)"),
-                 skein::dumpThreads().c_str());
-    QVERIFY(!release.wait(Till(200ms)));
+    QTRY_VERIFY2_WITH_TIMEOUT(contains(skein::dumpThreads(), "waiting on Thread 'main/straggler' (join)"),
+                              skein::dumpThreads().c_str(), testing::hangGuardMs);
+    QVERIFY(!straggler.release.wait(Till(200ms)));
     QVERIFY2(log.matching(namesTheStraggler).empty(), log.dump().c_str());
 }
 
