@@ -69,7 +69,6 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -77,6 +76,7 @@
 #include <utility>
 #include <vector>
 
+#include "skein/detail/mutex.h"
 #include "skein/error.h"
 #include "skein/signal.h"
 #include "skein/skein_export.h"
@@ -119,8 +119,8 @@ using ResultOf = typename std::conditional_t<takesPleaseStop<F, A...>,
 // Where a thread leaves its result for the typed handle.
 template <class R>
 struct ResultSlot {
-    std::mutex mutex;
-    std::optional<R> value;  // guarded by mutex
+    Mutex mutex;
+    std::optional<R> value SKEIN_GUARDED_BY(mutex);
 };
 template <>
 struct ResultSlot<void> {};
@@ -154,7 +154,7 @@ public:
             call(pleaseStop);
         } else {
             R result = call(pleaseStop);
-            std::lock_guard<std::mutex> lock(slot_->mutex);
+            MutexLock lock(slot_->mutex);
             slot_->value.emplace(std::move(result));
         }
     }
@@ -263,7 +263,7 @@ protected:
     static std::shared_ptr<detail::ThreadState> create(std::string name, detail::TaskPtr task);
     static std::shared_ptr<detail::ThreadState> create(const std::shared_ptr<detail::ThreadState>& parent,
                                                        std::string name, detail::TaskPtr task);
-    const detail::ThreadState& state() const;
+    detail::ThreadState& state() const;
     static const std::shared_ptr<detail::ThreadState>& stateOf(const Thread& t) noexcept { return t.state_; }
 
     std::shared_ptr<detail::ThreadState> state_;
@@ -301,7 +301,7 @@ public:
     {
         Thread::join();
         if constexpr (!std::is_void_v<R>) {
-            std::lock_guard<std::mutex> lock(slot_->mutex);
+            detail::MutexLock lock(slot_->mutex);
             if (!slot_->value)
                 throw UsageError("Thread '" + path() + "': its result was taken by an earlier join()");
             R result = std::move(*slot_->value);

@@ -40,7 +40,7 @@ void dump(const detail::ThreadState& s, int depth, Clock::time_point now, std::o
     std::vector<std::shared_ptr<detail::ThreadState>> children;
     out << std::string(2 * static_cast<std::size_t>(depth), ' ') << s.name << " [";
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        detail::MutexLock lock(s.mutex);
         out << phaseName(s.phase);
         if (s.kind == detail::ThreadState::Kind::Placeholder)
             out << ", not started by Skein";

@@ -116,7 +116,7 @@ BlockedScope::BlockedScope(Describe describe, const void* object) : self_(nullpt
     if (!self_ || self_->waitDepth++ != 0)
         return;
     outermost_ = true;
-    std::lock_guard<std::mutex> lock(self_->mutex);
+    MutexLock lock(self_->mutex);
     self_->waitingDescribe = describe;
     self_->waitingObject = object;
     self_->waitingSince = since_;
@@ -131,7 +131,7 @@ BlockedScope::~BlockedScope()
         return;
     self_->blockedNanos.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - since_).count(),
                                   std::memory_order_relaxed);
-    std::lock_guard<std::mutex> lock(self_->mutex);
+    MutexLock lock(self_->mutex);
     self_->waitingDescribe = nullptr;
     self_->waitingObject = nullptr;
 }
@@ -286,7 +286,7 @@ RegisterThread::RegisterThread(std::string name) : d(std::make_unique<Private>()
     d->state = detail::makeRunningState(std::move(name), main, detail::ThreadState::Kind::Registered);
     bool mainStopping = false;
     {
-        std::lock_guard<std::mutex> lock(main->mutex);
+        detail::MutexLock lock(main->mutex);
         main->children.push_back(d->state);
         mainStopping = bool(main->pleaseStop);
     }

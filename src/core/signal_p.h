@@ -78,7 +78,8 @@ struct SignalState {
     const Kind kind;
     // Set before the state is shared, when a Till registers with the timer.
     bool timed = false;
-    // Used by the timer only, guarded by its mutex.
+    // Used by the timer only, under the timer's mutex, which the analysis
+    // cannot name from here; the timer's functions that touch it require it.
     std::size_t timerSlot = std::numeric_limits<std::size_t>::max();
 
     Mutex mutex;

@@ -70,9 +70,9 @@ std::string osThreadName()
 // Never destroyed: a thread that shutdown gave up on may end during static
 // destruction.
 struct LiveThreads {
-    std::mutex mutex;
+    Mutex mutex;
     std::condition_variable cv;
-    std::size_t count = 0;  // guarded by mutex
+    std::size_t count SKEIN_GUARDED_BY(mutex) = 0;
 };
 
 LiveThreads& live()
@@ -83,13 +83,13 @@ LiveThreads& live()
 
 void threadBegins()
 {
-    std::lock_guard<std::mutex> lock(live().mutex);
+    MutexLock lock(live().mutex);
     ++live().count;
 }
 
 void threadEnds()
 {
-    std::lock_guard<std::mutex> lock(live().mutex);
+    MutexLock lock(live().mutex);
     if (--live().count == 0)
         live().cv.notify_all();
 }
@@ -98,7 +98,7 @@ void threadEnds()
 
 void removeChild(ThreadState& parent, const ThreadState* child)
 {
-    std::lock_guard<std::mutex> lock(parent.mutex);
+    MutexLock lock(parent.mutex);
     auto& c = parent.children;
     c.erase(std::remove_if(c.begin(), c.end(), [child](const auto& p) { return p.get() == child; }), c.end());
 }
@@ -111,21 +111,21 @@ void leaveParent(ThreadState& s)
 
 void enterPhase(ThreadState& s, ThreadState::Phase phase)
 {
-    std::lock_guard<std::mutex> lock(s.mutex);
+    MutexLock lock(s.mutex);
     s.phase = phase;
 }
 
 std::vector<std::shared_ptr<ThreadState>> childrenOf(const ThreadState& s)
 {
-    std::lock_guard<std::mutex> lock(s.mutex);
+    MutexLock lock(s.mutex);
     return s.children;
 }
 
 // `s` as a straggler: "path (what it waits on)" while its function runs,
 // "path (ending)" while its thread_locals or stopped() callbacks hold it up.
 // Empty while it joins its children (they are the ones to name), and for
-// main and threads Skein did not start. Call with s.mutex held.
-std::string stragglerLocked(const ThreadState& s)
+// main and threads Skein did not start.
+std::string stragglerLocked(const ThreadState& s) SKEIN_REQUIRES(s.mutex)
 {
     if (s.kind == ThreadState::Kind::Main || s.kind == ThreadState::Kind::Placeholder)
         return {};
@@ -153,7 +153,7 @@ std::string stragglersIn(const ThreadState& s, bool withItself)
 {
     std::string found;
     if (withItself) {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        MutexLock lock(s.mutex);
         found = stragglerLocked(s);
     }
     for (const auto& c : childrenOf(s)) {
@@ -202,8 +202,8 @@ std::chrono::milliseconds backedOff(std::chrono::milliseconds last)
 }
 
 // Starts the schedule of `s` once it has been asked to stop and runs; true
-// while it has one. Call with s.mutex held.
-bool scheduleNamingLocked(ThreadState& s)
+// while it has one.
+bool scheduleNamingLocked(ThreadState& s) SKEIN_REQUIRES(s.mutex)
 {
     ThreadState::Naming& n = s.naming;
     if (!n.scheduled && s.pleaseStop && s.phase != ThreadState::Phase::Created &&
@@ -224,7 +224,7 @@ Clock::time_point nameIfDue(ThreadState& s)
     std::string straggler;
     Clock::duration waited{};
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        MutexLock lock(s.mutex);
         if (s.ended || !scheduleNamingLocked(s))
             return Clock::time_point::max();
         const Clock::time_point now = Clock::now();
@@ -245,7 +245,7 @@ Clock::time_point nameIfDue(ThreadState& s)
                   ": still running " + straggler);
     // The next step counts from the end of this warning, however long the
     // sink took: never two warnings closer than a step.
-    std::lock_guard<std::mutex> lock(s.mutex);
+    MutexLock lock(s.mutex);
     s.naming.writing = false;
     s.naming.due = deadlineAfter(s.naming.interval);
     return s.naming.due;
@@ -266,7 +266,7 @@ Clock::time_point nameDueIn(ThreadState& root)
 bool isJoined(std::shared_ptr<ThreadState> s)
 {
     for (; s; s = s->parent.lock()) {
-        std::lock_guard<std::mutex> lock(s->mutex);
+        MutexLock lock(s->mutex);
         if (s->naming.joins > 0)
             return true;
     }
@@ -279,7 +279,7 @@ void holdWatch(ThreadState& s, const Till& till, const Subscription& callback)
 {
     std::optional<Till> replaced;  // let go of outside the lock
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        MutexLock lock(s.mutex);
         if (!s.ended) {
             if (!s.naming.watch || s.naming.watch->deadline() < till.deadline()) {
                 replaced = std::exchange(s.naming.watch, till);
@@ -325,7 +325,7 @@ void keepWatching(const std::shared_ptr<ThreadState>& s)
 void watchStraggler(const std::shared_ptr<ThreadState>& s)
 {
     {
-        std::lock_guard<std::mutex> lock(s->mutex);
+        MutexLock lock(s->mutex);
         if (s->naming.watched || !scheduleNamingLocked(*s))
             return;
         s->naming.watched = true;
@@ -339,7 +339,7 @@ void endWatch(ThreadState& s)
     std::optional<Till> watch;
     Subscription callback;
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        MutexLock lock(s.mutex);
         watch.swap(s.naming.watch);
         callback = s.naming.watchCallback;
     }
@@ -358,7 +358,7 @@ public:
 private:
     void count(int n)
     {
-        std::lock_guard<std::mutex> lock(root_.mutex);
+        MutexLock lock(root_.mutex);
         root_.naming.joins += n;
     }
     ThreadState& root_;
@@ -397,7 +397,7 @@ bool waitStopped(ThreadState& s, Clock::time_point giveUpAt = Clock::time_point:
 void giveUp(ThreadState& s)
 {
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        MutexLock lock(s.mutex);
         s.released = true;  // nobody will join it: a failure is logged when it comes
     }
     markThreadsAbandoned();
@@ -421,7 +421,7 @@ void finishThread(ThreadState& s)
     // removal of a thread that has not ended to this.
     bool leave = false;
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        MutexLock lock(s.mutex);
         leave = !s.failure || s.released;
     }
     if (leave)
@@ -436,7 +436,7 @@ bool logIfReleased(ThreadState& s)
 {
     std::exception_ptr failure;
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        MutexLock lock(s.mutex);
         if (!s.released || !s.failure || s.failureSeen)
             return false;
         failure = s.failure;
@@ -495,13 +495,13 @@ void threadMain(std::shared_ptr<ThreadState> self)
     try {
         task->run(self->pleaseStop);
     } catch (...) {
-        std::lock_guard<std::mutex> lock(self->mutex);
+        MutexLock lock(self->mutex);
         self->failure = std::current_exception();
     }
     // What fn captured ends here, on its thread, where a throwing destructor
     // can fail the thread instead of terminating the process.
     if (const std::exception_ptr thrown = deleteTask(task.release())) {
-        std::unique_lock<std::mutex> lock(self->mutex);
+        MutexLock lock(self->mutex);
         if (!self->failure) {
             self->failure = thrown;
         } else {
@@ -577,7 +577,7 @@ std::shared_ptr<ThreadState> makeRunningState(std::string name, const std::share
                                               ThreadState::Kind kind)
 {
     auto s = std::make_shared<ThreadState>(std::move(name), parent, kind);
-    s->phase = ThreadState::Phase::Running;
+    enterPhase(*s, ThreadState::Phase::Running);  // not shared yet: the lock is free
     s->startedAt = Clock::now();
     cascadeStop(s);
     return s;
@@ -614,7 +614,7 @@ std::shared_ptr<ThreadState> currentState()
     auto s = makeRunningState(osThreadName(), main, ThreadState::Kind::Placeholder);
     bool mainStopping = false;
     {
-        std::lock_guard<std::mutex> lock(main->mutex);
+        MutexLock lock(main->mutex);
         main->children.push_back(s);
         mainStopping = bool(main->pleaseStop);
     }
@@ -648,7 +648,7 @@ std::exception_ptr stopAndJoinChildren(ThreadState& parent, Clock::time_point gi
     for (;;) {
         std::shared_ptr<ThreadState> child;
         {
-            std::lock_guard<std::mutex> lock(parent.mutex);
+            MutexLock lock(parent.mutex);
             if (parent.children.empty())
                 break;
             child = parent.children.back();  // newest first
@@ -669,7 +669,7 @@ std::exception_ptr stopAndJoinChildren(ThreadState& parent, Clock::time_point gi
         }
         std::exception_ptr unseen;
         {
-            std::lock_guard<std::mutex> lock(child->mutex);
+            MutexLock lock(child->mutex);
             if (child->failure && !child->failureSeen) {
                 unseen = child->failure;
                 child->failureSeen = true;
@@ -688,8 +688,13 @@ std::exception_ptr stopAndJoinChildren(ThreadState& parent, Clock::time_point gi
 
 bool waitForAllThreadsToEnd(Clock::time_point deadline)
 {
-    std::unique_lock<std::mutex> lock(live().mutex);
-    return live().cv.wait_until(lock, deadline, [] { return live().count == 0; });
+    LiveThreads& l = live();
+    MutexLock lock(l.mutex);
+    while (l.count != 0) {
+        if (lock.waitUntil(l.cv, deadline) == std::cv_status::timeout)
+            return l.count == 0;
+    }
+    return true;
 }
 
 bool waitForThreadExits(std::chrono::milliseconds timeout) { return waitForAllThreadsToEnd(Clock::now() + timeout); }
@@ -735,7 +740,7 @@ std::shared_ptr<ThreadState> Thread::create(const std::shared_ptr<ThreadState>& 
     return s;
 }
 
-const ThreadState& Thread::state() const
+ThreadState& Thread::state() const
 {
     if (!state_)
         throwNoThread();
@@ -777,26 +782,26 @@ struct ExitGuard {
 void Thread::start()
 {
     static ExitGuard exitGuard;
-    const ThreadState& s = state();
+    ThreadState& s = state();
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        detail::MutexLock lock(s.mutex);
         if (s.kind != ThreadState::Kind::Started || s.phase != ThreadState::Phase::Created)
             throw UsageError("Thread '" + s.path + "': start() on a thread that has already started");
-        state_->phase = ThreadState::Phase::Running;
-        state_->startedAt = std::chrono::steady_clock::now();
+        s.phase = ThreadState::Phase::Running;
+        s.startedAt = std::chrono::steady_clock::now();
     }
     const auto parent = s.parent.lock();
     if (!parent) {  // ended, and every handle to it is gone
-        std::lock_guard<std::mutex> own(s.mutex);
-        state_->phase = ThreadState::Phase::Created;
+        detail::MutexLock own(s.mutex);
+        s.phase = ThreadState::Phase::Created;
         throw UsageError("Thread '" + s.path + "': start() after its parent ended");
     }
     bool parentStopping = false;
     {
-        std::lock_guard<std::mutex> lock(parent->mutex);
+        detail::MutexLock lock(parent->mutex);
         if (parent->phase != ThreadState::Phase::Running && parent->phase != ThreadState::Phase::Ending) {
-            std::lock_guard<std::mutex> own(s.mutex);
-            state_->phase = ThreadState::Phase::Created;
+            detail::MutexLock own(s.mutex);
+            s.phase = ThreadState::Phase::Created;
             throw UsageError("Thread '" + s.path + "': start() after its parent '" + parent->path + "' ended");
         }
         parent->children.push_back(state_);
@@ -813,8 +818,8 @@ void Thread::start()
         detail::threadEnds();
         detail::removeChild(*parent, &s);
         {
-            std::lock_guard<std::mutex> own(s.mutex);
-            state_->phase = ThreadState::Phase::Created;
+            detail::MutexLock own(s.mutex);
+            s.phase = ThreadState::Phase::Created;
         }
         throw Error("Thread '" + s.path + "': the OS refused a thread: " + e.what());
     }
@@ -832,9 +837,9 @@ void Thread::join() const
 
 bool Thread::tryJoin(const Signal& till) const
 {
-    const ThreadState& s = state();
+    ThreadState& s = state();
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        detail::MutexLock lock(s.mutex);
         if (s.kind != ThreadState::Kind::Started)
             throw UsageError("Thread '" + s.path + "': join() on a thread Skein did not start");
         if (s.phase == ThreadState::Phase::Created)
@@ -857,9 +862,9 @@ bool Thread::tryJoin(const Signal& till) const
     }
     std::exception_ptr failure;
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        detail::MutexLock lock(s.mutex);
         failure = s.failure;
-        state_->failureSeen = true;
+        s.failureSeen = true;
     }
     if (const auto parent = s.parent.lock())
         detail::removeChild(*parent, &s);
@@ -870,10 +875,10 @@ bool Thread::tryJoin(const Signal& till) const
 
 void Thread::release() const
 {
-    const ThreadState& s = state();
+    ThreadState& s = state();
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
-        state_->released = true;
+        detail::MutexLock lock(s.mutex);
+        s.released = true;
     }
     // Until its stopped() callbacks have run it stays its parent's child, so
     // that the parent still waits for it; finishThread() removes it then.
@@ -888,7 +893,7 @@ void Thread::stop() const { state().pleaseStop.go(); }
 bool Thread::isStarted() const
 {
     const ThreadState& s = state();
-    std::lock_guard<std::mutex> lock(s.mutex);
+    detail::MutexLock lock(s.mutex);
     return s.phase != ThreadState::Phase::Created;
 }
 
@@ -909,7 +914,7 @@ std::optional<Thread> Thread::parent() const
 std::vector<Thread> Thread::children() const
 {
     const ThreadState& s = state();
-    std::lock_guard<std::mutex> lock(s.mutex);
+    detail::MutexLock lock(s.mutex);
     std::vector<Thread> result;
     result.reserve(s.children.size());
     for (const auto& c : s.children)
@@ -932,14 +937,14 @@ void Thread::setProgress(double fraction, std::string text) const
     ThreadState& s = *state_;
     s.progress.store(fraction, std::memory_order_release);
     if (!text.empty()) {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        detail::MutexLock lock(s.mutex);
         s.progressText = std::move(text);
     }
     if (!s.progressWatched.load(std::memory_order_acquire))
         return;
     std::optional<Signal> changed;
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
+        detail::MutexLock lock(s.mutex);
         if (!s.progressWatched.load(std::memory_order_relaxed))
             return;
         s.progressWatched.store(false, std::memory_order_relaxed);
@@ -953,7 +958,7 @@ Signal Thread::progressChanged() const
     if (!state_)
         throwNoThread();
     ThreadState& s = *state_;
-    std::lock_guard<std::mutex> lock(s.mutex);
+    detail::MutexLock lock(s.mutex);
     if (!s.progressWatched.load(std::memory_order_relaxed)) {
         s.nextProgress = Signal(s.path + ".progressChanged");
         s.progressWatched.store(true, std::memory_order_release);
@@ -966,7 +971,7 @@ double Thread::progress() const { return state().progress.load(std::memory_order
 std::string Thread::progressText() const
 {
     const ThreadState& s = state();
-    std::lock_guard<std::mutex> lock(s.mutex);
+    detail::MutexLock lock(s.mutex);
     return s.progressText;
 }
 

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <exception>
-#include <mutex>
 #include <optional>
 
 #include "skein/error.h"
@@ -47,21 +46,21 @@ struct GroupCore {
 
     const bool stopOnFirstEnd;
     const Signal stopRest;  // goes on the first failure, or (Any) first end
-    std::mutex mutex;
-    std::vector<Thread> threads;    // guarded by mutex, in spawn order
-    std::vector<Failure> failures;  // guarded by mutex, in the order the threads ended
-    std::size_t reported = 0;       // guarded by mutex: failures rethrown or logged
+    Mutex mutex;
+    std::vector<Thread> threads SKEIN_GUARDED_BY(mutex);    // in spawn order
+    std::vector<Failure> failures SKEIN_GUARDED_BY(mutex);  // in the order the threads ended
+    std::size_t reported SKEIN_GUARDED_BY(mutex) = 0;       // failures rethrown or logged
 };
 
 void GroupCore::ended(const ThreadState& member)
 {
     std::exception_ptr failure;
     {
-        std::lock_guard<std::mutex> lock(member.mutex);
+        MutexLock lock(member.mutex);
         failure = member.failure;
     }
     if (failure) {
-        std::lock_guard<std::mutex> lock(mutex);
+        MutexLock lock(mutex);
         failures.push_back({member.path, failure});
     } else if (!stopOnFirstEnd) {
         return;
@@ -74,7 +73,7 @@ void GroupCore::stopAll()
 {
     std::vector<Thread> all;
     {
-        std::lock_guard<std::mutex> lock(mutex);
+        MutexLock lock(mutex);
         all = threads;
     }
     for (const Thread& t : all)
@@ -85,7 +84,7 @@ std::optional<GroupCore::Failure> GroupCore::report(const std::string& groupName
 {
     std::vector<Failure> unreported;
     {
-        std::lock_guard<std::mutex> lock(mutex);
+        MutexLock lock(mutex);
         unreported.assign(failures.begin() + std::ptrdiff_t(reported), failures.end());
         reported = failures.size();
     }
@@ -150,7 +149,7 @@ void ThreadGroup::add(Thread& thread)
             core->ended(*member);
     });
     {
-        std::lock_guard<std::mutex> lock(core_->mutex);
+        detail::MutexLock lock(core_->mutex);
         core_->threads.push_back(thread);
     }
     try {
@@ -158,7 +157,7 @@ void ThreadGroup::add(Thread& thread)
     } catch (...) {
         // Never started: it must not stay in the group, which would wait for it.
         thread.stopped().removeThen(subscription);
-        std::lock_guard<std::mutex> lock(core_->mutex);
+        detail::MutexLock lock(core_->mutex);
         auto& all = core_->threads;
         all.erase(std::find(all.begin(), all.end(), thread));
         throw;
@@ -186,7 +185,7 @@ void ThreadGroup::stop() { core_->stopAll(); }
 
 std::vector<Thread> ThreadGroup::threads() const
 {
-    std::lock_guard<std::mutex> lock(core_->mutex);
+    detail::MutexLock lock(core_->mutex);
     return core_->threads;
 }
 

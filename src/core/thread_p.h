@@ -7,11 +7,11 @@
 #include <chrono>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "skein/detail/mutex.h"
 #include "skein/detail/wait.h"
 #include "skein/thread.h"
 #include "skein/till.h"
@@ -48,17 +48,17 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     const Signal ended;
     TaskPtr task;  // handed to the thread at start
 
-    mutable std::mutex mutex;
-    Phase phase = Phase::Created;                        // guarded by mutex
-    std::vector<std::shared_ptr<ThreadState>> children;  // guarded by mutex, in start order
-    std::exception_ptr failure;                          // guarded by mutex
-    bool failureSeen = false;                            // guarded by mutex: joined, or logged
-    bool released = false;                               // guarded by mutex
-    std::string progressText;                            // guarded by mutex
+    mutable Mutex mutex;
+    Phase phase SKEIN_GUARDED_BY(mutex) = Phase::Created;
+    std::vector<std::shared_ptr<ThreadState>> children SKEIN_GUARDED_BY(mutex);  // in start order
+    std::exception_ptr failure SKEIN_GUARDED_BY(mutex);
+    bool failureSeen SKEIN_GUARDED_BY(mutex) = false;  // joined, or logged
+    bool released SKEIN_GUARDED_BY(mutex) = false;
+    std::string progressText SKEIN_GUARDED_BY(mutex);
     // What it is blocked on, while in a Skein wait (see BlockedScope).
-    BlockedScope::Describe waitingDescribe = nullptr;    // guarded by mutex
-    const void* waitingObject = nullptr;                 // guarded by mutex
-    std::chrono::steady_clock::time_point waitingSince;  // guarded by mutex
+    BlockedScope::Describe waitingDescribe SKEIN_GUARDED_BY(mutex) = nullptr;
+    const void* waitingObject SKEIN_GUARDED_BY(mutex) = nullptr;
+    std::chrono::steady_clock::time_point waitingSince SKEIN_GUARDED_BY(mutex);
     // Naming it in warnings as a straggler: asked to stop, it has not stopped.
     struct Naming {
         bool scheduled = false;                         // asked to stop while it runs: named when a step is due
@@ -71,10 +71,10 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
         std::optional<Till> watch;                      // the timer's pending look
         Subscription watchCallback;
     };
-    Naming naming;  // guarded by mutex
+    Naming naming SKEIN_GUARDED_BY(mutex);
     std::atomic<double> progress{0.0};
     std::atomic<bool> progressWatched{false};  // someone waits on nextProgress
-    Signal nextProgress;                       // guarded by mutex
+    Signal nextProgress SKEIN_GUARDED_BY(mutex);
 
     // Statistics, for SKEIN_PROFILE and dumpThreads().
     std::chrono::steady_clock::time_point startedAt;  // set before the thread runs
@@ -82,8 +82,8 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     int waitDepth = 0;                                // touched by its own thread only
     const CountedThreadState counted;
 
-    // "waiting on <what>", or empty; call with mutex held.
-    std::string waitingOnLocked() const
+    // "waiting on <what>", or empty.
+    std::string waitingOnLocked() const SKEIN_REQUIRES(mutex)
     {
         return waitingDescribe ? "waiting on " + waitingDescribe(waitingObject) : std::string();
     }

@@ -117,7 +117,10 @@ private:
     // call blocked in lock() is known to be blocked only through something
     // that orders its increment first (dumpThreads() shows it after).
     std::atomic<std::size_t> count_{0};
-    bool destroying_ = false;  // guarded by the mutex
+    // Under the object's mutex, which the analysis cannot name from here:
+    // leave() and destroying() are called only with it held (Entry, and
+    // each blocked call once it has taken the mutex again).
+    bool destroying_ = false;
     std::condition_variable left_;
 };
 
