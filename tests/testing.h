@@ -10,6 +10,7 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QProcess>
 #include <QtCore/QString>
@@ -609,6 +610,36 @@ inline bool startChild(QProcess& child, const QString& program, const QStringLis
     return true;
 }
 
+// What a child that did not exit was doing, thread by thread, as Linux
+// shows it: its state, where it sleeps in the kernel, and its pending and
+// blocked signals. Read before it is killed, for the failure's message.
+inline QString describeHungChild(qint64 pid)
+{
+    const QString proc = QStringLiteral("/proc/%1/").arg(pid);
+    auto read = [](const QString& path) {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()).trimmed() : QStringLiteral("?");
+    };
+    auto signalLines = [&read](const QString& status) {
+        QStringList kept;
+        for (const QString& line : read(status).split(QLatin1Char('\n'))) {
+            if (line.startsWith(QLatin1String("State:")) || line.startsWith(QLatin1String("SigPnd:")) ||
+                line.startsWith(QLatin1String("ShdPnd:")) || line.startsWith(QLatin1String("SigBlk:")))
+                kept.append(line.simplified());
+        }
+        return kept.join(QLatin1String(", "));
+    };
+    QString text = QStringLiteral("child %1 did not exit; its threads:").arg(pid);
+    const QStringList tasks = QDir(proc + QLatin1String("task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& tid : tasks) {
+        const QString task = proc + QLatin1String("task/") + tid + QLatin1Char('/');
+        text += QStringLiteral("\n  %1 %2: wchan %3; %4")
+                    .arg(tid, read(task + QLatin1String("comm")), read(task + QLatin1String("wchan")),
+                         signalLines(task + QLatin1String("status")));
+    }
+    return text;
+}
+
 // Waits for `child` to exit, for `timeoutMs` at most, and appends the rest
 // of its stdout to `out`. True when it exited by itself; a child that did
 // not is killed.
@@ -616,6 +647,7 @@ inline bool finishChild(QProcess& child, QByteArray& out, int timeoutMs)
 {
     const bool finished = child.state() == QProcess::NotRunning || child.waitForFinished(timeoutMs);
     if (!finished) {
+        qWarning().noquote() << describeHungChild(child.processId());
         child.kill();
         child.waitForFinished(timeoutMs);
     }
