@@ -616,13 +616,13 @@ inline bool startChild(QProcess& child, const QString& program, const QStringLis
 inline QString describeHungChild(qint64 pid)
 {
     const QString proc = QStringLiteral("/proc/%1/").arg(pid);
-    auto read = [](const QString& path) {
+    auto readText = [](const QString& path) {
         QFile file(path);
         return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()).trimmed() : QStringLiteral("?");
     };
-    auto signalLines = [&read](const QString& status) {
+    auto signalLines = [&readText](const QString& status) {
         QStringList kept;
-        for (const QString& line : read(status).split(QLatin1Char('\n'))) {
+        for (const QString& line : readText(status).split(QLatin1Char('\n'))) {
             if (line.startsWith(QLatin1String("State:")) || line.startsWith(QLatin1String("SigPnd:")) ||
                 line.startsWith(QLatin1String("ShdPnd:")) || line.startsWith(QLatin1String("SigBlk:")))
                 kept.append(line.simplified());
@@ -634,7 +634,7 @@ inline QString describeHungChild(qint64 pid)
     for (const QString& tid : tasks) {
         const QString task = proc + QLatin1String("task/") + tid + QLatin1Char('/');
         text += QStringLiteral("\n  %1 %2: wchan %3; %4")
-                    .arg(tid, read(task + QLatin1String("comm")), read(task + QLatin1String("wchan")),
+                    .arg(tid, readText(task + QLatin1String("comm")), readText(task + QLatin1String("wchan")),
                          signalLines(task + QLatin1String("status")));
     }
     return text;
