@@ -9,6 +9,11 @@
 // std::condition_variable, QMutex + QQueue + QWaitCondition, and
 // moodycamel::BlockingConcurrentQueue (lock-free, wait_dequeue to block).
 //
+// BM_PriorityQueue1P1C/<impl>: the same with PriorityQueue<int>, one producer
+// adding kItems ints of random priority (the same sequence for every impl)
+// and one consumer popping them. Peer: the textbook std::priority_queue
+// under std::mutex + std::condition_variable.
+//
 // Names are <Family>/<impl> so that scripts/bench_ratios.py can pair them.
 #include <benchmark/benchmark.h>
 
@@ -23,11 +28,14 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <queue>
+#include <random>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "skein/priority_queue.h"
 #include "skein/queue.h"
 
 namespace {
@@ -139,6 +147,77 @@ void registerQueue(const std::string& family, const std::string& impl, int produ
         ->Unit(benchmark::kMillisecond);
 }
 
+struct SkeinPriorityQueue {
+    skein::PriorityQueue<int> queue{"bench"};
+    void add(int item) { queue.add(item); }
+    int pop() { return *queue.pop(); }
+};
+
+struct StdPriorityQueue {
+    std::mutex mutex;
+    std::condition_variable notEmpty;
+    std::priority_queue<int> items;  // guarded by mutex
+
+    void add(int item)
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        items.push(item);
+        lock.unlock();
+        notEmpty.notify_one();
+    }
+    int pop()
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        notEmpty.wait(lock, [this] { return !items.empty(); });
+        const int item = items.top();
+        items.pop();
+        return item;
+    }
+};
+
+// The priorities, made once so that every impl moves the same sequence.
+const std::vector<int>& priorities()
+{
+    static const std::vector<int> all = [] {
+        std::mt19937 random(14);
+        std::uniform_int_distribution<int> priority(0, 1 << 20);
+        std::vector<int> items(kItems);
+        for (int& item : items)
+            item = priority(random);
+        return items;
+    }();
+    return all;
+}
+
+template <class Q>
+void BM_PriorityQueue1P1C(benchmark::State& state)
+{
+    const std::vector<int>& items = priorities();
+    std::int64_t expected = 0;
+    for (const int item : items)
+        expected += item;
+
+    for (auto _ : state) {
+        Q queue;
+        std::int64_t sum = 0;
+        std::thread consumer([&queue, &sum, &items] {
+            for (std::size_t i = 0; i < items.size(); ++i)
+                sum += queue.pop();
+        });
+        std::thread producer([&queue, &items] {
+            for (const int item : items)
+                queue.add(item);
+        });
+        producer.join();
+        consumer.join();
+        if (sum != expected) {
+            state.SkipWithError("items lost or duplicated");
+            break;
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * kItems);
+}
+
 const bool registered = [] {
     for (const auto& [family, threads] : {std::pair<std::string, int>{"BM_Queue1P1C", 1}, {"BM_Queue2P2C", 2}}) {
         registerQueue<SkeinQueue>(family, "skein", threads, threads);
@@ -146,6 +225,11 @@ const bool registered = [] {
         registerQueue<QtQueue>(family, "qt", threads, threads);
         registerQueue<MoodycamelQueue>(family, "moodycamel", threads, threads);
     }
+    for (const auto& [impl, bench] : {std::pair<std::string, void (*)(benchmark::State&)>{"skein", &BM_PriorityQueue1P1C<SkeinPriorityQueue>},
+                                      {"std", &BM_PriorityQueue1P1C<StdPriorityQueue>}})
+        benchmark::RegisterBenchmark(("BM_PriorityQueue1P1C/" + impl).c_str(), bench)
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond);
     return true;
 }();
 
