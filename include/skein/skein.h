@@ -8,6 +8,7 @@
 #include "skein/lock.h"
 #include "skein/main_thread.h"
 #include "skein/log.h"
+#include "skein/priority_queue.h"
 #include "skein/queue.h"
 #include "skein/signal.h"
 #include "skein/thread.h"

@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: MIT
 // Tests for skein::Queue<T>: FIFO order, move-only items, bounded add() that
 // blocks and honours its `till`, close() that wakes everyone but drains what
-// was added, and many producers and consumers losing and duplicating nothing.
+// was added, many producers and consumers losing and duplicating nothing,
+// and task tracking: taskDone() and waitDone(), as Python's task_done() and
+// join().
 #include <QtTest>
 
 #include <atomic>
@@ -126,6 +128,17 @@ private Q_SLOTS:
     void everyItemArrivesExactlyOnce_data();
     void everyItemArrivesExactlyOnce();
     void consumersWhoseTillsGoLoseAndDuplicateNothing();
+
+    void waitDoneReturnsTrueAtOnceWhenNothingIsOutstanding();
+    void waitDoneWaitsUntilEveryItemIsPoppedAndMarkedDone_data();
+    void waitDoneWaitsUntilEveryItemIsPoppedAndMarkedDone();
+    void waitDoneReturnsFalseWhenTillGoes_data();
+    void waitDoneReturnsFalseWhenTillGoes();
+    void anItemHandedBackWithPushIsANewTask();
+    void closeDoesNotEndWaitDone();
+    void taskDoneMoreOftenThanItemsPoppedThrowsUsageErrorNamingTheQueue();
+    void destroyingWakesABlockedWaitDoneWithQueueClosedNamingTheQueue();
+    void waitDoneSeesEverythingConsumersDidBeforeTheirTaskDone();
 };
 
 void tst_Queue::popsItemsInTheOrderTheyWereAdded()
@@ -753,6 +766,235 @@ void tst_Queue::consumersWhoseTillsGoLoseAndDuplicateNothing()
              qPrintable(QStringLiteral("%1 items missing, %2 duplicated").arg(missing).arg(duplicated)));
     // Every consumer saw the queue closed and empty at least once.
     QVERIFY(emptyHanded >= consumers);
+}
+
+void tst_Queue::waitDoneReturnsTrueAtOnceWhenNothingIsOutstanding()
+{
+    skein::Queue<int> queue("idle");
+    QVERIFY(queue.waitDone());
+    // Done beats a gone till, as an item beats it in pop().
+    QVERIFY(queue.waitDone(skein::Signal::done()));
+
+    queue.add(1);
+    QVERIFY(!queue.waitDone(skein::Signal::done()));
+    QCOMPARE(queue.pop(), std::optional<int>(1));
+    QVERIFY(!queue.waitDone(skein::Signal::done()));  // popped, not yet done
+    queue.taskDone();
+    QVERIFY(queue.waitDone());
+    QVERIFY(queue.waitDone(skein::Signal::done()));
+}
+
+void tst_Queue::waitDoneWaitsUntilEveryItemIsPoppedAndMarkedDone_data()
+{
+    QTest::addColumn<MakeRoom>("take");
+    QTest::newRow("pop") << MakeRoom::Pop;
+    QTest::newRow("tryPop") << MakeRoom::TryPop;
+    QTest::newRow("popAll") << MakeRoom::PopAll;
+}
+
+void tst_Queue::waitDoneWaitsUntilEveryItemIsPoppedAndMarkedDone()
+{
+    QFETCH(MakeRoom, take);
+    skein::Queue<int> queue("tasks");
+    // Every way in is a task: add, push and extend.
+    queue.add(1);
+    queue.push(0);
+    QVERIFY(queue.extend(std::vector<int>{2}));
+
+    skein::Signal returned("waitDone returned");
+    Events events;
+    std::atomic<bool> done{false};
+    Joining waiter([&] {
+        done = queue.waitDone();
+        events.add("waitDone returns");
+        returned.go();
+    });
+    QVERIFY(waitUntilBlockedOn("Queue 'tasks' (waitDone)", 1));
+
+    std::vector<int> taken;
+    switch (take) {
+    case MakeRoom::Pop:
+        for (int i = 0; i < 3; ++i)
+            taken.push_back(*queue.pop());
+        break;
+    case MakeRoom::TryPop:
+        for (int i = 0; i < 3; ++i)
+            taken.push_back(*queue.tryPop());
+        break;
+    case MakeRoom::PopAll: taken = queue.popAll(); break;
+    }
+    QCOMPARE(taken, (std::vector<int>{0, 1, 2}));
+    queue.taskDone();
+    queue.taskDone();
+    // Only a window of time can show that something does not happen: 50 ms
+    // in which waitDone() must not return with one task unfinished. A bound
+    // from below: a slow machine can only make the check weaker.
+    const bool returnedEarly = returned.wait(skein::Till(50ms));
+    events.add("last taskDone");
+    queue.taskDone();
+    returned.wait();
+    waiter.join();
+
+    QVERIFY(!returnedEarly);
+    QVERIFY(done);
+    QCOMPARE(events.list(), (QStringList{"last taskDone", "waitDone returns"}));
+}
+
+void tst_Queue::waitDoneReturnsFalseWhenTillGoes_data() { addTillKindRows(); }
+
+void tst_Queue::waitDoneReturnsFalseWhenTillGoes()
+{
+    QFETCH(TillKind, kind);
+    skein::Queue<int> queue("unfinished");
+    queue.add(1);
+    skein::Signal till = tillOf(kind);
+    std::atomic<int> result{-1};
+    Joining waiter([&] { result = queue.waitDone(till) ? 1 : 0; });
+    if (kind == TillKind::GoesWhileParked) {
+        QVERIFY(waitUntilParked(till, 1));
+        till.go();
+    }
+    waiter.join();
+
+    QCOMPARE(result.load(), 0);
+    QCOMPARE(skein::detail::pendingCallbacks(till), std::size_t(0));
+    // The refusal left the tracking as it was.
+    QCOMPARE(queue.pop(), std::optional<int>(1));
+    queue.taskDone();
+    QVERIFY(queue.waitDone(till));
+}
+
+void tst_Queue::anItemHandedBackWithPushIsANewTask()
+{
+    skein::Queue<int> queue("hand back");
+    queue.add(1);
+    const auto item = queue.pop();
+    QVERIFY(item);
+    queue.push(*item);
+    queue.taskDone();  // for the pop that took it
+    QVERIFY(!queue.waitDone(skein::Signal::done()));
+    QCOMPARE(queue.pop(), std::optional<int>(1));
+    queue.taskDone();
+    QVERIFY(queue.waitDone(skein::Signal::done()));
+}
+
+void tst_Queue::closeDoesNotEndWaitDone()
+{
+    skein::Queue<int> queue("closed with work");
+    queue.add(1);
+    queue.add(2);
+    queue.close();
+    QVERIFY(!queue.waitDone(skein::Till(20ms)));
+
+    skein::Signal returned("waitDone returned");
+    std::atomic<bool> done{false};
+    Joining waiter([&] {
+        done = queue.waitDone();
+        returned.go();
+    });
+    QVERIFY(waitUntilBlockedOn("Queue 'closed with work' (waitDone)", 1));
+    for (const int item : queue.popAll()) {
+        QVERIFY(item > 0);
+        queue.taskDone();
+    }
+    QVERIFY(returned.wait(skein::Till(testing::hangGuard)));
+    waiter.join();
+    QVERIFY(done);
+}
+
+void tst_Queue::taskDoneMoreOftenThanItemsPoppedThrowsUsageErrorNamingTheQueue()
+{
+    skein::Queue<int> queue("overdone");
+    const auto fresh = messageOf<skein::UsageError>([&] { queue.taskDone(); });
+    QVERIFY2(fresh, "taskDone() with nothing popped did not throw UsageError");
+    QVERIFY2(names(fresh, "overdone") && testing::contains(fresh, "taskDone"), fresh->c_str());
+
+    // Python's task_done() counts against items added; Skein against items
+    // popped: an item still queued is not yet anyone's to mark done.
+    queue.add(1);
+    queue.add(2);
+    QCOMPARE(queue.pop(), std::optional<int>(1));
+    queue.taskDone();
+    const auto early = messageOf<skein::UsageError>([&] { queue.taskDone(); });
+    QVERIFY2(early, "taskDone() for an item still queued did not throw UsageError");
+    QVERIFY2(names(early, "overdone"), early->c_str());
+
+    // The refused calls counted nothing: one task remains, and then none.
+    QVERIFY(!queue.waitDone(skein::Signal::done()));
+    QCOMPARE(queue.pop(), std::optional<int>(2));
+    queue.taskDone();
+    QVERIFY(queue.waitDone(skein::Signal::done()));
+}
+
+void tst_Queue::destroyingWakesABlockedWaitDoneWithQueueClosedNamingTheQueue()
+{
+    auto queue = std::make_unique<skein::Queue<int>>("doomed work");
+    queue->add(1);
+    // Never goes: the waitDone(till) must leave no callback behind on it.
+    skein::Signal till("waiter's till");
+    std::optional<std::string> message;
+    std::optional<std::string> messageWithTill;
+    std::atomic<int> returned{0};
+    BeforeDestruction seen;
+    {
+        std::vector<Joining> threads;
+        threads.emplace_back([&] {
+            message = messageOf<skein::QueueClosed>([&] { queue->waitDone(); });
+            ++returned;
+        });
+        threads.emplace_back([&] {
+            messageWithTill = messageOf<skein::QueueClosed>([&] { queue->waitDone(till); });
+            ++returned;
+        });
+        seen.blocked = waitUntilBlockedOn("Queue 'doomed work' (waitDone)", 2);
+        seen.returned = returned != 0;
+        if (seen.blocked && !seen.returned) {
+            queue.reset();
+        } else {
+            // A check failed: finish the work so that the waiters return.
+            queue->pop();
+            queue->taskDone();
+        }
+    }
+    QVERIFY(seen.blocked);
+    QVERIFY(!seen.returned);
+    for (const auto& m : {message, messageWithTill}) {
+        QVERIFY2(m, "a blocked waitDone() was not woken with QueueClosed");
+        QVERIFY2(names(m, "doomed work") && testing::contains(m, "destroyed") && testing::contains(m, "waitDone"),
+                 m->c_str());
+    }
+    QCOMPARE(skein::detail::pendingCallbacks(till), std::size_t(0));
+}
+
+// Consumers count each item before they mark it done; once waitDone()
+// returns, the count must be complete, every time.
+void tst_Queue::waitDoneSeesEverythingConsumersDidBeforeTheirTaskDone()
+{
+    constexpr int rounds = 50;
+    constexpr int itemsPerRound = 1000;
+    constexpr int consumers = 4;
+    skein::Queue<int> queue("work");
+    std::atomic<int> processed{0};
+    int shortRounds = 0;
+    {
+        std::vector<Joining> threads;
+        for (int c = 0; c < consumers; ++c)
+            threads.emplace_back([&] {
+                while (queue.pop()) {
+                    processed.fetch_add(1, std::memory_order_relaxed);
+                    queue.taskDone();
+                }
+            });
+        for (int round = 1; round <= rounds; ++round) {
+            for (int i = 0; i < itemsPerRound; ++i)
+                queue.add(i);
+            queue.waitDone();
+            shortRounds += processed.load(std::memory_order_relaxed) != round * itemsPerRound;
+        }
+        queue.close();
+    }
+    QCOMPARE(shortRounds, 0);
+    QCOMPARE(processed.load(), rounds * itemsPerRound);
 }
 
 QTEST_GUILESS_MAIN(tst_Queue)
