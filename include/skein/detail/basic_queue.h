@@ -90,11 +90,12 @@ public:
 
     void add(T&& item)
     {
-        // Where the item goes, found while it is still the caller's.
+        // Where the item goes, found while it is still the caller's. It is
+        // the newest, so among equals it stays below: one comparison a level.
         std::size_t hole = entries_.size();
         while (hole > 0) {
             const std::size_t parent = (hole - 1) / 2;
-            if (!before(item, arrivals_, entries_[parent]))
+            if (!compare_(std::as_const(value(entries_[parent])), std::as_const(item)))
                 break;
             hole = parent;
         }
@@ -116,7 +117,10 @@ public:
     }
 
     // Finds, before the top is moved from, where the last entry will go once
-    // the top has left: dropNext() then only moves.
+    // the top has left: dropNext() then only moves. As std::pop_heap does:
+    // down to a leaf, always toward the child that pops first, then back up
+    // while the last entry pops before the one on the path; about one
+    // comparison a level.
     T& next()
     {
         const std::size_t last = entries_.size() - 1;
@@ -127,10 +131,10 @@ public:
                 break;
             if (child + 1 < last && before(entries_[child + 1], entries_[child]))
                 ++child;
-            if (!before(entries_[child], entries_[last]))
-                break;
             hole = child;
         }
+        while (hole > 0 && before(entries_[last], entries_[hole]))
+            hole = (hole - 1) / 2;
         hole_ = hole;
         return value(entries_.front());
     }
@@ -178,18 +182,17 @@ private:
             return entry.item;
     }
 
-    // Whether item `a`, which arrived `aArrival`, pops before `b`: it is
-    // greater, or equal and older.
-    bool before(const T& a, std::uint64_t aArrival, Entry& b)
+    // Whether `a` pops before `b`: it is greater, or equal and older.
+    bool before(Entry& a, Entry& b)
     {
+        const T& aItem = value(a);
         const T& bItem = value(b);
-        if (compare_(bItem, a))
+        if (compare_(bItem, aItem))
             return true;
-        if (compare_(a, bItem))
+        if (compare_(aItem, bItem))
             return false;
-        return aArrival < b.arrival;
+        return a.arrival < b.arrival;
     }
-    bool before(Entry& a, Entry& b) { return before(value(a), a.arrival, b); }
 
     Compare compare_;
     std::vector<Entry> entries_;
