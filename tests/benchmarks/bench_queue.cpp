@@ -12,7 +12,9 @@
 // BM_PriorityQueue1P1C/<impl>: the same with PriorityQueue<int>, one producer
 // adding kItems ints of random priority (the same sequence for every impl)
 // and one consumer popping them. Peer: the textbook std::priority_queue
-// under std::mutex + std::condition_variable.
+// under std::mutex + std::condition_variable. The peer pops equal items in
+// any order; PriorityQueue keeps them in arrival order, at the price of an
+// arrival number per item and a tie-break in its comparisons.
 //
 // Names are <Family>/<impl> so that scripts/bench_ratios.py can pair them.
 #include <benchmark/benchmark.h>
