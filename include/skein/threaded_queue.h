@@ -260,6 +260,9 @@ private:
         // of a long drain costs the batch, not the rest. The thread's only.
         std::vector<T> pending;
         std::size_t head = 0;
+        // The batch being delivered, kept for its capacity: what `deliver`
+        // leaves in it is destroyed as soon as it returns.
+        std::vector<T> batch;
 
         bool onOwnThread() const noexcept
         {
@@ -402,12 +405,10 @@ private:
         // delivered.
         void deliverBatch()
         {
-            std::vector<T> batch;
             const std::size_t n = std::min(options.maxBatch, holding());
             if (head == 0 && n == pending.size()) {
                 batch.swap(pending);
             } else {
-                batch.reserve(n);
                 const auto from = pending.begin() + static_cast<std::ptrdiff_t>(head);
                 batch.insert(batch.end(), std::make_move_iterator(from),
                              std::make_move_iterator(from + static_cast<std::ptrdiff_t>(n)));
@@ -424,6 +425,7 @@ private:
                           "ThreadedQueue '" + name + "': deliver threw on a batch of " + std::to_string(n) +
                               " items: " + errorMessage(std::current_exception()));
             }
+            batch.clear();
         }
     };
 
