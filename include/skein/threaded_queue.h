@@ -31,9 +31,10 @@
 /// - add(item, till) never blocks on an unbounded ThreadedQueue (maxSize 0).
 ///   With maxSize > 0 it blocks while maxSize items wait to be taken by the
 ///   thread (back-pressure), and returns false, dropping the item, when
-///   `till` went first. The thread takes all waiting items at once while it
-///   holds fewer than maxBatch, so up to maxSize + maxBatch - 1 items may be
-///   in the ThreadedQueue at once. extend(items, till) adds a range in order,
+///   `till` went first. The thread takes the waiting items all at once, and
+///   only while it holds less than a batch, so it holds at most
+///   maxSize + maxBatch - 1 of them: at most 2 * maxSize + maxBatch - 1
+///   items are in the ThreadedQueue at once. extend(items, till) adds a range in order,
 ///   as add() would, and leaves the items not added in the range.
 /// - flush(till) returns true once every item added before the call (its
 ///   add() returned) has been delivered: its `deliver` returned or threw. It
@@ -306,8 +307,7 @@ private:
                     const auto [upTo, next] = takeRequests();
                     asks = next;
                     wake = pleaseStop | asks;
-                    take(items.popAll());
-                    deliverAll();
+                    drain();
                     {
                         detail::MutexLock lock(mutex);
                         served = upTo;
@@ -329,8 +329,7 @@ private:
             // Closed first: from here on every add() throws, so what waits
             // now is all there will ever be.
             items.close();
-            take(items.popAll());
-            deliverAll();
+            drain();
             {
                 detail::MutexLock lock(mutex);
                 ended = true;
@@ -394,8 +393,14 @@ private:
             pending.insert(pending.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
         }
 
-        void deliverAll()
+        // Delivers everything it holds and everything that waits, in full
+        // batches but the last. It takes what waits only once it holds less
+        // than a batch, so that it never holds more than maxSize on top.
+        void drain()
         {
+            while (holding() >= options.maxBatch)
+                deliverBatch();
+            take(items.popAll());
             while (holding() > 0)
                 deliverBatch();
         }
