@@ -13,4 +13,5 @@
 #include "skein/signal.h"
 #include "skein/thread.h"
 #include "skein/thread_group.h"
+#include "skein/threaded_queue.h"
 #include "skein/till.h"
