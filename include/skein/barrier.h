@@ -29,7 +29,9 @@
 ///   too, so no thread waits for a party that left. A `till` that has gone
 ///   already breaks the barrier unless its wait() completes the round (the
 ///   last thread never blocks). A `till` that goes once the round is
-///   complete, while its completion function runs, changes nothing.
+///   complete, while its completion function runs, changes nothing. A
+///   wait() that may not block where it is called (in a Till's callback, on
+///   the timer thread: UsageError) leaves its round so, too.
 /// - reset() wakes the wait() calls of the current round with BrokenBarrier
 ///   and makes the barrier usable again at once, broken or not.
 /// - `Barrier(0)` throws InvalidArgument; `Barrier(1)` never blocks.

@@ -169,13 +169,27 @@ std::size_t Barrier::wait(const Signal& till)
     if (!blocked)
         blocked.emplace(core.blocked, lock.native());
     const auto decided = [&self] { return self.outcome != Waiter::Outcome::Pending; };
-    if (!detail::waitUntil(lock.native(), core.cv, till, core_, decided, describe, this)) {
-        if (core.completing) {
-            // Complete: only its completion function still runs, and decides.
-            detail::waitUntil(lock.native(), core.cv, Signal::never(), core_, decided, describe, this);
-        } else {
-            core.breakRounds(tillWent(), brokenMessage(tillWent()));
+    try {
+        if (!detail::waitUntil(lock.native(), core.cv, till, core_, decided, describe, this)) {
+            if (core.completing) {
+                // Complete: only its completion function still runs, and decides.
+                detail::waitUntil(lock.native(), core.cv, Signal::never(), core_, decided, describe, this);
+            } else {
+                core.breakRounds(tillWent(), brokenMessage(tillWent()));
+            }
         }
+    } catch (...) {
+        // It could not block (refused on the timer thread, out of memory):
+        // it leaves its round as a wait whose till went does, and no list
+        // keeps its Waiter.
+        if (!lock.ownsLock())
+            lock.native().lock();
+        if (self.outcome == Waiter::Outcome::Pending) {
+            const std::string cause = "a wait() by thread '" + detail::currentThreadPath() +
+                                      "' could not block: " + errorMessage(std::current_exception());
+            core.breakRounds(cause, brokenMessage(cause));
+        }
+        throw;
     }
     if (self.outcome == Waiter::Outcome::Released)
         return index;

@@ -136,6 +136,7 @@ private Q_SLOTS:
     void tillGoneAlreadyDoesNotStopTheLastThread();
     void resetWakesWaitersWithBrokenBarrierAndTheBarrierWorksAtOnce();
     void dumpThreadsNamesTheBarrierAWaitBlocksIn();
+    void waitThatMayNotBlockLeavesItsRoundAndBreaksTheBarrier();
 
     // Destruction
     void destroyingWakesWaitersWithBrokenBarrierNamingIt();
@@ -567,6 +568,31 @@ void tst_Barrier::dumpThreadsNamesTheBarrierAWaitBlocksIn()
     QCOMPARE(waiter.join(), std::size_t(0));
     QVERIFY(shown);
     QVERIFY2(contains(dump, "waiter [running") && contains(dump, "waiting on Barrier 'phase' for "), dump.c_str());
+}
+
+// A Till's callback runs on the timer thread, where no wait may block: the
+// refused wait() leaves its round as one whose till went, and no thread is
+// left waiting for it.
+void tst_Barrier::waitThatMayNotBlockLeavesItsRoundAndBreaksTheBarrier()
+{
+    Barrier barrier(3, "untimely");
+    Outcome other;
+    std::optional<std::string> refused;
+    Signal tried("tried");
+    {
+        Crew crew([&] { barrier.abort(); });
+        crew.start([&] { other = waitOn(barrier); });
+        QVERIFY(waitUntilWaiting(barrier, 1));
+        testing::runOnTheTimerThread([&] {
+            refused = messageOf<skein::UsageError>([&] { (void)barrier.wait(); });
+            tried.go();
+        });
+        QVERIFY(tried.wait(Till(testing::hangGuard)));
+    }
+    QVERIFY2(names(refused, "untimely") && contains(refused, "timer thread"), text(refused));
+    QVERIFY2(names(other.broken, "untimely") && contains(other.broken, "could not block"), text(other.broken));
+    QVERIFY(barrier.isBroken());
+    QCOMPARE(barrier.waiting(), std::size_t(0));
 }
 
 // --- Destruction -----------------------------------------------------------------
