@@ -42,7 +42,9 @@
 ///   UsageError naming the latch and changes nothing.
 /// - The blocking wait is done()'s: `latch.done().wait(till)` returns true
 ///   once the count reached zero, false when `till` went first. done()
-///   composes like any Signal (`latch.done() | pleaseStop`).
+///   composes like any Signal (`latch.done() | pleaseStop`); its name is the
+///   latch's with ".done", as dumpThreads() shows a wait on it
+///   ("Signal 'workers.done'").
 ///
 /// ### Lifetime
 /// - Destroying a Barrier while threads wait in it is defined: they wake and
