@@ -583,7 +583,9 @@ void tst_Barrier::waitThatMayNotBlockLeavesItsRoundAndBreaksTheBarrier()
         Crew crew([&] { barrier.abort(); });
         crew.start([&] { other = waitOn(barrier); });
         QVERIFY(waitUntilWaiting(barrier, 1));
-        testing::runOnTheTimerThread([&] {
+        // `tried` by value: its go() may still be waking this thread when
+        // the test returns and destroys the local handle.
+        testing::runOnTheTimerThread([&barrier, &refused, tried] {
             refused = messageOf<skein::UsageError>([&] { (void)barrier.wait(); });
             tried.go();
         });
