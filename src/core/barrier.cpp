@@ -126,8 +126,10 @@ std::size_t Barrier::wait(const Signal& till)
                 return !core.completing || core.broken || core.blocked.destroying();
             },
             describe, this);
-        if (!entered)
-            core.breakRounds(tillWent(), brokenMessage(tillWent()), true);
+        if (!entered) {
+            const std::string cause = tillWent();
+            core.breakRounds(cause, brokenMessage(cause), true);
+        }
     }
     if (core.blocked.destroying())
         throw BrokenBarrier("Barrier '" + name_ + "' was destroyed while wait() blocked in it");
@@ -197,7 +199,8 @@ std::size_t Barrier::wait(const Signal& till)
                 // Complete: only its completion function still runs, and decides.
                 detail::waitUntil(lock.native(), core.cv, Signal::never(), core_, decided, describe, this);
             } else {
-                core.breakRounds(tillWent(), brokenMessage(tillWent()));
+                const std::string cause = tillWent();
+                core.breakRounds(cause, brokenMessage(cause));
             }
         }
     } catch (...) {
