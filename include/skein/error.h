@@ -47,6 +47,15 @@ public:
     using Error::Error;
 };
 
+/// Barrier::wait() on a broken Barrier: one that abort() broke, whose
+/// completion function threw, or one of whose waits gave up when its `till`
+/// went. Also what reset() and the Barrier's destruction make its blocked
+/// waits throw. The message names the Barrier and what broke it.
+class SKEIN_EXPORT BrokenBarrier : public Error {
+public:
+    using Error::Error;
+};
+
 /// What a stored exception says, for a log or a UI reporting a failure:
 /// what() of a std::exception, else "a non-standard exception".
 SKEIN_EXPORT std::string errorMessage(const std::exception_ptr& failure);

@@ -4,6 +4,7 @@
 /// Skein — the core, in one include.
 #pragma once
 
+#include "skein/barrier.h"
 #include "skein/error.h"
 #include "skein/lock.h"
 #include "skein/main_thread.h"

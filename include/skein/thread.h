@@ -57,6 +57,18 @@
 ///   notify, takes the thread's mutex briefly, and the watcher's Signal goes
 ///   on the calling thread. The text is built by the caller: a conversion
 ///   that throws there leaves the thread's progress as it was.
+/// - nativeId() is the OS's id of the thread (Linux: its tid), the same on
+///   every handle, from the moment its OS thread begins (start() does not
+///   wait for that: until then it is 0) until stopped() goes; 0 before
+///   start() and after stopped(), when the OS may give the id to another
+///   thread. Main's is the process's main thread's (the process id on
+///   Linux); a placeholder's or registered thread's is the id of the thread
+///   it stands for. 0 where the OS has no thread ids.
+/// - threadCount() counts the threads of the tree that are alive: main,
+///   every started thread until its stopped() goes, registered threads and
+///   the placeholders of other threads (as Python counts its main and dummy
+///   threads). A thread that shutdown gave up on has left the tree and is
+///   not counted.
 /// - A default-constructed or moved-from handle refers to no thread: every
 ///   call on it throws UsageError, and so does making a thread with it as
 ///   the parent.
@@ -67,6 +79,8 @@
 ///   stopped().wait()) has returned.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -216,6 +230,10 @@ public:
 
     /// True from start() until stopped() goes.
     bool isRunning() const;
+    /// The OS thread id (Linux: gettid(), as top -H and /proc/self/task show
+    /// it), like Python's native_id, while the thread runs; 0 before its OS
+    /// thread has begun and once stopped() went (see the contract).
+    std::uint64_t nativeId() const;
     /// True once start() was called (also after the thread ended).
     bool isStarted() const;
     /// Goes when the thread is asked to stop: stop(), its parent stopping,
@@ -341,5 +359,11 @@ auto Thread::run(std::string name, F&& fn, A&&... args)
 /// The process's threads as an indented tree: name, state, progress, and
 /// what each waits on and since when.
 SKEIN_EXPORT std::string dumpThreads();
+
+/// How many threads of the tree are alive now (a snapshot), as Python's
+/// threading.active_count(): main, every started thread until its stopped()
+/// goes, registered threads, and the placeholders of other threads that
+/// Skein knows (see Thread::current()) until their OS thread ends.
+SKEIN_EXPORT std::size_t threadCount();
 
 }  // namespace skein

@@ -5,6 +5,10 @@
 #if defined(__linux__) || defined(__APPLE__)
 #include <pthread.h>
 #endif
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace skein::detail {
 
@@ -40,6 +44,28 @@ std::string currentOsThreadName()
         return buffer;
 #endif
     return {};
+}
+
+std::uint64_t currentOsThreadId() noexcept
+{
+#if defined(__linux__)
+    return static_cast<std::uint64_t>(::syscall(SYS_gettid));
+#elif defined(__APPLE__)
+    std::uint64_t id = 0;
+    pthread_threadid_np(nullptr, &id);
+    return id;
+#else
+    return 0;
+#endif
+}
+
+std::uint64_t mainOsThreadId() noexcept
+{
+#if defined(__linux__)
+    return static_cast<std::uint64_t>(::getpid());
+#else
+    return 0;
+#endif
 }
 
 }  // namespace skein::detail

@@ -1,9 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// Skein — private: the calling OS thread's name, as debuggers, top -H, perf
-// and crash dumps show it.
+// Skein — private: the calling OS thread's name and id, as debuggers, top -H,
+// perf and crash dumps show them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace skein::detail {
@@ -23,5 +24,13 @@ void setOsThreadName(const std::string& name) noexcept;
 
 // The calling OS thread's name; empty where the OS has none.
 std::string currentOsThreadName();
+
+// The calling thread's id as the OS knows it, as top -H, perf, gdb and
+// /proc/self/task show it (Linux: gettid()); 0 where the OS has none.
+std::uint64_t currentOsThreadId() noexcept;
+
+// The OS id of the process's main thread, from any thread (Linux: the
+// process id); 0 where the OS cannot tell.
+std::uint64_t mainOsThreadId() noexcept;
 
 }  // namespace skein::detail

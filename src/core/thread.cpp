@@ -489,6 +489,7 @@ struct ThreadEnd {
 void threadMain(std::shared_ptr<ThreadState> self)
 {
     thread_local ThreadEnd end{self};
+    self->nativeId.store(currentOsThreadId(), std::memory_order_relaxed);
     currentRaw = self.get();
     setOsThreadName(self->name);
     TaskPtr task = std::move(self->task);
@@ -579,6 +580,9 @@ std::shared_ptr<ThreadState> makeRunningState(std::string name, const std::share
     auto s = std::make_shared<ThreadState>(std::move(name), parent, kind);
     enterPhase(*s, ThreadState::Phase::Running);  // not shared yet: the lock is free
     s->startedAt = Clock::now();
+    // Made on its own thread, but main's may be made first on any thread.
+    s->nativeId.store(kind == ThreadState::Kind::Main ? mainOsThreadId() : currentOsThreadId(),
+                      std::memory_order_relaxed);
     cascadeStop(s);
     return s;
 }
@@ -899,6 +903,15 @@ bool Thread::isStarted() const
 
 bool Thread::isRunning() const { return isStarted() && !state().stopped; }
 
+std::uint64_t Thread::nativeId() const
+{
+    const ThreadState& s = state();
+    const std::uint64_t id = s.nativeId.load(std::memory_order_relaxed);
+    // Set once and never changed; hidden once the thread has ended, as the
+    // OS may give the id to another thread from then on.
+    return s.stopped ? 0 : id;
+}
+
 Signal Thread::pleaseStop() const { return state().pleaseStop; }
 Signal Thread::stopped() const { return state().stopped; }
 std::string Thread::name() const { return state().name; }
@@ -974,5 +987,19 @@ std::string Thread::progressText() const
     detail::MutexLock lock(s.mutex);
     return s.progressText;
 }
+
+namespace {
+
+std::size_t aliveIn(const ThreadState& s)
+{
+    std::size_t alive = s.stopped ? 0 : 1;
+    for (const auto& c : detail::childrenOf(s))
+        alive += aliveIn(*c);
+    return alive;
+}
+
+}  // namespace
+
+std::size_t threadCount() { return aliveIn(*detail::mainState()); }
 
 }  // namespace skein

@@ -73,6 +73,8 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     };
     Naming naming SKEIN_GUARDED_BY(mutex);
     std::atomic<double> progress{0.0};
+    // The OS thread id, set on the thread once it runs (main's from anywhere).
+    std::atomic<std::uint64_t> nativeId{0};
     std::atomic<bool> progressWatched{false};  // someone waits on nextProgress
     Signal nextProgress SKEIN_GUARDED_BY(mutex);
 

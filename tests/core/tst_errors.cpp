@@ -5,6 +5,7 @@
 // std::exception catches, and whose message says what was wrong.
 #include <QtTest>
 
+#include <skein/barrier.h>
 #include <skein/error.h>
 #include <skein/main_thread.h>
 #include <skein/signal.h>
@@ -89,6 +90,8 @@ void tst_Errors::badArgumentThrowsInvalidArgumentSayingWhatWasWrong_data()
         ThreadGroup group("named");
         group.spawn("", [] {});
     }) << emptyName;
+
+    QTest::newRow("Barrier(0)") << BadCall([] { skein::Barrier(0, "nobody"); }) << QStringLiteral("count of 0");
 
     const QString nan = QStringLiteral("NaN");
     QTest::newRow("Till::seconds(NaN)") << BadCall([] { (void)Till::seconds(notANumber); }) << nan;

@@ -23,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -368,6 +369,12 @@ private Q_SLOTS:
 
     // Progress
     void progressSetByTheThreadIsReadFromOutside();
+
+    // nativeId() and threadCount()
+    void nativeIdIsTheOsThreadIdWhileTheThreadRuns();
+    void nativeIdOfMainAndOfAPlaceholderIsTheirOsThreadId();
+    void threadCountRisesByTheThreadsThatRunAndFallsBackOnceJoined();
+    void threadCountCountsAPlaceholderWhileItsThreadLives();
 };
 
 // Every test leaves the tree as it found it: main has no children once every
@@ -1697,6 +1704,114 @@ void tst_Thread::progressSetByTheThreadIsReadFromOutside()
     t.join();
     QCOMPARE(t.progress(), 1.0);
     QCOMPARE(q(t.progressText()), QStringLiteral("done"));
+}
+
+// --- nativeId() and threadCount() -------------------------------------------
+
+// The id is the OS's: the tid the thread reads itself, one of the process's
+// tasks in /proc, and not the main thread's. 0 before start() and once the
+// thread has ended, when the OS may give the id to another thread.
+void tst_Thread::nativeIdIsTheOsThreadIdWhileTheThreadRuns()
+{
+    Signal running("running");
+    Signal finish("finish");
+    std::atomic<long> tidInside{0};
+    std::atomic<std::uint64_t> nativeIdInside{0};
+    Thread t("identified", [&] {
+        tidInside = osThreadId();
+        nativeIdInside = Thread::current().nativeId();
+        running.go();
+        finish.wait();
+    });
+    QCOMPARE(t.nativeId(), std::uint64_t(0));
+
+    t.start();
+    StopAtExit guard;
+    guard.add(t);
+    QVERIFY(running.wait(Till(testing::hangGuard)));
+    const long tid = tidInside;
+    QVERIFY(tid > 0);
+    QCOMPARE(nativeIdInside.load(), std::uint64_t(tid));
+    QCOMPARE(t.nativeId(), std::uint64_t(tid));
+    QVERIFY(tid != long(::getpid()));
+    QVERIFY2(QFileInfo::exists(QStringLiteral("/proc/self/task/%1").arg(tid)), std::to_string(tid).c_str());
+
+    finish.go();
+    t.join();
+    QCOMPARE(t.nativeId(), std::uint64_t(0));
+}
+
+void tst_Thread::nativeIdOfMainAndOfAPlaceholderIsTheirOsThreadId()
+{
+    QCOMPARE(Thread::current().nativeId(), std::uint64_t(osThreadId()));
+    QCOMPARE(Thread::current().nativeId(), std::uint64_t(::getpid()));
+
+    long tid = 0;
+    std::uint64_t placeholderId = 0;
+    std::uint64_t mainSeenFromThere = 0;
+    std::optional<Thread> placeholder;
+    std::thread([&] {
+        tid = osThreadId();
+        placeholder = Thread::current();
+        placeholderId = placeholder->nativeId();
+        // Main's id, asked from another thread, is still main's.
+        mainSeenFromThere = placeholder->parent()->nativeId();
+    }).join();
+    QVERIFY(tid > 0);
+    QCOMPARE(placeholderId, std::uint64_t(tid));
+    QCOMPARE(mainSeenFromThere, std::uint64_t(::getpid()));
+    // Its thread has ended: the id is the OS's to reuse.
+    QCOMPARE(placeholder->nativeId(), std::uint64_t(0));
+}
+
+// Each thread counts from its start until it has been joined, whatever its
+// place in the tree.
+void tst_Thread::threadCountRisesByTheThreadsThatRunAndFallsBackOnceJoined()
+{
+    const std::size_t baseline = skein::threadCount();
+    QVERIFY(baseline >= 1);  // main, at least
+
+    constexpr int topLevel = 3;
+    Countdown started(2 * topLevel);  // each thread and the child it starts
+    Signal finish("finish");
+    std::vector<Thread> threads;
+    StopAtExit guard;
+    for (int i = 0; i < topLevel; ++i) {
+        threads.push_back(Thread::run("counted-" + std::to_string(i), [&started, &finish] {
+            Thread::run("child", [&started, &finish] {
+                started.arrive();
+                finish.wait();
+            });
+            started.arrive();
+            finish.wait();
+        }));
+        guard.add(threads.back());
+    }
+    const Thread notStarted("not-started", [] {});
+    QVERIFY(started.done().wait(Till(testing::hangGuard)));
+    QCOMPARE(skein::threadCount(), baseline + 2 * topLevel);
+
+    finish.go();
+    for (const Thread& t : threads)
+        t.join();
+    QCOMPARE(skein::threadCount(), baseline);
+}
+
+// Python counts its dummy threads too: a thread Skein did not start counts
+// from when Skein knows it until it ends.
+void tst_Thread::threadCountCountsAPlaceholderWhileItsThreadLives()
+{
+    const std::size_t baseline = skein::threadCount();
+    std::size_t before = 0;
+    std::size_t known = 0;
+    std::thread([&] {
+        before = skein::threadCount();
+        (void)Thread::current();
+        known = skein::threadCount();
+    }).join();
+    QCOMPARE(before, baseline);
+    QCOMPARE(known, baseline + 1);
+    QCOMPARE(skein::threadCount(), baseline);
 }
 
 QTEST_GUILESS_MAIN(tst_Thread)
