@@ -66,6 +66,11 @@
 
 namespace skein {
 
+namespace detail {
+class ProcessLines;
+struct ProcessAccess;
+}  // namespace detail
+
 /// A child process on a Skein thread of its own, its output lines in two
 /// Queues, stopped with its thread. The contract is in process.h.
 class SKEIN_QT_EXPORT Process {
@@ -125,12 +130,23 @@ public:
     std::string name() const;
 
 private:
+    friend struct detail::ProcessAccess;
+    Process(std::string name, QString program, QStringList arguments, Options options,
+            std::shared_ptr<detail::ProcessLines> lines);
+
     struct Private;
     std::shared_ptr<Private> d;
 };
 
-/// Shell command lines run through reused `sh` sessions. The contract is in
-/// process.h.
+/// A shell command line running in a reused `sh` session, its output lines
+/// in two Queues as it runs; or, through the static run(), the whole of it
+/// at once. The contract is in process.h.
+///
+/// Made by start(), like a QProcess made by QProcess::start(); run() is the
+/// convenience on top, as QProcess::execute() is. A Command is a move-only
+/// handle: destroying it (or assigning another to it) stops the command if
+/// it still runs and waits for it. Not thread-safe as an object, except that
+/// stop() may come from any thread and its Queues are Queues.
 class SKEIN_QT_EXPORT Command {
 public:
     /// What a command printed, and its exit code.
@@ -157,17 +173,66 @@ public:
         /// several times faster for short commands; what it changes stays for
         /// the next commands run in that session (isolated and shared commands
         /// never share a session), and a command that exits the shell ends the
-        /// session: run() throws skein::Error.
+        /// session: join() and run() throw skein::Error.
         bool isolated = true;
+        /// The bound of each line Queue of a started command; 0: unbounded.
+        /// run() keeps every line anyway: it ignores this.
+        std::size_t maxQueuedLines = 65536;
     };
 
-    /// Runs `commandLine` in a session's shell. nullopt when `till` went
-    /// first (that session is stopped, and with it everything the command
-    /// started: nothing is left running). Throws skein::Error when the session
-    /// dies while the command runs, or a new session cannot start.
+    /// Starts `commandLine` in a session's shell and returns once it runs
+    /// there. The command is stopped when `till` goes, when the calling
+    /// thread is asked to stop, or by stop(); a stopped command's session is
+    /// stopped with everything the command started. Throws
+    /// skein::InvalidArgument for a command line with a NUL character, and
+    /// skein::Error when no session can start.
+    static Command start(const QString& commandLine, const Signal& till, const Options& options);
+    /// The same with the default Options.
+    static Command start(const QString& commandLine, const Signal& till = Signal::never());
+
+    /// Runs `commandLine` in a session's shell and returns what it printed
+    /// and its exit code: start() and join(), every line kept. nullopt when
+    /// the command was stopped before it ended (`till` went, or the calling
+    /// thread was asked to stop): nothing it started is left running. Throws
+    /// as start() and join() do.
     static std::optional<Result> run(const QString& commandLine, const Signal& till, const Options& options);
     /// The same with the default Options.
     static std::optional<Result> run(const QString& commandLine, const Signal& till = Signal::never());
+
+    /// Takes over `other`'s command; `other` is left empty (any use but
+    /// destruction or assignment throws skein::UsageError).
+    Command(Command&& other) noexcept;
+    /// Stops and waits for this handle's command (if any, as the destructor
+    /// does), then takes over `other`'s.
+    Command& operator=(Command&& other) noexcept;
+    Command(const Command&) = delete;
+    Command& operator=(const Command&) = delete;
+    /// Stops the command if it still runs, and waits for it.
+    ~Command();
+
+    /// The command's stdout, a line per item without its newline; closed
+    /// once the command has ended (or was stopped) and every line is in.
+    Queue<std::string>& stdoutLines();
+    /// The command's stderr, as stdoutLines().
+    Queue<std::string>& stderrLines();
+
+    /// Waits for the end and returns the exit code: the command's exit
+    /// status; 128 + SIGTERM when it was stopped before it ended. Throws
+    /// skein::Error naming the command when its session ended while it ran.
+    int join();
+    /// False when `till` went first (the command runs on); otherwise as
+    /// join(), with the code in `*exitCode` (if given).
+    bool tryJoin(const Signal& till, int* exitCode = nullptr);
+    /// Asks the command to stop: its session is stopped (SIGTERM to the
+    /// session's process group, SIGKILL after a grace period). Returns at
+    /// once; join() waits. Does nothing once the command has ended. Safe
+    /// from any thread.
+    void stop();
+    /// True until the command has ended (or was stopped) and both Queues
+    /// are closed.
+    bool isRunning() const;
+    /// The command line given to start().
+    QString commandLine() const;
 
     /// Sessions idle longer than this are closed. Default 60 s.
     static void setIdleTimeout(std::chrono::milliseconds timeout);
@@ -175,6 +240,14 @@ public:
     static std::size_t sessionCount();
     /// Closes every idle session now.
     static void closeIdleSessions();
+
+private:
+    struct Private;
+    Command(std::shared_ptr<Private> d, QString commandLine);
+    std::shared_ptr<Private> self(const char* operation) const;
+
+    std::shared_ptr<Private> d;
+    QString commandLine_;  // kept by a moved-from handle, to name it
 };
 
 }  // namespace skein
