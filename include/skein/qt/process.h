@@ -46,6 +46,33 @@
 /// while the command runs is an Error. Idle sessions close after a settable
 /// time; sessions are children of the root thread (main) and are joined by
 /// its shutdown.
+///
+/// Command::start() returns once the command runs in its session, as a
+/// Command handle. Its lines arrive as a Process's do: two Queues, in order,
+/// without newlines, the last partial line too, both closed at the end, each
+/// bounded by `maxQueuedLines` with the same back-pressure (the command waits
+/// while a Queue is full; join() reads nothing). The session's own reading
+/// thread puts them there: a command costs no thread of its own. join()
+/// returns the command's exit status; tryJoin(till) gives up when `till`
+/// goes. Its command line's stdin is /dev/null.
+///
+/// Stopping a command: stop(), `till`, the thread that called start() being
+/// asked to stop, or the handle's destruction. Nothing can stop a command
+/// without its shell, so the session is stopped as a Process with its own
+/// process group is (SIGTERM to all of it, SIGKILL after a grace period) and
+/// discarded: the next command gets a new session, and other sessions are
+/// untouched. join() then returns 128 + SIGTERM, as a shell reports a command
+/// ended by SIGTERM, and by then everything the command started has been
+/// killed and its shell reaped. A command that had ended already keeps its
+/// exit status, and its session stays in the pool. A command started by a
+/// thread that is stopping, or with a `till` that has gone, is never run.
+/// Command::run() is start(), then every line collected into a Result, then
+/// join(): nullopt instead of 128 + SIGTERM.
+///
+/// Memory ordering: what a thread did before start() happens before the
+/// command runs; what the reading thread did before adding a line is visible
+/// to the thread that pops it; join() and a true tryJoin() return after every
+/// line was added and both Queues closed.
 #pragma once
 
 #include <QtCore/QByteArray>
