@@ -57,8 +57,7 @@ Thread rootThread()
 // handle and, while it runs, by its session's Router.
 struct Run {
     Run(const QString& line, std::string markerText, std::size_t maxQueuedLines)
-        : commandLine(line),
-          what("Command '" + line.toStdString() + "'"),
+        : what("Command '" + line.toStdString() + "'"),
           marker(std::move(markerText)),
           out(line.toStdString() + " (stdout)", maxQueuedLines),
           err(line.toStdString() + " (stderr)", maxQueuedLines)
@@ -86,8 +85,9 @@ struct Run {
     void stop();
     bool isStopRequested();
     bool isRunning();
-    // Ends a command that no session runs (or will run): its Queues close.
-    void endUnrun();
+    // Ends a command that no session runs (any more): its Queues close,
+    // then it has finished.
+    void closeAndFinish();
     // Hands the session over unless a stop came first: then it is returned.
     std::unique_ptr<Session> adopt(std::unique_ptr<Session> session);
     enum class Began { Yes, SessionWasStale };
@@ -101,7 +101,6 @@ struct Run {
     // ended. Throws when its session ended while it ran.
     std::optional<int> outcome();
 
-    const QString commandLine;
     const std::string what;  // "Command 'make'"
     const std::string marker;
     Queue<std::string> out;
@@ -490,11 +489,8 @@ void Run::sessionEnded(bool neverBegun)
             changed.notify_all();
             return;
         }
-        finished = true;
-        changed.notify_all();
     }
-    out.close();
-    err.close();
+    closeAndFinish();
 }
 
 void Run::stop()
@@ -525,15 +521,13 @@ bool Run::isStopRequested()
     return stopRequested;
 }
 
-void Run::endUnrun()
+void Run::closeAndFinish()
 {
-    {
-        detail::MutexLock lock(mutex);
-        finished = true;
-        changed.notify_all();
-    }
     out.close();
     err.close();
+    detail::MutexLock lock(mutex);
+    finished = true;
+    changed.notify_all();
 }
 
 std::unique_ptr<Session> Run::adopt(std::unique_ptr<Session> s)
@@ -647,14 +641,14 @@ Command Command::start(const QString& commandLine, const Signal& till, const Opt
     // command reaches it, the command never ran, and a new session runs it.
     for (int attempt = 1;; ++attempt) {
         if (d->isStopRequested()) {
-            d->endUnrun();
+            d->closeAndFinish();
             return command;
         }
         std::unique_ptr<Session> session;
         try {
             session = pool().acquire(options);
         } catch (...) {
-            d->endUnrun();
+            d->closeAndFinish();
             throw;
         }
         Router& router = *session->router;
@@ -665,7 +659,7 @@ Command Command::start(const QString& commandLine, const Signal& till, const Opt
                 // Stopped before its script was written: the session is as good as before.
                 router.detach();
                 pool().release(std::move(refused));
-                d->endUnrun();
+                d->closeAndFinish();
                 return command;
             }
             shell.write(lines);
@@ -676,7 +670,7 @@ Command Command::start(const QString& commandLine, const Signal& till, const Opt
         }
         pool().discard(std::move(stale));
         if (attempt > 1) {
-            d->endUnrun();
+            d->closeAndFinish();
             throw Error(d->what + ": a new shell session ended before running it");
         }
     }
