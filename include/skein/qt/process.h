@@ -172,8 +172,10 @@ private:
 /// Made by start(), like a QProcess made by QProcess::start(); run() is the
 /// convenience on top, as QProcess::execute() is. A Command is a move-only
 /// handle: destroying it (or assigning another to it) stops the command if
-/// it still runs and waits for it. Not thread-safe as an object, except that
-/// stop() may come from any thread and its Queues are Queues.
+/// it still runs and waits for it. join(), tryJoin(), stop() and
+/// isRunning() are safe from any thread, concurrently; threads blocked in
+/// join() or in its Queues while the handle is destroyed return (the stopped
+/// command's code; a closed Queue). Moving a handle is not thread-safe.
 class SKEIN_QT_EXPORT Command {
 public:
     /// What a command printed, and its exit code.
