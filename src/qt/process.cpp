@@ -18,6 +18,7 @@
 #include "skein/qt/connect.h"
 
 #include "logging_p.h"
+#include "process_p.h"
 #include "skein/detail/mutex.h"
 
 namespace skein {
@@ -25,11 +26,12 @@ namespace skein {
 namespace {
 
 // Splits a byte stream into lines; keeps the unfinished tail for later.
-// Adding to a full Queue waits (back-pressure) until `stop` goes; after that,
-// lines that do not fit are dropped. A Queue its reader closed takes nothing.
+// Each line goes to `sink`, which may wait (back-pressure) until `stop` goes.
 class LineSplitter {
 public:
-    LineSplitter(Queue<std::string>& queue, const Signal& stop) : queue_(queue), stop_(stop) {}
+    LineSplitter(detail::ProcessLines& sink, detail::ProcessLines::Stream stream, const Signal& stop)
+        : sink_(sink), stream_(stream), stop_(stop)
+    {}
 
     void feed(const QByteArray& bytes)
     {
@@ -43,11 +45,10 @@ public:
     }
 
     // The end of the stream: a last line without a newline is a line too.
-    void finish()
+    void flush()
     {
         if (!tail_.empty())
             deliver();
-        queue_.close();
     }
 
 private:
@@ -55,14 +56,11 @@ private:
     {
         std::string line;
         line.swap(tail_);
-        try {
-            queue_.add(std::move(line), stop_);
-        } catch (const QueueClosed&) {
-            // the reader closed it: it wants no more lines
-        }
+        sink_.line(stream_, std::move(line), stop_);
     }
 
-    Queue<std::string>& queue_;
+    detail::ProcessLines& sink_;
+    detail::ProcessLines::Stream stream_;
     Signal stop_;
     std::string tail_;
 };
@@ -119,7 +117,10 @@ private:
 
 }  // namespace
 
-struct Process::Private {
+// A plain Process's lines: its two Queues. Adding to a full Queue waits
+// until `stop` goes; after that, lines that do not fit are dropped. A Queue
+// its reader closed takes nothing.
+struct Process::Private final : detail::ProcessLines {
     std::string name;
     QString program;
     QStringList arguments;
@@ -128,6 +129,7 @@ struct Process::Private {
     Queue<std::string> err;
     Thread thread;
     Signal started;  // the program started, or failed to
+    std::shared_ptr<detail::ProcessLines> lines;  // null: this, the Queues
 
     detail::Mutex mutex;
     QProcess* process SKEIN_GUARDED_BY(mutex) = nullptr;  // lives on `thread`
@@ -147,6 +149,26 @@ struct Process::Private {
     {}
 
     void run(const Signal& pleaseStop);
+    void line(Stream stream, std::string line, const Signal& stop) override
+    {
+        try {
+            (stream == Stream::Stdout ? out : err).add(std::move(line), stop);
+        } catch (const QueueClosed&) {
+            // the reader closed it: it wants no more lines
+        }
+    }
+    void end(Stream stream) override { (stream == Stream::Stdout ? out : err).close(); }
+    // Both streams have ended: the sink hears of it, and the Queues close.
+    void endLines(LineSplitter& outLines, LineSplitter& errLines)
+    {
+        outLines.flush();
+        errLines.flush();
+        detail::ProcessLines& sink = lines ? *lines : *this;
+        sink.end(Stream::Stdout);
+        sink.end(Stream::Stderr);
+        out.close();
+        err.close();
+    }
     // SIGTERM or SIGKILL to the child, or to its whole group.
     void send(QProcess& p, int signal) const;
 
@@ -178,8 +200,9 @@ void Process::Private::run(const Signal& pleaseStop)
     } const leave{this};
     QProcess p;
     QEventLoop loop;
-    LineSplitter outLines(out, pleaseStop);
-    LineSplitter errLines(err, pleaseStop);
+    detail::ProcessLines& sink = lines ? *lines : *this;
+    LineSplitter outLines(sink, Stream::Stdout, pleaseStop);
+    LineSplitter errLines(sink, Stream::Stderr, pleaseStop);
     p.setProgram(program);
     p.setArguments(arguments);
     if (!options.workingDirectory.isEmpty())
@@ -198,8 +221,7 @@ void Process::Private::run(const Signal& pleaseStop)
             detail::MutexLock lock(mutex);
             startError = p.errorString();
         }
-        outLines.finish();
-        errLines.finish();
+        endLines(outLines, errLines);
         started.go();
         return;
     }
@@ -240,8 +262,7 @@ void Process::Private::run(const Signal& pleaseStop)
 
     outLines.feed(p.readAllStandardOutput());
     errLines.feed(p.readAllStandardError());
-    outLines.finish();
-    errLines.finish();
+    endLines(outLines, errLines);
 }
 
 Process::Process(std::string name, QString program, QStringList arguments)
@@ -249,8 +270,14 @@ Process::Process(std::string name, QString program, QStringList arguments)
 {}
 
 Process::Process(std::string name, QString program, QStringList arguments, Options options)
+    : Process(std::move(name), std::move(program), std::move(arguments), std::move(options), nullptr)
+{}
+
+Process::Process(std::string name, QString program, QStringList arguments, Options options,
+                 std::shared_ptr<detail::ProcessLines> lines)
     : d(std::make_shared<Private>(std::move(name), std::move(program), std::move(arguments), std::move(options)))
 {
+    d->lines = std::move(lines);
     detail::useQtLogging();
     const auto body = [d = d](const Signal& pleaseStop) { d->run(pleaseStop); };
     d->thread = d->options.parent ? Thread(*d->options.parent, d->name, body) : Thread(d->name, body);
@@ -274,6 +301,13 @@ Process::~Process()
     } catch (...) {
         // a failure of the reading thread has nobody left to tell
     }
+}
+
+std::unique_ptr<Process> detail::ProcessAccess::start(std::string name, QString program, QStringList arguments,
+                                                     Process::Options options, std::shared_ptr<ProcessLines> lines)
+{
+    return std::unique_ptr<Process>(
+        new Process(std::move(name), std::move(program), std::move(arguments), std::move(options), std::move(lines)));
 }
 
 Queue<std::string>& Process::stdoutLines() { return d->out; }

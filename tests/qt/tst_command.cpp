@@ -6,7 +6,10 @@
 #include <QtTest>
 
 #include <csignal>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <skein/qt/process.h>
 #include <skein/skein.h>
@@ -25,7 +28,44 @@ qint64 sessionPid(const skein::Command::Options& options = {})
     return r && r->stdoutLines.size() == 1 ? std::stoll(r->stdoutLines.front()) : -1;
 }
 
+// The next line of `lines`; nullopt when it is closed first. Bounded only
+// by the hang guard.
+std::optional<std::string> next(skein::Queue<std::string>& lines)
+{
+    return lines.pop(skein::Till(testing::hangGuard));
+}
+
+std::vector<std::string> drain(skein::Queue<std::string>& lines)
+{
+    std::vector<std::string> all;
+    while (auto line = next(lines))
+        all.push_back(std::move(*line));
+    return all;
+}
+
+// A FIFO in `dir`: a command that reads it waits until the test writes it.
+QString makeFifo(const QTemporaryDir& dir)
+{
+    const QString path = dir.filePath(QStringLiteral("fifo"));
+    return ::mkfifo(QFile::encodeName(path).constData(), 0600) == 0 ? path : QString();
+}
+
+// Opens the FIFO (waiting for its reader, the command), writes, closes.
+bool writeFifo(const QString& path, const QByteArray& bytes)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY);
+    if (fd < 0)
+        return false;
+    const bool written = ::write(fd, bytes.constData(), std::size_t(bytes.size())) == bytes.size();
+    return ::close(fd) == 0 && written;
+}
+
+// Prints the pid of a `sleep` it started, then waits for it: a command
+// that runs until it is stopped.
+const QString sleepsForever = QStringLiteral("sleep 100000 & echo $!; wait");
+
 enum class StopBy { Sigint, Sigterm, ExitOnStdin };
+enum class StopCommandBy { Stop, Till, StarterStopping, Destruction, MoveAssignment };
 
 // Every wait on process_child: a hang guard, longer than the child's own
 // stop grace period and time limit (one hang guard each), so that a child
@@ -36,6 +76,7 @@ constexpr int childTimeoutMs = 2 * testing::hangGuardMs;
 }  // namespace
 
 Q_DECLARE_METATYPE(StopBy)
+Q_DECLARE_METATYPE(StopCommandBy)
 
 class tst_Command : public QObject {
     Q_OBJECT
@@ -47,6 +88,336 @@ private Q_SLOTS:
         skein::Command::closeIdleSessions();
         QCOMPARE(skein::Command::sessionCount(), std::size_t(0));
     }
+
+    // --- start(): a command's lines as it runs ------------------------------
+
+    void linesArriveOnBothStreamsWhileTheCommandStillRuns()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString fifo = makeFifo(dir);
+        QVERIFY(!fifo.isEmpty());
+        // It cannot end before the test writes the FIFO, which the test does
+        // only once the first lines have arrived.
+        auto command = skein::Command::start(
+            QStringLiteral("echo first; echo warning >&2; read answer < %1; echo \"got $answer\"; printf 'last'; exit 5")
+                .arg(fifo));
+        QCOMPARE(next(command.stdoutLines()), std::optional<std::string>("first"));
+        QCOMPARE(next(command.stderrLines()), std::optional<std::string>("warning"));
+        QVERIFY(command.isRunning());
+        QVERIFY(writeFifo(fifo, "42\n"));
+        QCOMPARE(drain(command.stdoutLines()), (std::vector<std::string>{"got 42", "last"}));
+        QCOMPARE(command.join(), 5);
+        QVERIFY(!command.isRunning());
+        QVERIFY(command.stdoutLines().isClosed());
+        QVERIFY(command.stderrLines().isClosed());
+        QVERIFY(command.stderrLines().empty());
+        QCOMPARE(command.commandLine().left(10), QStringLiteral("echo first"));
+    }
+
+    void joinReturnsTheExitStatus_data()
+    {
+        QTest::addColumn<QString>("commandLine");
+        QTest::addColumn<int>("exitCode");
+        QTest::newRow("true") << QStringLiteral("true") << 0;
+        QTest::newRow("false") << QStringLiteral("false") << 1;
+        QTest::newRow("exit 3") << QStringLiteral("exit 3") << 3;
+        QTest::newRow("not found") << QStringLiteral("skein-no-such-program-here") << 127;
+        QTest::newRow("killed by SIGTERM") << QStringLiteral("sh -c 'kill -TERM $$'") << 128 + SIGTERM;
+    }
+
+    void joinReturnsTheExitStatus()
+    {
+        QFETCH(QString, commandLine);
+        QFETCH(int, exitCode);
+        auto command = skein::Command::start(commandLine);
+        QCOMPARE(command.join(), exitCode);
+        QCOMPARE(command.join(), exitCode);  // again: the same
+        QCOMPARE(skein::Command::sessionCount(), std::size_t(1));  // back in the pool
+    }
+
+    void tryJoinIsFalseWhileTheCommandRunsAndGivesTheCodeOnceItEnds()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString fifo = makeFifo(dir);
+        QVERIFY(!fifo.isEmpty());
+        auto command = skein::Command::start(QStringLiteral("read answer < %1; exit $answer").arg(fifo));
+        int code = -1;
+        QVERIFY(!command.tryJoin(skein::Signal::done(), &code));
+        QVERIFY(!command.tryJoin(skein::Till(20ms), &code));  // it waits for the FIFO: it cannot end
+        QCOMPARE(code, -1);
+        QVERIFY(writeFifo(fifo, "7\n"));
+        QVERIFY(command.tryJoin(skein::Till(testing::hangGuard), &code));
+        QCOMPARE(code, 7);
+        // Once it has ended, a `till` that went already does not matter.
+        code = -1;
+        QVERIFY(command.tryJoin(skein::Signal::done(), &code));
+        QCOMPARE(code, 7);
+    }
+
+    void stopEndsALongCommandAndEverythingItStarted_data()
+    {
+        QTest::addColumn<StopCommandBy>("how");
+        QTest::newRow("stop()") << StopCommandBy::Stop;
+        QTest::newRow("till") << StopCommandBy::Till;
+        QTest::newRow("the starting thread stops") << StopCommandBy::StarterStopping;
+        QTest::newRow("destruction") << StopCommandBy::Destruction;
+        QTest::newRow("move assignment") << StopCommandBy::MoveAssignment;
+    }
+
+    void stopEndsALongCommandAndEverythingItStarted()
+    {
+        QFETCH(StopCommandBy, how);
+        qint64 sleeper = 0;
+        int code = 0;
+        if (how == StopCommandBy::StarterStopping) {
+            skein::Queue<qint64> pids("pids");
+            auto starter = skein::Thread::run("starter", [&pids](const skein::Signal& pleaseStop) {
+                auto command = skein::Command::start(sleepsForever);
+                pids.add(std::stoll(next(command.stdoutLines()).value_or("0")));
+                pleaseStop.wait();
+                return command.join();
+            });
+            sleeper = pids.pop(skein::Till(testing::hangGuard)).value_or(0);
+            QVERIFY(sleeper > 0 && !isNotRunning(sleeper));
+            starter.stop();
+            code = starter.join();
+        } else {
+            const skein::Signal till("till");
+            std::optional<skein::Command> command(skein::Command::start(sleepsForever, till));
+            sleeper = std::stoll(next(command->stdoutLines()).value_or("0"));
+            QVERIFY(sleeper > 0 && !isNotRunning(sleeper));
+            QVERIFY(command->isRunning());
+            switch (how) {
+            case StopCommandBy::Stop: command->stop(); break;
+            case StopCommandBy::Till: till.go(); break;
+            case StopCommandBy::Destruction: command.reset(); break;
+            case StopCommandBy::MoveAssignment: *command = skein::Command::start(QStringLiteral("exit 4")); break;
+            case StopCommandBy::StarterStopping: break;
+            }
+            if (how == StopCommandBy::MoveAssignment) {
+                QCOMPARE(command->join(), 4);
+                code = 128 + SIGTERM;
+            } else if (command) {
+                QVERIFY(!next(command->stdoutLines()));  // closed
+                code = command->join();
+                QVERIFY(!command->isRunning());
+            } else {
+                code = 128 + SIGTERM;
+            }
+        }
+        QCOMPARE(code, 128 + SIGTERM);
+        // The session was stopped with the command: none is left but the
+        // one that ran `exit 4`.
+        QCOMPARE(skein::Command::sessionCount(), std::size_t(how == StopCommandBy::MoveAssignment ? 1 : 0));
+        // Its parent is gone, so init reaps it, in its own time.
+        QTRY_VERIFY_WITH_TIMEOUT(isNotRunning(sleeper), testing::hangGuardMs);
+    }
+
+    // A stop ends the session that runs the command (nothing else can end
+    // all that the command started); the pool stays usable: the next
+    // command gets a new session, reused from then on, and other sessions
+    // are left alone.
+    void aStoppedCommandsSessionIsDiscardedAndTheNextCommandGetsAFreshOne()
+    {
+        skein::Command::Options shared;
+        shared.isolated = false;
+        const qint64 other = sessionPid(shared);
+        const qint64 first = sessionPid();
+        QVERIFY(other > 0 && first > 0);
+
+        auto command = skein::Command::start(QStringLiteral("echo $$; sleep 100000"));
+        QCOMPARE(next(command.stdoutLines()), std::optional<std::string>(std::to_string(first)));
+        command.stop();
+        QCOMPARE(command.join(), 128 + SIGTERM);
+        QVERIFY(isNotRunning(first));  // stopped and reaped before join() returned
+
+        const qint64 second = sessionPid();
+        QVERIFY(second > 0);
+        QVERIFY(second != first);
+        QCOMPARE(sessionPid(), second);
+        QCOMPARE(sessionPid(shared), other);
+        QCOMPARE(skein::Command::sessionCount(), std::size_t(2));
+    }
+
+    void aCommandStartedAfterItsStopIsNeverRun_data()
+    {
+        QTest::addColumn<bool>("byTill");
+        QTest::newRow("till gone already") << true;
+        QTest::newRow("the starting thread is stopping") << false;
+    }
+
+    void aCommandStartedAfterItsStopIsNeverRun()
+    {
+        QFETCH(bool, byTill);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString touched = dir.filePath(QStringLiteral("ran"));
+        const QString commandLine = QStringLiteral("touch %1; echo ran").arg(touched);
+        struct Seen {
+            int code = 0;
+            bool closed = false;
+            bool runGaveNothing = false;
+        };
+        const auto startAndRun = [commandLine](const skein::Signal& till) {
+            Seen seen;
+            auto command = skein::Command::start(commandLine, till);
+            seen.closed = !command.stdoutLines().pop() && !command.stderrLines().pop();
+            seen.code = command.join();
+            seen.runGaveNothing = !skein::Command::run(commandLine, till);
+            return seen;
+        };
+        Seen seen;
+        if (byTill) {
+            seen = startAndRun(skein::Signal::done());
+        } else {
+            auto starter = skein::Thread::run("starter", [startAndRun](const skein::Signal& pleaseStop) {
+                pleaseStop.wait();
+                return startAndRun(skein::Signal::never());
+            });
+            starter.stop();
+            seen = starter.join();
+        }
+        QVERIFY(seen.closed);
+        QCOMPARE(seen.code, 128 + SIGTERM);
+        QVERIFY(seen.runGaveNothing);
+        QVERIFY(!QFile::exists(touched));
+    }
+
+    void aFullQueueMakesTheCommandWaitAndLosesNothing()
+    {
+        skein::Command::Options options;
+        options.maxQueuedLines = 3;
+        // Far more than the pipe and Qt's buffers hold: the command itself
+        // waits for the reader.
+        auto command = skein::Command::start(QStringLiteral("seq 1 200000; echo end >&2"), skein::Signal::never(),
+                                             options);
+        QTRY_COMPARE_WITH_TIMEOUT(command.stdoutLines().size(), std::size_t(3), testing::hangGuardMs);
+        // Nothing reads: it cannot end.
+        QVERIFY(!command.tryJoin(skein::Till(20ms)));
+        QVERIFY(command.stderrLines().empty());
+        int expected = 0;
+        while (auto line = next(command.stdoutLines())) {
+            QVERIFY(command.stdoutLines().size() <= 3);
+            if (*line != std::to_string(++expected))
+                QCOMPARE(*line, std::to_string(expected));
+        }
+        QCOMPARE(expected, 200000);
+        QCOMPARE(drain(command.stderrLines()), (std::vector<std::string>{"end"}));
+        QCOMPARE(command.join(), 0);
+    }
+
+    void stopWhileTheQueueIsFullEndsTheCommand()
+    {
+        skein::Command::Options options;
+        options.maxQueuedLines = 1;
+        auto command = skein::Command::start(QStringLiteral("yes"), skein::Signal::never(), options);
+        QTRY_COMPARE_WITH_TIMEOUT(command.stdoutLines().size(), std::size_t(1), testing::hangGuardMs);
+        command.stop();  // the session's thread waits for room: the stop must reach it there
+        QCOMPARE(command.join(), 128 + SIGTERM);
+        QCOMPARE(skein::Command::sessionCount(), std::size_t(0));
+    }
+
+    void aQueueClosedByItsReaderTakesNoMoreLinesAndTheSessionIsReused()
+    {
+        const qint64 shell = sessionPid();
+        skein::Command::Options options;
+        options.maxQueuedLines = 1;
+        auto command = skein::Command::start(QStringLiteral("seq 1 100000; echo done >&2"), skein::Signal::never(),
+                                             options);
+        command.stdoutLines().close();
+        QCOMPARE(drain(command.stderrLines()), (std::vector<std::string>{"done"}));
+        QCOMPARE(command.join(), 0);  // the rest was read and dropped
+        QCOMPARE(sessionPid(), shell);
+    }
+
+    void aSessionThatDiesWhileAStartedCommandRunsIsAnErrorOfJoinNamingIt()
+    {
+        // In a subshell, $$ is still the session's shell.
+        auto command = skein::Command::start(QStringLiteral("echo ready; kill -KILL $$; sleep 100000"));
+        QCOMPARE(next(command.stdoutLines()), std::optional<std::string>("ready"));
+        QVERIFY(!next(command.stdoutLines()));  // closed when the session ended
+        const auto message = testing::messageOf<skein::Error>([&] { command.join(); });
+        QVERIFY2(testing::names(message, "echo ready; kill -KILL $$; sleep 100000"), message.value_or("").c_str());
+        QVERIFY2(testing::contains(message, "ended while it ran"), message.value_or("").c_str());
+        QCOMPARE(skein::Command::sessionCount(), std::size_t(0));
+    }
+
+    void aCommandLineWithANulCharacterIsRefusedNamingIt()
+    {
+        const QString commandLine = QStringLiteral("echo a") + QChar(0) + QStringLiteral("b");
+        const auto message = testing::messageOf<skein::InvalidArgument>([&] { skein::Command::start(commandLine); });
+        QVERIFY2(testing::contains(message, "Command 'echo a"), message.value_or("(nothing)").c_str());
+        QVERIFY(testing::messageOf<skein::InvalidArgument>([&] { skein::Command::run(commandLine); }));
+        QCOMPARE(skein::Command::sessionCount(), std::size_t(0));
+    }
+
+    void aMovedFromCommandRefusesEveryUseNamingItsCommand()
+    {
+        auto command = skein::Command::start(QStringLiteral("echo moved"));
+        skein::Command taker(std::move(command));
+        QCOMPARE(drain(taker.stdoutLines()), (std::vector<std::string>{"moved"}));
+        QCOMPARE(taker.join(), 0);
+        const std::vector<std::function<void()>> uses{
+            [&] { command.join(); },
+            [&] { command.tryJoin(skein::Signal::never()); },
+            [&] { command.stdoutLines(); },
+            [&] { command.stderrLines(); },
+            [&] { command.stop(); },
+            [&] { (void)command.isRunning(); },
+        };
+        for (const auto& use : uses) {
+            const auto message = testing::messageOf<skein::UsageError>(use);
+            QVERIFY2(testing::names(message, "echo moved"), message.value_or("(nothing)").c_str());
+        }
+        QCOMPARE(command.commandLine(), QStringLiteral("echo moved"));
+        command = skein::Command::start(QStringLiteral("exit 2"));  // usable again
+        QCOMPARE(command.join(), 2);
+    }
+
+    // Threads blocked in the Command's Queue and in its join() when the
+    // handle is destroyed: the command is stopped, the reader sees the
+    // Queue close, the joiner gets the stopped command's code.
+    void destroyingACommandWhileThreadsWaitInItStopsItAndWakesThem()
+    {
+        std::optional<skein::Command> command(skein::Command::start(sleepsForever));
+        const qint64 sleeper = std::stoll(next(command->stdoutLines()).value_or("0"));
+        QVERIFY(sleeper > 0);
+        auto reader = skein::Thread::run("reader", [&lines = command->stdoutLines()] { return lines.pop(); });
+        auto joiner = skein::Thread::run("joiner", [&command] { return command->join(); });
+        QVERIFY(testing::waitUntilBlockedOn("Queue '" + sleepsForever.toStdString() + " (stdout)' (pop)", 1));
+        QVERIFY(testing::waitUntilBlockedOn("Command '" + sleepsForever.toStdString() + "' (join)", 1));
+        command.reset();
+        QVERIFY(!reader.join());
+        QCOMPARE(joiner.join(), 128 + SIGTERM);
+        QTRY_VERIFY_WITH_TIMEOUT(isNotRunning(sleeper), testing::hangGuardMs);
+        QCOMPARE(skein::Command::sessionCount(), std::size_t(0));
+    }
+
+    void manyThreadsStartCommandsAndReadThemAtOnce()
+    {
+        skein::ThreadGroup group("starters");
+        for (int t = 0; t < 4; ++t) {
+            group.spawn("starter-" + std::to_string(t), [t] {
+                for (int i = 0; i < 10; ++i) {
+                    auto command = skein::Command::start(QStringLiteral("seq 1 100; echo e%1 >&2; exit %2").arg(t).arg(i));
+                    int expected = 0;
+                    while (auto line = next(command.stdoutLines()))
+                        if (*line != std::to_string(++expected))
+                            throw skein::Error("line " + *line + " where " + std::to_string(expected) + " was due");
+                    if (expected != 100 || drain(command.stderrLines()) != std::vector<std::string>{'e' + std::to_string(t)} ||
+                        command.join() != i)
+                        throw skein::Error("wrong result for " + std::to_string(t) + '-' + std::to_string(i));
+                }
+            });
+        }
+        group.join();
+        QVERIFY(skein::Command::sessionCount() >= 1);
+        QVERIFY(skein::Command::sessionCount() <= 4);
+    }
+
+    // --- run(), sessions and the pool ---------------------------------------
 
     void returnsExitCodeAndOutputLines()
     {

@@ -46,6 +46,33 @@
 /// while the command runs is an Error. Idle sessions close after a settable
 /// time; sessions are children of the root thread (main) and are joined by
 /// its shutdown.
+///
+/// Command::start() returns once the command runs in its session, as a
+/// Command handle. Its lines arrive as a Process's do: two Queues, in order,
+/// without newlines, the last partial line too, both closed at the end, each
+/// bounded by `maxQueuedLines` with the same back-pressure (the command waits
+/// while a Queue is full; join() reads nothing). The session's own reading
+/// thread puts them there: a command costs no thread of its own. join()
+/// returns the command's exit status; tryJoin(till) gives up when `till`
+/// goes. Its command line's stdin is /dev/null.
+///
+/// Stopping a command: stop(), `till`, the thread that called start() being
+/// asked to stop, or the handle's destruction. Nothing can stop a command
+/// without its shell, so the session is stopped as a Process with its own
+/// process group is (SIGTERM to all of it, SIGKILL after a grace period) and
+/// discarded: the next command gets a new session, and other sessions are
+/// untouched. join() then returns 128 + SIGTERM, as a shell reports a command
+/// ended by SIGTERM, and by then everything the command started has been
+/// killed and its shell reaped. A command that had ended already keeps its
+/// exit status, and its session stays in the pool. A command started by a
+/// thread that is stopping, or with a `till` that has gone, is never run.
+/// Command::run() is start(), then every line collected into a Result, then
+/// join(): nullopt instead of 128 + SIGTERM.
+///
+/// Memory ordering: what a thread did before start() happens before the
+/// command runs; what the reading thread did before adding a line is visible
+/// to the thread that pops it; join() and a true tryJoin() return after every
+/// line was added and both Queues closed.
 #pragma once
 
 #include <QtCore/QByteArray>
@@ -65,6 +92,11 @@
 #include "skein/thread.h"
 
 namespace skein {
+
+namespace detail {
+class ProcessLines;
+struct ProcessAccess;
+}  // namespace detail
 
 /// A child process on a Skein thread of its own, its output lines in two
 /// Queues, stopped with its thread. The contract is in process.h.
@@ -125,12 +157,25 @@ public:
     std::string name() const;
 
 private:
+    friend struct detail::ProcessAccess;
+    Process(std::string name, QString program, QStringList arguments, Options options,
+            std::shared_ptr<detail::ProcessLines> lines);
+
     struct Private;
     std::shared_ptr<Private> d;
 };
 
-/// Shell command lines run through reused `sh` sessions. The contract is in
-/// process.h.
+/// A shell command line running in a reused `sh` session, its output lines
+/// in two Queues as it runs; or, through the static run(), the whole of it
+/// at once. The contract is in process.h.
+///
+/// Made by start(), like a QProcess made by QProcess::start(); run() is the
+/// convenience on top, as QProcess::execute() is. A Command is a move-only
+/// handle: destroying it (or assigning another to it) stops the command if
+/// it still runs and waits for it. join(), tryJoin(), stop() and
+/// isRunning() are safe from any thread, concurrently; threads blocked in
+/// join() or in its Queues while the handle is destroyed return (the stopped
+/// command's code; a closed Queue). Moving a handle is not thread-safe.
 class SKEIN_QT_EXPORT Command {
 public:
     /// What a command printed, and its exit code.
@@ -157,17 +202,66 @@ public:
         /// several times faster for short commands; what it changes stays for
         /// the next commands run in that session (isolated and shared commands
         /// never share a session), and a command that exits the shell ends the
-        /// session: run() throws skein::Error.
+        /// session: join() and run() throw skein::Error.
         bool isolated = true;
+        /// The bound of each line Queue of a started command; 0: unbounded.
+        /// run() keeps every line anyway: it ignores this.
+        std::size_t maxQueuedLines = 65536;
     };
 
-    /// Runs `commandLine` in a session's shell. nullopt when `till` went
-    /// first (that session is stopped, and with it everything the command
-    /// started: nothing is left running). Throws skein::Error when the session
-    /// dies while the command runs, or a new session cannot start.
+    /// Starts `commandLine` in a session's shell and returns once it runs
+    /// there. The command is stopped when `till` goes, when the calling
+    /// thread is asked to stop, or by stop(); a stopped command's session is
+    /// stopped with everything the command started. Throws
+    /// skein::InvalidArgument for a command line with a NUL character, and
+    /// skein::Error when no session can start.
+    static Command start(const QString& commandLine, const Signal& till, const Options& options);
+    /// The same with the default Options.
+    static Command start(const QString& commandLine, const Signal& till = Signal::never());
+
+    /// Runs `commandLine` in a session's shell and returns what it printed
+    /// and its exit code: start() and join(), every line kept. nullopt when
+    /// the command was stopped before it ended (`till` went, or the calling
+    /// thread was asked to stop): nothing it started is left running. Throws
+    /// as start() and join() do.
     static std::optional<Result> run(const QString& commandLine, const Signal& till, const Options& options);
     /// The same with the default Options.
     static std::optional<Result> run(const QString& commandLine, const Signal& till = Signal::never());
+
+    /// Takes over `other`'s command; `other` is left empty (any use but
+    /// destruction or assignment throws skein::UsageError).
+    Command(Command&& other) noexcept;
+    /// Stops and waits for this handle's command (if any, as the destructor
+    /// does), then takes over `other`'s.
+    Command& operator=(Command&& other) noexcept;
+    Command(const Command&) = delete;
+    Command& operator=(const Command&) = delete;
+    /// Stops the command if it still runs, and waits for it.
+    ~Command();
+
+    /// The command's stdout, a line per item without its newline; closed
+    /// once the command has ended (or was stopped) and every line is in.
+    Queue<std::string>& stdoutLines();
+    /// The command's stderr, as stdoutLines().
+    Queue<std::string>& stderrLines();
+
+    /// Waits for the end and returns the exit code: the command's exit
+    /// status; 128 + SIGTERM when it was stopped before it ended. Throws
+    /// skein::Error naming the command when its session ended while it ran.
+    int join();
+    /// False when `till` went first (the command runs on); otherwise as
+    /// join(), with the code in `*exitCode` (if given).
+    bool tryJoin(const Signal& till, int* exitCode = nullptr);
+    /// Asks the command to stop: its session is stopped (SIGTERM to the
+    /// session's process group, SIGKILL after a grace period). Returns at
+    /// once; join() waits. Does nothing once the command has ended. Safe
+    /// from any thread.
+    void stop();
+    /// True until the command has ended (or was stopped) and both Queues
+    /// are closed.
+    bool isRunning() const;
+    /// The command line given to start().
+    QString commandLine() const;
 
     /// Sessions idle longer than this are closed. Default 60 s.
     static void setIdleTimeout(std::chrono::milliseconds timeout);
@@ -175,6 +269,14 @@ public:
     static std::size_t sessionCount();
     /// Closes every idle session now.
     static void closeIdleSessions();
+
+private:
+    struct Private;
+    Command(std::shared_ptr<Private> d, QString commandLine);
+    std::shared_ptr<Private> self(const char* operation) const;
+
+    std::shared_ptr<Private> d;
+    QString commandLine_;  // kept by a moved-from handle, to name it
 };
 
 }  // namespace skein
