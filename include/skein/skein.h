@@ -9,6 +9,7 @@
 #include "skein/main_thread.h"
 #include "skein/log.h"
 #include "skein/queue.h"
+#include "skein/semaphore.h"
 #include "skein/signal.h"
 #include "skein/thread.h"
 #include "skein/thread_group.h"
