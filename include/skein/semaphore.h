@@ -38,9 +38,10 @@
 ///   destruction began is undefined, as for any object.
 ///
 /// ### Cost
-///   A blocked acquire() spins for a moment before it sleeps; a release()
-///   that hands permits to sleeping waiters wakes every sleeping waiter, and
-///   the ones not served sleep again.
+///   A blocked acquire() spins for a moment before it sleeps. A release()
+///   that serves the only queued waiter wakes just that one; one that serves
+///   several, or leaves waiters queued, wakes every sleeping waiter, and the
+///   ones not served sleep again.
 ///
 /// ### Memory ordering
 ///   Everything a thread did before release() is visible to a thread whose
@@ -102,9 +103,12 @@ public:
         if (till)
             return false;
         // Permits are often a moment away (a ping-pong between two threads):
-        // watch for them before queueing and sleeping.
+        // watch for them a moment before queueing and sleeping. Briefly: on
+        // a loaded machine a long spin burns the time slice that the thread
+        // which would release needs (scripts/bench semaphore measured it).
+        constexpr int spinsBeforeQueueing = 10;
         lock.unlock();
-        for (int i = 0; i < detail::spinsBeforeBlocking && core_->hint.load(std::memory_order_relaxed) < n; ++i)
+        for (int i = 0; i < spinsBeforeQueueing && core_->hint.load(std::memory_order_relaxed) < n; ++i)
             detail::cpuRelax();
         lock.lock();
         if (takeNow(n))
@@ -202,6 +206,8 @@ private:
         std::condition_variable changed;
         std::ptrdiff_t available SKEIN_GUARDED_BY(mutex) = 0;
         std::deque<Waiter*> waiters SKEIN_GUARDED_BY(mutex);  // oldest first
+        // Did the last grant() serve one waiter and leave none queued?
+        bool servedOnlyOne SKEIN_GUARDED_BY(mutex) = false;
         detail::BlockedCalls blocked;
         // `available`, written under the mutex, read without it to spin on.
         // On a line of its own: a spinning acquire() must not take the
@@ -223,26 +229,35 @@ private:
     // permits last. True when it served any, which must then be woken.
     bool grant() SKEIN_REQUIRES(core_->mutex)
     {
-        bool served = false;
+        std::size_t served = 0;
         while (!core_->waiters.empty() && core_->waiters.front()->n <= core_->available) {
             Waiter& head = *core_->waiters.front();
             core_->available -= head.n;
             head.granted = true;
             core_->waiters.pop_front();
-            served = true;
+            ++served;
         }
         core_->hint.store(core_->available, std::memory_order_relaxed);
-        return served;
+        core_->servedOnlyOne = served == 1 && core_->waiters.empty();
+        return served != 0;
     }
 
-    // Wakes the waiters grant() served, under the mutex, and lets go of it,
-    // the Core kept alive by a copy: a served waiter may destroy the
-    // Semaphore as soon as it returns, which is only after the mutex is free.
+    // Lets go of the mutex and wakes the waiters grant() served: after, so
+    // that they do not wake only to block on the mutex. Through a copy of
+    // the Core, which keeps its condition variable alive: a served waiter may
+    // destroy the Semaphore as soon as the mutex is free.
     void wakeServed(detail::MutexLock& lock) SKEIN_REQUIRES(core_->mutex) SKEIN_RELEASE(lock)
     {
         const std::shared_ptr<Core> keep = core_;
-        keep->changed.notify_all();
+        // Every waiter asleep on `changed` is queued, or was served and woken
+        // already: one served and none left queued means one to wake, and
+        // notify_one() costs far less than notify_all().
+        const bool one = core_->servedOnlyOne;
         lock.unlock();
+        if (one)
+            keep->changed.notify_one();
+        else
+            keep->changed.notify_all();
     }
 
     void requirePositive(std::ptrdiff_t n, const char* operation) const
