@@ -139,9 +139,10 @@ private:
     // callback that wakes a lock(till) when `till` goes, which may run late.
     struct Core;
 
-    bool lockContended(const Signal& till);
-    void takeBlocking(std::unique_lock<std::mutex>& coreLock);
-    void release();
+    // Not exported: only lock.cpp calls them.
+    SKEIN_NO_EXPORT bool lockContended(const Signal& till);
+    SKEIN_NO_EXPORT void takeBlocking(std::unique_lock<std::mutex>& coreLock);
+    SKEIN_NO_EXPORT void release();
     void requireHeld(const char* operation) const;
     void requireNotHeld(const char* operation) const;
 

@@ -136,7 +136,7 @@ public:
         // Its place left the queue, which may let the waiters behind it be
         // served now.
         if (grant())
-            wakeServed(lock);
+            wakeServed(lock.native());
         return false;
     }
 
@@ -164,7 +164,7 @@ public:
             throw UsageError(describe() + ": release(" + std::to_string(n) + ") would overflow the count");
         core_->available += n;
         if (grant())
-            wakeServed(lock);
+            wakeServed(lock.native());
     }
 
     /// How many permits are available now (a snapshot).
@@ -246,7 +246,9 @@ private:
     // that they do not wake only to block on the mutex. Through a copy of
     // the Core, which keeps its condition variable alive: a served waiter may
     // destroy the Semaphore as soon as the mutex is free.
-    void wakeServed(detail::MutexLock& lock) SKEIN_REQUIRES(core_->mutex) SKEIN_RELEASE(lock)
+    // Through the std::unique_lock underneath, which the analysis does not
+    // follow, as Queue does: the caller's MutexLock then holds nothing.
+    void wakeServed(std::unique_lock<std::mutex>& lock) SKEIN_REQUIRES(core_->mutex)
     {
         const std::shared_ptr<Core> keep = core_;
         // Every waiter asleep on `changed` is queued, or was served and woken
