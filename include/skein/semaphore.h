@@ -116,27 +116,25 @@ public:
 
         Waiter self{n};
         core_->waiters.push_back(&self);
-        {
+        try {
             const detail::BlockedCalls::Entry entry(core_->blocked, lock.native());
             detail::waitUntil(
                 lock.native(), core_->changed, till, core_,
                 [&]() SKEIN_REQUIRES(core_->mutex) { return self.granted || core_->blocked.destroying(); },
                 [](const void* s) { return static_cast<const Semaphore*>(s)->describe() + " (acquire)"; }, this);
+        } catch (...) {
+            // Refused (a wait on the timer thread) or out of memory: the
+            // mutex is held again, and the call leaves as if `till` went.
+            abandon(self, lock.native());
+            throw;
         }
         if (self.granted)
             return true;
-        for (auto it = core_->waiters.begin(); it != core_->waiters.end(); ++it) {
-            if (*it == &self) {
-                core_->waiters.erase(it);
-                break;
-            }
-        }
-        if (core_->blocked.destroying())
+        if (core_->blocked.destroying()) {
+            removeFromQueue(self);
             throw UsageError(describe() + " was destroyed while acquire() blocked in it");  // letting go of the mutex last
-        // Its place left the queue, which may let the waiters behind it be
-        // served now.
-        if (grant())
-            wakeServed(lock.native());
+        }
+        abandon(self, lock.native());
         return false;
     }
 
@@ -158,8 +156,8 @@ public:
         detail::MutexLock lock(core_->mutex, detail::MutexLock::Spin{});
         const std::ptrdiff_t available = core_->available;
         if (bounded_ && n > initial_ - available)
-            throw UsageError(describe() + ": release(" + std::to_string(n) + ") would take the count to " +
-                             std::to_string(available + n) + ", past its initial count " + std::to_string(initial_));
+            throw UsageError(describe() + ": release(" + std::to_string(n) + ") with " + std::to_string(available) +
+                             " available would take the count past its initial count " + std::to_string(initial_));
         if (n > std::numeric_limits<std::ptrdiff_t>::max() - available)
             throw UsageError(describe() + ": release(" + std::to_string(n) + ") would overflow the count");
         core_->available += n;
@@ -240,6 +238,29 @@ private:
         core_->hint.store(core_->available, std::memory_order_relaxed);
         core_->servedOnlyOne = served == 1 && core_->waiters.empty();
         return served != 0;
+    }
+
+    // With the mutex held: takes a waiter that gives up out of the queue, or
+    // gives back what was handed to it meanwhile, and serves the ones behind
+    // it, which its place may have held up.
+    void abandon(Waiter& self, std::unique_lock<std::mutex>& lock) SKEIN_REQUIRES(core_->mutex)
+    {
+        if (self.granted)
+            core_->available += self.n;
+        else
+            removeFromQueue(self);
+        if (grant())
+            wakeServed(lock);
+    }
+
+    void removeFromQueue(Waiter& self) SKEIN_REQUIRES(core_->mutex)
+    {
+        for (auto it = core_->waiters.begin(); it != core_->waiters.end(); ++it) {
+            if (*it == &self) {
+                core_->waiters.erase(it);
+                return;
+            }
+        }
     }
 
     // Lets go of the mutex and wakes the waiters grant() served: after, so
