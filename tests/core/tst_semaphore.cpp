@@ -55,6 +55,7 @@ private Q_SLOTS:
     void destroyingWakesBlockedAcquiresWithUsageErrorNamingIt_data();
     void destroyingWakesBlockedAcquiresWithUsageErrorNamingIt();
     void aServedWaiterMayDestroyTheSemaphoreAtOnce();
+    void anAcquireRefusedOnTheTimerThreadLeavesNothingQueued();
 };
 
 void tst_Semaphore::acquireTakesPermitsAndReleaseGivesThemBack()
@@ -465,6 +466,27 @@ void tst_Semaphore::aServedWaiterMayDestroyTheSemaphoreAtOnce()
         served += acquired;
     }
     QCOMPARE(served, rounds);
+}
+
+// A blocking wait on the timer thread would stop every Till, so it is
+// refused with UsageError; the refused acquire() must not stay queued ahead
+// of later ones.
+void tst_Semaphore::anAcquireRefusedOnTheTimerThreadLeavesNothingQueued()
+{
+    skein::Semaphore slots(0, "slots");
+    std::optional<std::string> message;
+    skein::Signal refused("refused");
+    testing::runOnTheTimerThread([&] {
+        message = messageOf<skein::UsageError>([&] { (void)slots.acquire(); });
+        refused.go();
+    });
+    const bool ran = refused.wait(skein::Till(testing::hangGuard));
+    slots.release();
+    const bool taken = slots.tryAcquire();
+
+    QVERIFY(ran);
+    QVERIFY2(testing::contains(message, "Semaphore 'slots'"), message ? message->c_str() : "no UsageError");
+    QVERIFY(taken);
 }
 
 QTEST_GUILESS_MAIN(tst_Semaphore)
