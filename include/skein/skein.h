@@ -11,6 +11,7 @@
 #include "skein/log.h"
 #include "skein/priority_queue.h"
 #include "skein/queue.h"
+#include "skein/semaphore.h"
 #include "skein/signal.h"
 #include "skein/thread.h"
 #include "skein/thread_group.h"

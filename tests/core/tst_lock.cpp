@@ -1,8 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// Tests for skein::Lock, the named monitor: mutual exclusion, wait() that
-// always re-acquires, one wake per unlock() for the oldest waiter, misuse
-// reported as UsageError, and the standard lock adaptors.
+// Tests for skein::Lock, the named monitor: mutual exclusion, lock(till) and
+// the timed tries, wait() that always re-acquires, one wake per unlock() for
+// the oldest waiter, misuse reported as UsageError, and the standard lock
+// adaptors.
 #include <QtTest>
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include <skein/detail/introspection.h>
 #include <skein/error.h>
 #include <skein/lock.h>
+#include <skein/thread.h>
 #include <skein/signal.h>
 #include <skein/till.h>
 
@@ -68,9 +70,13 @@ enum class Wake {
     TillGoesWhileWakerHolds,  // till goes while the waker holds the Lock, then it unlocks
 };
 
+// The ways to take a Lock; the timed tries through std::unique_lock.
+enum class LockCall { Lock, LockWithTill, TryLock, TryLockFor, TryLockUntil, TryLockUntilSystemClock };
+
 }  // namespace
 
 Q_DECLARE_METATYPE(Wake)
+Q_DECLARE_METATYPE(LockCall)
 
 class tst_Lock : public QObject {
     Q_OBJECT
@@ -84,6 +90,14 @@ private Q_SLOTS:
     void unlockWakesTheOldestWaiterOnly();
     void everyWaiterIsWokenWhileAnotherThreadKeepsEntering();
     void waitForReturnsFalseAfterAtLeastTheTimeout();
+
+    void lockWithTillReturnsWhetherItTookTheLock_data();
+    void lockWithTillReturnsWhetherItTookTheLock();
+    void lockWithTillRacingUnlockEitherHoldsOrTookNothing();
+    void timedTriesMakeTheLockTimedLockable_data();
+    void timedTriesMakeTheLockTimedLockable();
+    void dumpThreadsNamesTheLockAThreadBlocksIn_data();
+    void dumpThreadsNamesTheLockAThreadBlocksIn();
 
     void relockingByTheHolderThrowsUsageErrorNamingTheLock_data();
     void relockingByTheHolderThrowsUsageErrorNamingTheLock();
@@ -424,23 +438,243 @@ void tst_Lock::waitForReturnsFalseAfterAtLeastTheTimeout()
     QVERIFY(elapsed >= 10ms);
 }
 
+void tst_Lock::lockWithTillReturnsWhetherItTookTheLock_data()
+{
+    QTest::addColumn<bool>("heldByAnother");
+    QTest::addColumn<QString>("till");
+    QTest::addColumn<bool>("expected");
+    QTest::newRow("free, till never goes") << false << QStringLiteral("never") << true;
+    // As try_lock() would: a free Lock is taken even when `till` has gone.
+    QTest::newRow("free, till already gone") << false << QStringLiteral("gone") << true;
+    QTest::newRow("held, till already gone") << true << QStringLiteral("gone") << false;
+    QTest::newRow("held, till goes while blocked") << true << QStringLiteral("goes") << false;
+    QTest::newRow("held, a Till times out") << true << QStringLiteral("times out") << false;
+    QTest::newRow("held, the holder unlocks while blocked") << true << QStringLiteral("unlocked") << true;
+}
+
+void tst_Lock::lockWithTillReturnsWhetherItTookTheLock()
+{
+    QFETCH(bool, heldByAnother);
+    QFETCH(QString, till);
+    QFETCH(bool, expected);
+
+    skein::Lock lock("ledger");
+    // A plain Signal unless the row says otherwise: it lets waitUntilParked()
+    // see the call blocked in lock(till).
+    skein::Signal lockTill("lock's till");
+    if (till == "never")
+        lockTill = skein::Signal::never();
+    else if (till == "gone")
+        lockTill.go();
+    else if (till == "times out")
+        lockTill = skein::Till(20ms);
+    skein::Signal holding("other thread holds the lock");
+    skein::Signal release("release");
+    std::optional<Joining> holder;
+    if (heldByAnother) {
+        holder.emplace([&] {
+            lock.lock();
+            holding.go();
+            release.wait();
+            lock.unlock();
+        });
+        holding.wait();
+    }
+
+    std::atomic<bool> result{!expected};
+    std::atomic<bool> held{!expected};
+    Joining locker([&] {
+        result = lock.lock(lockTill);
+        held = lock.isHeldByCurrentThread();
+        if (held)
+            lock.unlock();
+    });
+    const bool parked = (till != "goes" && till != "unlocked") || waitUntilParked(lockTill, 1);
+    if (till == "goes" || !parked)
+        lockTill.go();
+    if (till == "unlocked")
+        release.go();
+    locker.join();
+    release.go();
+    holder.reset();
+
+    QVERIFY(parked);
+    QCOMPARE(result.load(), expected);
+    QCOMPARE(held.load(), expected);
+    QVERIFY(worksNormally(lock));
+    if (till == "goes" || till == "unlocked")
+        QCOMPARE(skein::detail::pendingCallbacks(lockTill), std::size_t(0));
+}
+
+// The holder unlocks just as the contender's `till` goes. Whatever lock(till)
+// answers must be the truth: true and holding the Lock, or false and holding
+// nothing, so that the Lock is free afterwards either way.
+void tst_Lock::lockWithTillRacingUnlockEitherHoldsOrTookNothing()
+{
+    constexpr int rounds = 2000;
+    skein::Lock lock("contested");
+    int trueAnswers = 0;
+    for (int round = 0; round < rounds; ++round) {
+        skein::Signal till("till");
+        std::optional<bool> answer;
+        bool honest = false;
+        lock.lock();
+        {
+            Joining contender([&] {
+                answer = lock.lock(till);
+                honest = *answer == lock.isHeldByCurrentThread();
+                if (lock.isHeldByCurrentThread())
+                    lock.unlock();
+            });
+            const bool parked = waitUntilParked(till, 1);
+            Joining goer([&] { till.go(); });
+            lock.unlock();
+            QVERIFY2(parked, qPrintable(QStringLiteral("round %1").arg(round)));
+        }
+        QVERIFY2(answer && honest, qPrintable(QStringLiteral("round %1: lock(till) answered %2")
+                                                  .arg(round)
+                                                  .arg(answer ? (*answer ? "true" : "false") : "nothing")));
+        QVERIFY2(lock.try_lock(), qPrintable(QStringLiteral("round %1: the Lock was left held").arg(round)));
+        lock.unlock();
+        trueAnswers += *answer;
+    }
+    // Both answers are possible; neither is promised, so neither is counted.
+    Q_UNUSED(trueAnswers);
+}
+
+void tst_Lock::timedTriesMakeTheLockTimedLockable_data()
+{
+    QTest::addColumn<LockCall>("call");
+    QTest::addColumn<QString>("holder");
+    QTest::addColumn<bool>("expected");
+    const std::pair<LockCall, const char*> calls[] = {
+        {LockCall::TryLockFor, "unique_lock with a timeout"},
+        {LockCall::TryLockUntil, "unique_lock with a steady_clock deadline"},
+        {LockCall::TryLockUntilSystemClock, "unique_lock with a system_clock deadline"},
+    };
+    for (const auto& [call, name] : calls) {
+        QTest::addRow("%s, free", name) << call << QStringLiteral("nobody") << true;
+        QTest::addRow("%s, held by another thread throughout", name) << call << QStringLiteral("other") << false;
+        QTest::addRow("%s, released while it blocks", name) << call << QStringLiteral("releasing") << true;
+    }
+}
+
+// The timeout is 50 ms, or an hour when the holder releases the Lock while
+// the try blocks: that row must end by the release, not by the clock.
+void tst_Lock::timedTriesMakeTheLockTimedLockable()
+{
+    QFETCH(LockCall, call);
+    QFETCH(QString, holder);
+    QFETCH(bool, expected);
+
+    skein::Lock lock("timed");
+    skein::Signal holding("other thread holds the lock");
+    skein::Signal release("release");
+    std::optional<Joining> other;
+    if (holder != "nobody") {
+        other.emplace([&] {
+            lock.lock();
+            holding.go();
+            release.wait();
+            lock.unlock();
+        });
+        holding.wait();
+    }
+    const auto timeout = holder == "releasing" ? std::chrono::milliseconds(1h) : std::chrono::milliseconds(50ms);
+
+    std::atomic<bool> owned{!expected};
+    std::atomic<bool> held{!expected};
+    std::chrono::steady_clock::duration elapsed{};
+    Joining trier([&] {
+        const auto start = std::chrono::steady_clock::now();
+        std::optional<std::unique_lock<skein::Lock>> guard;
+        if (call == LockCall::TryLockFor)
+            guard.emplace(lock, timeout);
+        else if (call == LockCall::TryLockUntil)
+            guard.emplace(lock, std::chrono::steady_clock::now() + timeout);
+        else
+            guard.emplace(lock, std::chrono::system_clock::now() + timeout);
+        elapsed = std::chrono::steady_clock::now() - start;
+        owned = guard->owns_lock();
+        held = lock.isHeldByCurrentThread();
+    });
+    // The other rows keep the Lock held until the try has given up.
+    const bool blocked = holder != "releasing" || testing::waitUntilBlockedOn("Lock 'timed' (lock)", 1);
+    if (holder == "releasing")
+        release.go();
+    trier.join();
+    release.go();
+    other.reset();
+
+    QVERIFY(blocked);
+
+    QCOMPARE(owned.load(), expected);
+    QCOMPARE(held.load(), expected);
+    // A Till never goes before its deadline, computed after `start`. The
+    // system_clock row may be moved by a clock step, which the test would
+    // not survive anyway; nothing is said above.
+    if (holder == "other" && call != LockCall::TryLockUntilSystemClock)
+        QVERIFY(elapsed >= 50ms);
+    QVERIFY(worksNormally(lock));
+}
+
+void tst_Lock::dumpThreadsNamesTheLockAThreadBlocksIn_data()
+{
+    QTest::addColumn<bool>("withTill");
+    QTest::newRow("lock()") << false;
+    QTest::newRow("lock(till)") << true;
+}
+
+void tst_Lock::dumpThreadsNamesTheLockAThreadBlocksIn()
+{
+    QFETCH(bool, withTill);
+    skein::Lock lock("db");
+    skein::Signal till("locker's till");
+    lock.lock();
+    std::atomic<bool> result{false};
+    std::string dump;
+    {
+        Joining locker([&] {
+            result = withTill ? lock.lock(till) : (lock.lock(), true);
+            lock.unlock();
+        });
+        const bool shown = testing::waitUntilBlockedOn("Lock 'db' (lock)", 1);
+        dump = skein::dumpThreads();
+        lock.unlock();
+        QVERIFY(shown);
+    }
+    QVERIFY2(testing::contains(dump, "waiting on Lock 'db' (lock)"), dump.c_str());
+    QVERIFY(result);
+    QCOMPARE(skein::detail::pendingCallbacks(till), std::size_t(0));
+}
+
 void tst_Lock::relockingByTheHolderThrowsUsageErrorNamingTheLock_data()
 {
-    QTest::addColumn<bool>("tryLock");
-    QTest::newRow("lock") << false;
-    QTest::newRow("try_lock") << true;
+    QTest::addColumn<LockCall>("call");
+    QTest::newRow("lock") << LockCall::Lock;
+    QTest::newRow("lock(till)") << LockCall::LockWithTill;
+    QTest::newRow("try_lock") << LockCall::TryLock;
+    QTest::newRow("try_lock_for") << LockCall::TryLockFor;
+    QTest::newRow("try_lock_until") << LockCall::TryLockUntil;
+    QTest::newRow("try_lock_until, system_clock") << LockCall::TryLockUntilSystemClock;
 }
 
 void tst_Lock::relockingByTheHolderThrowsUsageErrorNamingTheLock()
 {
-    QFETCH(bool, tryLock);
+    QFETCH(LockCall, call);
     skein::Lock lock("ledger");
     lock.lock();
     const auto message = messageOf<skein::UsageError>([&] {
-        if (tryLock)
-            (void)lock.try_lock();
-        else
-            lock.lock();
+        switch (call) {
+        case LockCall::Lock: lock.lock(); break;
+        case LockCall::LockWithTill: (void)lock.lock(skein::Signal::never()); break;
+        case LockCall::TryLock: (void)lock.try_lock(); break;
+        case LockCall::TryLockFor: (void)lock.try_lock_for(1h); break;
+        case LockCall::TryLockUntil: (void)lock.try_lock_until(std::chrono::steady_clock::now() + 1h); break;
+        case LockCall::TryLockUntilSystemClock:
+            (void)lock.try_lock_until(std::chrono::system_clock::now() + 1h);
+            break;
+        }
     });
     const bool stillHeld = lock.isHeldByCurrentThread();
     const bool othersShutOut = !onAnotherThread([&] {
@@ -549,7 +783,7 @@ void tst_Lock::unnamedLocksGetDistinctGeneratedNames()
 void tst_Lock::destroyingWakesWaitersAndLockersWithUsageErrorNamingTheLock_data()
 {
     QTest::addColumn<bool>("destroyerHolds");
-    // Then a third thread blocks in lock() too.
+    // Then two more threads block in lock() and lock(till).
     QTest::newRow("held by the destroying thread") << true;
     QTest::newRow("free") << false;
 }
@@ -568,6 +802,7 @@ void tst_Lock::destroyingWakesWaitersAndLockersWithUsageErrorNamingTheLock()
     std::optional<std::string> waitMessage;
     std::optional<std::string> waitWithTillMessage;
     std::optional<std::string> lockMessage;
+    std::optional<std::string> lockWithTillMessage;
     Events events;
     std::atomic<int> returned{0};
     bool blocked = false;
@@ -597,7 +832,14 @@ void tst_Lock::destroyingWakesWaitersAndLockersWithUsageErrorNamingTheLock()
                 });
                 ++returned;
             });
-            blocked = blocked && waitUntilBlockedOn("Lock 'doomed' (lock)", 1);
+            threads.emplace_back([&] {
+                lockWithTillMessage = messageOf<skein::UsageError>([&] {
+                    if (lock->lock(till))
+                        lock->unlock();  // reached only when a check failed
+                });
+                ++returned;
+            });
+            blocked = blocked && waitUntilBlockedOn("Lock 'doomed' (lock)", 2);
         }
         returnedBeforeDestruction = returned != 0;
         if (blocked && !returnedBeforeDestruction) {
@@ -617,9 +859,12 @@ void tst_Lock::destroyingWakesWaitersAndLockersWithUsageErrorNamingTheLock()
              waitMessage ? waitMessage->c_str() : "wait() threw no UsageError");
     QVERIFY2(names(waitWithTillMessage, "doomed") && testing::contains(waitWithTillMessage, "destroyed"),
              waitWithTillMessage ? waitWithTillMessage->c_str() : "wait(till) threw no UsageError");
-    if (destroyerHolds)
+    if (destroyerHolds) {
         QVERIFY2(names(lockMessage, "doomed") && testing::contains(lockMessage, "destroyed"),
                  lockMessage ? lockMessage->c_str() : "lock() threw no UsageError");
+        QVERIFY2(names(lockWithTillMessage, "doomed") && testing::contains(lockWithTillMessage, "destroyed"),
+                 lockWithTillMessage ? lockWithTillMessage->c_str() : "lock(till) threw no UsageError");
+    }
     // The destructor returned only once both waiters had let go of the Lock.
     QCOMPARE(events.list(), (QStringList{"a waiter got its answer, holding the lock",
                                          "a waiter got its answer, holding the lock", "destroyed"}));
