@@ -279,10 +279,13 @@ void ThreadTreeModel::onEvents()
     Private::Inbox& inbox = *d->inbox;
     inbox.posted.store(false);
     const bool tree = inbox.treeChanged.exchange(false);
-    if (inbox.progressChanged.exchange(false))
-        d->progressSinceRead = true;
+    const bool progress = inbox.progressChanged.exchange(false);
     if (tree)
         refresh();
+    // Even after a reading: progress still owes the reading after its last
+    // change (see onProgressDue()).
+    if (progress)
+        d->progressSinceRead = true;
     // Progress alone waits for the interval since the last reading.
     if (!d->progressSinceRead || d->progressTimer->isActive())
         return;
