@@ -12,7 +12,6 @@
 
 #include "skein/detail/mutex.h"
 #include "skein/detail/tree_events.h"
-#include "skein/qt/connect.h"
 #include "skein/signal.h"
 #include "skein/thread.h"
 
@@ -44,10 +43,12 @@ struct ThreadTreeModel::Private {
             what.store(true);
             if (posted.exchange(true))
                 return;
+            // onEvents() takes `mutex` first: ThreadSanitizer then sees this
+            // post before the call, which Qt orders with its own locks, out
+            // of its sight. By name: no functor of ours crosses threads.
             detail::MutexLock lock(mutex);
-            // connect() posts so that ThreadSanitizer sees the hand-over.
-            if (ThreadTreeModel* const m = model)
-                skein::connect(Signal::done(), m, [m] { m->onEvents(); });
+            if (model)
+                QMetaObject::invokeMethod(model, "onEvents", Qt::QueuedConnection);
         }
     };
 
@@ -277,6 +278,9 @@ void ThreadTreeModel::refresh()
 void ThreadTreeModel::onEvents()
 {
     Private::Inbox& inbox = *d->inbox;
+    {
+        detail::MutexLock handOver(inbox.mutex);
+    }
     inbox.posted.store(false);
     const bool tree = inbox.treeChanged.exchange(false);
     const bool progress = inbox.progressChanged.exchange(false);

@@ -103,9 +103,12 @@ Q_SIGNALS:
     /// `refreshInterval` changed.
     void refreshIntervalChanged();
 
+private Q_SLOTS:
+    // What threads told: posted, one at a time, into the model's thread.
+    void onEvents();
+
 private:
     void readTree();
-    void onEvents();
     void onProgressDue();
 
     struct Node;
