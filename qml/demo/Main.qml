@@ -8,6 +8,7 @@ pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls.Material
 import QtQuick.Layouts
+import Skein
 import SkeinDemo
 
 ApplicationWindow {
@@ -29,15 +30,35 @@ ApplicationWindow {
     property int busyWorkers: 0
 
     property var workers: []
+    // Time limits by worker name: Tills that cancel their worker.
+    property var deadlines: ({})
     property int nextKind: 0
     readonly property int runningCount: workers.filter(w => w.running).length
 
     Component { id: primeKind; PrimeCounter {} }
     Component { id: downloadKind; Download {} }
     Component { id: processKind; ProcessLines {} }
+    Component {
+        id: deadlineKind
+        Till {
+            required property DemoWorker worker
+            onFired: {
+                if (!worker.running || worker.stopRequested)
+                    return
+                DemoLog.print("time limit: cancel " + worker.name)
+                worker.requestStop()
+            }
+        }
+    }
 
-    function addWorker(kind, properties) {
+    // A worker of `kind`, started; with a time limit of `seconds` if given.
+    function addWorker(kind, properties, seconds) {
         const worker = [primeKind, downloadKind, processKind][kind % 3].createObject(window, properties || {})
+        if (seconds > 0) {
+            const limits = Object.assign({}, deadlines)
+            limits[worker.name] = deadlineKind.createObject(window, { worker: worker, seconds: seconds })
+            deadlines = limits
+        }
         workers = workers.concat([worker])
         worker.start()
         return worker
@@ -122,6 +143,7 @@ ApplicationWindow {
             delegate: WorkerRow {
                 required property var modelData
                 worker: modelData
+                deadline: window.deadlines[modelData.name] ?? null
                 width: list.width - list.leftMargin - list.rightMargin
             }
             Label {
@@ -150,9 +172,10 @@ ApplicationWindow {
         }
     }
 
-    // The scripted run: start workers of every kind, cancel one, save a
-    // screenshot while the others work (one has finished already), let the
-    // rest finish, print progress as it goes, quit.
+    // The scripted run: start workers of every kind, one with a time limit
+    // that cancels it, save a screenshot while the others work (one has
+    // finished already), let the rest finish, print progress as it goes,
+    // quit.
     Timer {
         id: reporter
         interval: 250
@@ -172,13 +195,10 @@ ApplicationWindow {
                 window.addWorker(0, { limit: 5000000 })
                 window.addWorker(1)
                 window.addWorker(2)
-                window.addWorker(0, { limit: 200000000 })  // cancelled below
+                window.addWorker(0, { limit: 200000000 }, 1)  // its time limit cancels it
                 window.addWorker(1, { chunks: 10 })       // finishes early
                 window.addWorker(2, { lines: 45 })
                 window.nextKind = 6
-            } else if (step === 5) {
-                DemoLog.print("cancel " + window.workers[3].name)
-                window.workers[3].requestStop()
             } else if (step === 7 && window.screenshotPath !== "") {
                 // mid-run: running, cancelled and finished rows, the tree full
                 const saved = DemoLog.saveScreenshot(window, window.screenshotPath)

@@ -15,7 +15,6 @@ ScrollView {
 
     ThreadTreeModel {
         id: threads
-        refreshInterval: 100
     }
 
     Column {

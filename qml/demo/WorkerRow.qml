@@ -1,14 +1,19 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// One worker: what it is, a progress bar, what it is doing, and Cancel.
+// One worker: what it is, a progress bar with its halfway mark, what it is
+// doing, its time limit if it has one, and Cancel.
 import QtQuick
 import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Skein
+import SkeinDemo
 
 Pane {
     id: row
-    required property ThreadAdaptor worker
+    required property DemoWorker worker
+    // The Till that cancels the worker when it fires (Main.qml makes it), or
+    // null for a worker without a time limit.
+    property Till deadline: null
 
     // running / cancelling / finished / cancelled / failed: <message>
     readonly property string status: {
@@ -33,6 +38,15 @@ Pane {
     bottomPadding: 10
     Material.elevation: 2
     Material.background: "#2b2d31"
+
+    // Follows the worker's halfway Signal: fired once its progress reached
+    // one half (at once, for a row made later).
+    SignalAdaptor {
+        id: halfway
+        objectName: "halfway"
+        onFired: DemoLog.print(row.worker.name + " halfway")
+    }
+    Component.onCompleted: row.worker.adaptHalfway(halfway)
 
     ColumnLayout {
         anchors.fill: parent
@@ -72,6 +86,25 @@ Pane {
                     font.pixelSize: 12
                     elide: Text.ElideRight
                     Layout.fillWidth: true
+                }
+            }
+            Rectangle {  // the time limit, as a chip
+                objectName: "timeLimit"
+                readonly property bool timeIsUp: row.deadline !== null && row.deadline.fired
+                visible: row.deadline !== null
+                implicitWidth: limitLabel.implicitWidth + 20
+                implicitHeight: 24
+                radius: 12
+                color: timeIsUp ? Qt.rgba(0.94, 0.33, 0.31, 0.18) : "transparent"
+                border.color: timeIsUp ? "#ef5350" : "#5f6368"
+                Label {
+                    id: limitLabel
+                    objectName: "timeLimitText"
+                    anchors.centerIn: parent
+                    text: row.deadline === null ? "" : parent.timeIsUp ? "time's up" : "limit " + row.deadline.seconds + " s"
+                    color: parent.timeIsUp ? "#ef5350" : "#9e9e9e"
+                    font.pixelSize: 12
+                    font.bold: parent.timeIsUp
                 }
             }
             Rectangle {  // the status, as a chip
@@ -130,6 +163,15 @@ Pane {
                             GradientStop { position: 0; color: Qt.darker(row.statusColor, 1.4) }
                             GradientStop { position: 1; color: row.statusColor }
                         }
+                    }
+                    Rectangle {  // the halfway mark, lit by the worker's halfway Signal
+                        objectName: "halfwayMark"
+                        x: parent.width / 2 - 1
+                        y: -3
+                        width: 2
+                        height: parent.height + 6
+                        radius: 1
+                        color: halfway.fired ? "#fff59d" : "#5f6368"
                     }
                 }
             }

@@ -93,7 +93,20 @@ bool DemoLog::saveScreenshot(QObject* window, const QString& path)
     return quickWindow && quickWindow->grabWindow().save(path);
 }
 
-PrimeCounter::PrimeCounter(QObject* parent) : ThreadAdaptor(uniqueName("primes"), parent) {}
+void DemoWorker::adaptHalfway(skein::SignalAdaptor* adaptor) const
+{
+    if (adaptor)
+        adaptor->setSignal(halfway_);
+}
+
+void DemoWorker::report(double fraction, std::string text) const
+{
+    skein::Thread::current().setProgress(fraction, std::move(text));
+    if (fraction >= 0.5 && !halfway_)
+        halfway_.go();
+}
+
+PrimeCounter::PrimeCounter(QObject* parent) : DemoWorker(uniqueName("primes"), parent) {}
 
 QVariant PrimeCounter::work(const skein::Signal& pleaseStop)
 {
@@ -113,52 +126,50 @@ QVariant PrimeCounter::work(const skein::Signal& pleaseStop)
         }));
     }
     const auto me = skein::Thread::current();
-    me.setProgress(0, "counting");
+    report(0, "counting");
     double own = 0;  // this part's fraction
-    const auto report = [&](double fraction) {
+    const auto reportAll = [&](double fraction) {
         own = fraction;
         double sum = own;
         for (const auto& c : children)
             sum += c.progress();
-        me.setProgress(sum / parts);
+        report(sum / parts);
     };
-    int primes = countPrimes(0, parts, limit, pleaseStop, report);
+    int primes = countPrimes(0, parts, limit, pleaseStop, reportAll);
     // This part is done; the others may not be: keep reporting until they are.
     skein::Signal allDone = skein::Signal::done();
     for (const auto& c : children)
         allDone = allDone & c.stopped();
     while (!allDone.wait(skein::Till(std::chrono::milliseconds(20))))
-        report(own);
+        reportAll(own);
     for (auto& c : children)
         primes += c.join();
     if (pleaseStop) {
-        me.setProgress(me.progress(), QStringLiteral("stopped: %L1 primes").arg(primes).toStdString());
+        report(me.progress(), QStringLiteral("stopped: %L1 primes").arg(primes).toStdString());
         return {};
     }
-    me.setProgress(1.0, QStringLiteral("%L1 primes").arg(primes).toStdString());
+    report(1.0, QStringLiteral("%L1 primes").arg(primes).toStdString());
     return primes;
 }
 
-Download::Download(QObject* parent) : ThreadAdaptor(uniqueName("download"), parent) {}
+Download::Download(QObject* parent) : DemoWorker(uniqueName("download"), parent) {}
 
 QVariant Download::work(const skein::Signal& pleaseStop)
 {
     const SayStopped say;
-    const auto me = skein::Thread::current();
     for (int chunk = 1; chunk <= chunks_; ++chunk) {
         if (!skein::Till(std::chrono::milliseconds(chunkMilliseconds_)).wait(pleaseStop))
             return {};  // cancelled mid-chunk: no waiting out the timeout
-        me.setProgress(double(chunk) / chunks_, std::to_string(chunk * 64) + " KiB");
+        report(double(chunk) / chunks_, std::to_string(chunk * 64) + " KiB");
     }
     return chunks_ * 64;
 }
 
-ProcessLines::ProcessLines(QObject* parent) : ThreadAdaptor(uniqueName("process"), parent) {}
+ProcessLines::ProcessLines(QObject* parent) : DemoWorker(uniqueName("process"), parent) {}
 
 QVariant ProcessLines::work(const skein::Signal& pleaseStop)
 {
     const SayStopped say;
-    const auto me = skein::Thread::current();
     // The process runs on a thread of its own under this one ("sh" in the
     // tree), and stops with it: a cancel stops the child process too.
     skein::Process process(
@@ -167,7 +178,7 @@ QVariant ProcessLines::work(const skein::Signal& pleaseStop)
          QStringLiteral("for i in $(seq 1 %1); do echo \"line $i of %1\"; sleep 0.05; done").arg(lines_)});
     int seen = 0;
     while (const auto line = process.stdoutLines().pop(pleaseStop))
-        me.setProgress(double(++seen) / lines_, *line);
+        report(double(++seen) / lines_, *line);
     if (pleaseStop)
         return {};
     if (const int code = process.join(); code != 0)

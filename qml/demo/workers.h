@@ -2,14 +2,39 @@
 // SPDX-License-Identifier: MIT
 // The demo's three kinds of work, as ThreadAdaptor subclasses that QML can
 // create: CPU-bound (counting primes, split over child threads), paced by a
-// Till (a simulated download), and a child process streaming lines.
+// Till (a simulated download), and a child process streaming lines. Each
+// has a `halfway` Signal, which goes when its progress first reaches one
+// half: QML shows it through a SignalAdaptor.
 #pragma once
 
 #include <QtQml/qqml.h>
 
+#include <skein/qt/signal_adaptor.h>
 #include <skein/qt/thread_adaptor.h>
 
-class PrimeCounter : public skein::ThreadAdaptor {
+#include <string>
+#include <utility>
+
+class DemoWorker : public skein::ThreadAdaptor {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("DemoWorker is the base of PrimeCounter, Download and ProcessLines")
+
+public:
+    // Makes `adaptor` follow this worker's `halfway` Signal; a null adaptor
+    // is ignored.
+    Q_INVOKABLE void adaptHalfway(skein::SignalAdaptor* adaptor) const;
+
+protected:
+    DemoWorker(QString name, QObject* parent) : ThreadAdaptor(std::move(name), parent) {}
+    // Sets the calling thread's progress; `halfway` goes at one half.
+    void report(double fraction, std::string text = {}) const;
+
+private:
+    const skein::Signal halfway_;
+};
+
+class PrimeCounter : public DemoWorker {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(int limit MEMBER limit_ FINAL)
@@ -25,7 +50,7 @@ private:
     int limit_ = 6'000'000;
 };
 
-class Download : public skein::ThreadAdaptor {
+class Download : public DemoWorker {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(int chunks MEMBER chunks_ FINAL)
@@ -43,7 +68,7 @@ private:
     int chunkMilliseconds_ = 60;
 };
 
-class ProcessLines : public skein::ThreadAdaptor {
+class ProcessLines : public DemoWorker {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(int lines MEMBER lines_ FINAL)

@@ -25,6 +25,7 @@
 #include "skein/log.h"
 #include "thread_p.h"
 #include "timer_p.h"
+#include "tree_events_p.h"
 
 namespace skein {
 
@@ -290,6 +291,7 @@ RegisterThread::RegisterThread(std::string name) : d(std::make_unique<Private>()
         main->children.push_back(d->state);
         mainStopping = bool(main->pleaseStop);
     }
+    detail::treeChanged();
     if (mainStopping)
         d->state->pleaseStop.go();
     d->previous = detail::swapCurrent(d->state.get());

@@ -24,6 +24,7 @@
 #include "skein/main_thread.h"
 #include "skein/till.h"
 #include "thread_p.h"
+#include "tree_events_p.h"
 
 namespace skein {
 namespace detail {
@@ -98,9 +99,14 @@ void threadEnds()
 
 void removeChild(ThreadState& parent, const ThreadState* child)
 {
-    MutexLock lock(parent.mutex);
-    auto& c = parent.children;
-    c.erase(std::remove_if(c.begin(), c.end(), [child](const auto& p) { return p.get() == child; }), c.end());
+    {
+        MutexLock lock(parent.mutex);
+        auto& c = parent.children;
+        c.erase(std::remove_if(c.begin(), c.end(), [child](const auto& p) { return p.get() == child; }), c.end());
+    }
+    // Even when another call took it out: that one may not have told yet,
+    // and whoever called this (join()) counts on the change being told.
+    treeChanged();
 }
 
 void leaveParent(ThreadState& s)
@@ -415,6 +421,7 @@ void finishThread(ThreadState& s)
     enterPhase(s, ThreadState::Phase::Finished);
     s.stopped.go();
     s.ended.go();  // stopped()'s callbacks are done too
+    treeChanged();
     endWatch(s);
     // Only now, when it has ended, may it leave its parent, which would not
     // wait for it any more; read `released` now, as release() leaves the
@@ -568,6 +575,7 @@ void cascadeStop(const std::shared_ptr<ThreadState>& s)
     const std::weak_ptr<ThreadState> weak = s;
     s->pleaseStop.then([weak] {
         if (const auto t = weak.lock()) {
+            treeChanged();
             stopChildren(*t);
             watchStraggler(t);
         }
@@ -622,6 +630,7 @@ std::shared_ptr<ThreadState> currentState()
         main->children.push_back(s);
         mainStopping = bool(main->pleaseStop);
     }
+    treeChanged();
     if (mainStopping)
         s->pleaseStop.go();
     placeholder.state = s;
@@ -813,6 +822,7 @@ void Thread::start()
         // child in the list, or this sees the parent's pleaseStop gone.
         parentStopping = bool(parent->pleaseStop);
     }
+    detail::treeChanged();
     if (parentStopping)
         s.pleaseStop.go();
     detail::threadBegins();

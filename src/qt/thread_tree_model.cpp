@@ -2,14 +2,64 @@
 // SPDX-License-Identifier: MIT
 #include "skein/qt/thread_tree_model.h"
 
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QTimer>
+
 #include <algorithm>
+#include <atomic>
+#include <optional>
 #include <vector>
 
+#include "skein/detail/mutex.h"
+#include "skein/detail/tree_events.h"
+#include "skein/signal.h"
 #include "skein/thread.h"
 
 #include "logging_p.h"
 
 namespace skein {
+
+namespace {
+
+// About one frame at 60 Hz: as often as a view can show a change.
+constexpr int defaultRefreshInterval = 16;
+
+}  // namespace
+
+struct ThreadTreeModel::Private {
+    // What threads tell the model, from any thread. Their callbacks share it
+    // and may outlive the model: `model` is cleared first, under `mutex`.
+    // The flags use sequentially consistent operations: a flag set while
+    // onEvents() clears `posted` is either seen by it or posts again.
+    struct Inbox {
+        std::atomic<bool> posted{false};  // a call of onEvents() is queued
+        std::atomic<bool> treeChanged{false};
+        std::atomic<bool> progressChanged{false};
+        detail::Mutex mutex;
+        ThreadTreeModel* model SKEIN_GUARDED_BY(mutex) = nullptr;
+
+        void tell(std::atomic<bool>& what)
+        {
+            what.store(true);
+            if (posted.exchange(true))
+                return;
+            // onEvents() takes `mutex` first: ThreadSanitizer then sees this
+            // post before the call, which Qt orders with its own locks, out
+            // of its sight. By name: no functor of ours crosses threads.
+            detail::MutexLock lock(mutex);
+            if (model)
+                QMetaObject::invokeMethod(model, "onEvents", Qt::QueuedConnection);
+        }
+    };
+
+    std::unique_ptr<Node> root;  // main
+    std::shared_ptr<Inbox> inbox = std::make_shared<Inbox>();
+    std::uint64_t observer = 0;
+    QTimer* progressTimer = nullptr;  // the next reading for progress
+    QElapsedTimer sinceRead;
+    bool progressSinceRead = false;
+    int refreshInterval = defaultRefreshInterval;
+};
 
 struct ThreadTreeModel::Node {
     Thread thread;
@@ -20,6 +70,32 @@ struct ThreadTreeModel::Node {
     QString state;
     double progress = 0;
     QString progressText;
+    // The thread's next progress change, watched again once it went.
+    std::optional<Signal> progressSignal;
+    Subscription progressCallback;
+    std::shared_ptr<std::atomic<bool>> progressWent = std::make_shared<std::atomic<bool>>(true);
+
+    Node() = default;
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+    ~Node()
+    {
+        if (progressSignal)
+            progressSignal->removeThen(progressCallback);
+    }
+
+    // Before its progress is read: a value set in between brings one more
+    // event, so the last value always arrives.
+    void watchProgress(const std::shared_ptr<Private::Inbox>& inbox)
+    {
+        if (!progressWent->exchange(false))
+            return;
+        progressSignal = thread.progressChanged();
+        progressCallback = progressSignal->then([inbox, went = progressWent] {
+            went->store(true);
+            inbox->tell(inbox->progressChanged);
+        });
+    }
 
     int row() const
     {
@@ -30,11 +106,6 @@ struct ThreadTreeModel::Node {
             std::find_if(siblings.begin(), siblings.end(), [this](const auto& n) { return n.get() == this; });
         return int(it - siblings.begin());
     }
-};
-
-struct ThreadTreeModel::Private {
-    std::unique_ptr<Node> root;  // main
-    QTimer timer;
 };
 
 namespace {
@@ -66,15 +137,28 @@ ThreadTreeModel::ThreadTreeModel(QObject* parent) : QAbstractItemModel(parent), 
     d->root->name = QString::fromStdString(d->root->thread.name());
     d->root->path = QString::fromStdString(d->root->thread.path());
     d->root->state = stateOf(d->root->thread);
-    d->timer.setInterval(100);
-    QObject::connect(&d->timer, &QTimer::timeout, this, &ThreadTreeModel::refresh);
-    d->timer.start();
+    // A child of the model: it moves with it to another thread.
+    d->progressTimer = new QTimer(this);
+    d->progressTimer->setSingleShot(true);
+    QObject::connect(d->progressTimer, &QTimer::timeout, this, &ThreadTreeModel::onProgressDue);
+    {
+        detail::MutexLock lock(d->inbox->mutex);
+        d->inbox->model = this;
+    }
+    // Observed before the first reading: a change after it is told.
+    const std::shared_ptr<Private::Inbox> inbox = d->inbox;
+    d->observer = detail::addTreeObserver([inbox] { inbox->tell(inbox->treeChanged); });
     refresh();
 }
 
-ThreadTreeModel::~ThreadTreeModel() = default;
+ThreadTreeModel::~ThreadTreeModel()
+{
+    detail::removeTreeObserver(d->observer);
+    detail::MutexLock lock(d->inbox->mutex);
+    d->inbox->model = nullptr;
+}
 
-int ThreadTreeModel::refreshInterval() const { return d->timer.interval(); }
+int ThreadTreeModel::refreshInterval() const { return d->refreshInterval; }
 
 void ThreadTreeModel::setRefreshInterval(int milliseconds)
 {
@@ -83,9 +167,9 @@ void ThreadTreeModel::setRefreshInterval(int milliseconds)
             << "refreshInterval set to " << milliseconds << " ms, which is no interval; ignored";
         return;
     }
-    if (milliseconds == d->timer.interval())
+    if (milliseconds == d->refreshInterval)
         return;
-    d->timer.setInterval(milliseconds);
+    d->refreshInterval = milliseconds;
     Q_EMIT refreshIntervalChanged();
 }
 
@@ -182,6 +266,8 @@ QHash<int, QByteArray> ThreadTreeModel::roleNames() const
 
 void ThreadTreeModel::refresh()
 {
+    d->progressSinceRead = false;
+    d->sinceRead.start();
     try {
         readTree();
     } catch (...) {
@@ -189,17 +275,60 @@ void ThreadTreeModel::refresh()
     }
 }
 
+void ThreadTreeModel::onEvents()
+{
+    Private::Inbox& inbox = *d->inbox;
+    {
+        detail::MutexLock handOver(inbox.mutex);
+    }
+    inbox.posted.store(false);
+    const bool tree = inbox.treeChanged.exchange(false);
+    const bool progress = inbox.progressChanged.exchange(false);
+    if (tree)
+        refresh();
+    // Even after a reading: progress still owes the reading after its last
+    // change (see onProgressDue()).
+    if (progress)
+        d->progressSinceRead = true;
+    // Progress alone waits for the interval since the last reading.
+    if (!d->progressSinceRead || d->progressTimer->isActive())
+        return;
+    const qint64 since = d->sinceRead.elapsed();
+    if (since < d->refreshInterval) {
+        d->progressTimer->start(int(d->refreshInterval - since));
+        return;
+    }
+    refresh();
+    d->progressTimer->start(d->refreshInterval);
+}
+
+void ThreadTreeModel::onProgressDue()
+{
+    // Once more after the last change: a value stored while its thread
+    // missed that the model watches again is read now.
+    const bool again = d->progressSinceRead;
+    refresh();
+    if (again)
+        d->progressTimer->start(d->refreshInterval);
+}
+
 void ThreadTreeModel::readTree()
 {
     // Depth first: update a node's values, drop rows of threads that left,
-    // append rows for threads that came (a thread's children are listed in
-    // start order, so newcomers come last).
-    std::vector<Node*> pending{d->root.get()};
+    // append rows for threads that came. A thread lists its children in
+    // start order, and so do the rows: the rows that stay are the live
+    // children in order, and newcomers come last.
+    struct Pending {
+        Node* node;
+        int row;
+    };
+    std::vector<Pending> pending{{d->root.get(), 0}};
     while (!pending.empty()) {
-        Node* node = pending.back();
+        auto [node, nodeRow] = pending.back();
         pending.pop_back();
-        const QModelIndex nodeIndex = createIndex(node->row(), 0, node);
+        const QModelIndex nodeIndex = createIndex(nodeRow, 0, node);
 
+        node->watchProgress(d->inbox);
         const QString state = stateOf(node->thread);
         const double progress = node->thread.progress();
         const QString text = QString::fromStdString(node->thread.progressText());
@@ -207,44 +336,48 @@ void ThreadTreeModel::readTree()
             node->state = state;
             node->progress = progress;
             node->progressText = text;
-            Q_EMIT dataChanged(nodeIndex, createIndex(nodeIndex.row(), ColumnCount - 1, node),
+            Q_EMIT dataChanged(nodeIndex, createIndex(nodeRow, ColumnCount - 1, node),
                                {Qt::DisplayRole, StateRole, ProgressRole, ProgressTextRole, RunningRole});
         }
 
         const std::vector<Thread> live = node->thread.children();
-        for (int row = int(node->children.size()) - 1; row >= 0; --row) {
-            const Thread& t = node->children[std::size_t(row)]->thread;
-            if (std::find(live.begin(), live.end(), t) != live.end())
+        auto& rows = node->children;
+        std::size_t next = 0;  // the first live child not matched to a row yet
+        for (int row = 0; row < int(rows.size());) {
+            if (next < live.size() && rows[std::size_t(row)]->thread == live[next]) {
+                ++row;
+                ++next;
                 continue;
-            beginRemoveRows(nodeIndex, row, row);
-            node->children.erase(node->children.begin() + row);
+            }
+            // A run of rows whose threads left (or, should the order ever
+            // differ, come back below as newcomers).
+            int last = row;
+            while (last + 1 < int(rows.size()) &&
+                   (next >= live.size() || rows[std::size_t(last + 1)]->thread != live[next]))
+                ++last;
+            beginRemoveRows(nodeIndex, row, last);
+            rows.erase(rows.begin() + row, rows.begin() + last + 1);
             endRemoveRows();
         }
-        std::vector<Thread> added;
-        for (const Thread& t : live) {
-            const bool known = std::any_of(node->children.begin(), node->children.end(),
-                                           [&t](const auto& n) { return n->thread == t; });
-            if (!known)
-                added.push_back(t);
-        }
-        if (!added.empty()) {
-            const int first = int(node->children.size());
-            beginInsertRows(nodeIndex, first, first + int(added.size()) - 1);
-            for (const Thread& t : added) {
+        if (next < live.size()) {
+            const int first = int(rows.size());
+            beginInsertRows(nodeIndex, first, first + int(live.size() - next) - 1);
+            for (; next < live.size(); ++next) {
                 auto child = std::make_unique<Node>();
-                child->thread = t;
+                child->thread = live[next];
                 child->parent = node;
-                child->name = QString::fromStdString(t.name());
-                child->path = QString::fromStdString(t.path());
-                child->state = stateOf(t);
-                child->progress = t.progress();
-                child->progressText = QString::fromStdString(t.progressText());
-                node->children.push_back(std::move(child));
+                child->watchProgress(d->inbox);
+                child->name = QString::fromStdString(child->thread.name());
+                child->path = QString::fromStdString(child->thread.path());
+                child->state = stateOf(child->thread);
+                child->progress = child->thread.progress();
+                child->progressText = QString::fromStdString(child->thread.progressText());
+                rows.push_back(std::move(child));
             }
             endInsertRows();
         }
-        for (const auto& child : node->children)
-            pending.push_back(child.get());
+        for (int row = 0; row < int(rows.size()); ++row)
+            pending.push_back({rows[std::size_t(row)].get(), row});
     }
 }
 

@@ -1,8 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
 // The QML demo as a person meets it, through the offscreen platform: the
-// scripted tour leaves a real screenshot, and closing the window while every
-// worker is busy ends the process at once, children stopping before parents.
+// scripted tour leaves a real screenshot, a time limit (a Till) cancels a
+// worker, each row's SignalAdaptor sees its worker pass halfway, and
+// closing the window while every worker is busy ends the process at once,
+// children stopping before parents.
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
@@ -55,6 +57,17 @@ private Q_SLOTS:
         QCOMPARE(ends.size(), 6);
         QCOMPARE(ends.count(QStringLiteral("cancelled")), 1);
         QCOMPARE(ends.count(QStringLiteral("finished")), 5);
+        // The cancel came from the Till of the worker's time limit; the rows'
+        // SignalAdaptors saw each finished worker pass halfway.
+        static const QRegularExpression timeLimit(QStringLiteral("^time limit: cancel primes-\\d+$"),
+                                                  QRegularExpression::MultilineOption);
+        QCOMPARE(out.count(timeLimit), 1);
+        static const QRegularExpression halfway(QStringLiteral("^((primes|download|process)-\\d+) halfway$"));
+        QSet<QString> halfwayPassed;
+        for (const QString& line : lines)
+            if (const auto m = halfway.match(line); m.hasMatch())
+                halfwayPassed.insert(m.captured(1));
+        QVERIFY2(halfwayPassed.size() >= 5, qPrintable(out));
 
         const QImage image(png);
         QVERIFY(!image.isNull());

@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: MIT
 // ThreadTreeModel: the live thread tree as rows (name, path, state,
 // progress), checked by QAbstractItemModelTester while threads start and
-// stop on other threads; states, progress and removal; the timer.
+// stop on other threads; states, progress and removal; events that reach a
+// view within one turn of the event loop, without refresh() and without
+// polling; progress coalesced into one queued refresh.
 //
 // Threads are ordered with Signals, never with sleeps. The churn's threads
 // live for short random Tills: that is the workload, not synchronisation.
@@ -10,14 +12,18 @@
 #include <QtTest>
 #include <QtTest/QAbstractItemModelTester>
 
+#include <skein/main_thread.h>
 #include <skein/qt/thread_tree_model.h>
 #include <skein/signal.h>
 #include <skein/thread.h>
 #include <skein/till.h>
 
+#include <atomic>
 #include <chrono>
 #include <random>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "testing.h"
 
@@ -42,6 +48,21 @@ QModelIndex rowNamed(const QAbstractItemModel& model, const QModelIndex& parent,
 }
 
 QModelIndex mainRow(const QAbstractItemModel& model) { return model.index(0, 0); }
+
+// Counts the queued calls (the model's refreshes) delivered to an object.
+class QueuedCalls : public QObject {
+public:
+    explicit QueuedCalls(QObject* watched) { watched->installEventFilter(this); }
+    int count = 0;
+
+protected:
+    bool eventFilter(QObject*, QEvent* event) override
+    {
+        if (event->type() == QEvent::MetaCall)
+            ++count;
+        return false;
+    }
+};
 
 // Reads every row and role, as a view would.
 int readAll(const QAbstractItemModel& model, const QModelIndex& parent)
@@ -240,11 +261,11 @@ private Q_SLOTS:
         // As QML sets it.
         QTest::ignoreMessage(QtWarningMsg, warning);
         QVERIFY(model.setProperty("refreshInterval", milliseconds));
-        QCOMPARE(model.refreshInterval(), 100);
+        QCOMPARE(model.refreshInterval(), 16);
         QCOMPARE(interval.count(), 0);
     }
 
-    void theTimerFollowsTheTreeWithoutRefreshCalls()
+    void refreshIntervalIsAPropertyThatNotifiesItsChanges()
     {
         QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
         ThreadTreeModel model;
@@ -255,14 +276,185 @@ private Q_SLOTS:
         QCOMPARE(interval.count(), 1);
         model.setRefreshInterval(5);
         QCOMPARE(interval.count(), 1);
+        QVERIFY(QMetaObject::invokeMethod(&model, "refresh"));
+    }
+
+    // No refresh(), no timed wait: what start(), stop(), the end and join()
+    // did is posted before they return, and one turn of the event loop
+    // shows it.
+    void aViewSeesAThreadComeStopAndLeaveWithinOneTurnOfTheEventLoop()
+    {
+        ThreadTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QVERIFY(inserted.isValid());
+        QVERIFY(removed.isValid());
+        QVERIFY(changed.isValid());
+        QCoreApplication::processEvents();
+        QCOMPARE(inserted.count(), 0);
 
         Signal release;
-        auto worker = Thread::run("timed", [release](const Signal& pleaseStop) { release.wait(pleaseStop); });
-        QTRY_VERIFY_WITH_TIMEOUT(rowNamed(model, mainRow(model), QStringLiteral("timed")).isValid(), hangGuardMs);
+        auto worker = Thread::run("eventful", [release](const Signal&) { release.wait(); });
+        QCoreApplication::processEvents();
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(inserted.at(0).at(0).value<QModelIndex>(), mainRow(model));
+        const QModelIndex row = rowNamed(model, mainRow(model), QStringLiteral("eventful"));
+        QVERIFY(row.isValid());
+        QCOMPARE(row.data(ThreadTreeModel::StateRole).toString(), QStringLiteral("running"));
+
+        worker.stop();
+        QCoreApplication::processEvents();
+        QCOMPARE(row.data(ThreadTreeModel::StateRole).toString(), QStringLiteral("stopping"));
+        QVERIFY(!changed.isEmpty());
+        QCOMPARE(changed.last().at(0).value<QModelIndex>(), row);
+
         release.go();
         worker.join();
-        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(mainRow(model)), 0, hangGuardMs);
-        QVERIFY(QMetaObject::invokeMethod(&model, "refresh"));
+        QCoreApplication::processEvents();
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(removed.at(0).at(0).value<QModelIndex>(), mainRow(model));
+        QCOMPARE(model.rowCount(mainRow(model)), 0);
+    }
+
+    // A thread Skein did not start shows while it is registered.
+    void aRegisteredThreadShowsWithinOneTurnOfTheEventLoop()
+    {
+        ThreadTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        Signal registered;
+        Signal unregister;
+        Signal unregistered;
+        std::thread foreign([=]() mutable {
+            {
+                const skein::RegisterThread self("foreign");
+                registered.go();
+                unregister.wait();
+            }
+            unregistered.go();
+        });
+        QVERIFY(registered.wait(Till(60s)));
+        QCoreApplication::processEvents();
+        QVERIFY(rowNamed(model, mainRow(model), QStringLiteral("foreign")).isValid());
+        unregister.go();
+        QVERIFY(unregistered.wait(Till(60s)));
+        QCoreApplication::processEvents();
+        QVERIFY(!rowNamed(model, mainRow(model), QStringLiteral("foreign")).isValid());
+        foreign.join();
+    }
+
+    // Eight threads set progress in a tight loop while the model's thread
+    // is busy elsewhere: one queued refresh waits for it, however many
+    // changes came, and the last values arrive.
+    void progressIsCoalescedIntoOneQueuedRefreshAndTheLastValueArrives()
+    {
+        constexpr int threads = 8;
+        constexpr int steps = 20000;
+        ThreadTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        Signal go;
+        Signal release;
+        std::vector<Signal> looped(threads);
+        std::vector<Thread> workers;
+        for (int i = 0; i < threads; ++i)
+            workers.push_back(Thread::run("p" + std::to_string(i), [=](const Signal& pleaseStop) {
+                if (!go.wait(pleaseStop))
+                    return;
+                const Thread me = Thread::current();
+                for (int step = 1; step <= steps; ++step)
+                    me.setProgress(double(step) / steps, step == steps ? "done" : "");
+                looped[std::size_t(i)].go();
+                release.wait(pleaseStop);
+            }));
+        QCoreApplication::processEvents();
+        QCOMPARE(model.rowCount(mainRow(model)), threads);
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QVERIFY(changed.isValid());
+        QueuedCalls calls(&model);
+        go.go();
+        for (const Signal& s : looped)
+            QVERIFY(s.wait(Till(60s)));
+        QCOMPARE(calls.count, 0);
+        QCoreApplication::processEvents();
+        QCOMPARE(calls.count, 1);
+
+        const auto allDone = [&] {
+            for (int i = 0; i < threads; ++i) {
+                const QModelIndex row = rowNamed(model, mainRow(model), "p" + QString::number(i));
+                if (row.data(ThreadTreeModel::ProgressRole).toDouble() != 1.0 ||
+                    row.data(ThreadTreeModel::ProgressTextRole).toString() != QLatin1String("done"))
+                    return false;
+            }
+            return true;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(allDone(), hangGuardMs);
+        QVERIFY(!changed.isEmpty());
+        for (const auto& change : changed) {
+            const QModelIndex first = change.at(0).value<QModelIndex>();
+            QCOMPARE(first.parent(), mainRow(model));
+            QCOMPARE(first.column(), 0);
+            QCOMPARE(change.at(1).value<QModelIndex>().row(), first.row());
+        }
+        release.go();
+        for (Thread& w : workers)
+            w.join();
+    }
+
+    // A thousand threads, in batches of a hundred started from another
+    // thread, each batch shown, then ended; the model follows by events
+    // alone, and the tester aborts at the first inconsistency.
+    void passesTheModelTesterWhileAThousandThreadsStartAndStop()
+    {
+        constexpr int batches = 10;
+        constexpr int batchSize = 100;
+        ThreadTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QVERIFY(inserted.isValid());
+        std::vector<Signal> begins(batches);
+        std::vector<Signal> releases(batches);
+        std::atomic<int> started{0};
+        auto starter = Thread::run("starter", [begins, releases, &started](const Signal& pleaseStop) {
+            for (int b = 0; b < batches; ++b) {
+                const Signal release = releases[std::size_t(b)];
+                if (!begins[std::size_t(b)].wait(pleaseStop))
+                    return;
+                std::vector<Thread> batch;
+                for (int i = 0; i < batchSize; ++i) {
+                    batch.push_back(Thread::run("b" + std::to_string(i), [release, i](const Signal& stop) {
+                        if (i % 10 == 0)
+                            Thread::run("child", [release](const Signal& childStop) { release.wait(childStop); });
+                        Thread::current().setProgress(0.5);
+                        release.wait(stop);
+                    }));
+                    started.fetch_add(1);
+                }
+                if (!release.wait(pleaseStop))
+                    return;
+                for (Thread& t : batch)
+                    t.join();
+            }
+            pleaseStop.wait();  // its row stays until the last batch has left
+        });
+        QCoreApplication::processEvents();
+        const QPersistentModelIndex starterRow = rowNamed(model, mainRow(model), QStringLiteral("starter"));
+        QVERIFY(starterRow.isValid());
+        for (int b = 0; b < batches; ++b) {
+            begins[std::size_t(b)].go();
+            QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(starterRow), batchSize, hangGuardMs);
+            (void)readAll(model, {});
+            releases[std::size_t(b)].go();
+            QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(starterRow), 0, hangGuardMs);
+        }
+        QVERIFY(starterRow.isValid());
+        starter.stop();
+        starter.join();
+        QCoreApplication::processEvents();
+        QCOMPARE(model.rowCount(mainRow(model)), 0);
+        QCOMPARE(started.load(), batches * batchSize);
+        QVERIFY(inserted.count() > batches);
     }
 
     void rolesAndHeadersAreNamed()

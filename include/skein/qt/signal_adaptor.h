@@ -70,7 +70,7 @@ private:
 
 /// A SignalAdaptor for a timeout, usable from QML as `Till { seconds: 2 }`:
 /// fired() comes `seconds` after it is set.
-class SKEIN_QT_EXPORT TillAdaptor : public SignalAdaptor {
+class SKEIN_QT_EXPORT TillAdaptor : public skein::SignalAdaptor {
     Q_OBJECT
     Q_PROPERTY(double seconds READ seconds WRITE setSeconds NOTIFY secondsChanged FINAL)
 

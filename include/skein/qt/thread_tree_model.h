@@ -4,11 +4,30 @@
 /// Skein — ThreadTreeModel: the live thread tree as a QAbstractItemModel.
 ///
 /// One row per thread, from `main` down; columns name, path, state, progress;
-/// roles for QML (name, path, state, progress, progressText, running, depth). The
-/// model follows the tree by reading it every refreshInterval milliseconds
-/// (default 100) in its own thread, and on refresh(); rows come and go with
-/// proper insert/remove notifications, and changed values with dataChanged.
+/// roles for QML (name, path, state, progress, progressText, running, depth).
 /// state is "running", "stopping" (asked to stop) or "stopped".
+///
+/// The model follows the tree by events, without polling. A thread that
+/// starts (or registers, or is met by Thread::current()), is asked to stop,
+/// stops, or leaves the tree (it ended, or was joined) posts one refresh into
+/// the model's thread: a view sees the change in the next turn of that
+/// thread's event loop. A progress change (Thread::setProgress) posts one
+/// too, but the model reads progress at most once per refreshInterval
+/// milliseconds (default 16, about one frame), and once more after the last
+/// change: the last value always arrives, and threads that report progress
+/// in a tight loop cost the model's thread one reading per interval. However
+/// many events come, at most one refresh is queued at a time. A refresh
+/// reads the whole tree; rows come and go with insert/remove notifications
+/// of their exact ranges, and changed values with dataChanged. refresh()
+/// reads it at once.
+///
+/// Lifetime: the model may be destroyed at any time, also while threads
+/// change the tree; nothing of it is called afterwards. It lives in one
+/// thread (the thread it has affinity with), which needs an event loop.
+///
+/// Memory ordering: what a thread did before it started a child, set its
+/// progress, or ended, is not published through the model: the model's
+/// values are for display.
 ///
 /// Its Qt entry points (refresh(), the refreshInterval property) never
 /// throw: misuse is a qWarning in skein.thread naming the model (its class
@@ -16,7 +35,6 @@
 #pragma once
 
 #include <QtCore/QAbstractItemModel>
-#include <QtCore/QTimer>
 
 #include <memory>
 
@@ -47,7 +65,7 @@ public:
     };
     Q_ENUM(Role)
 
-    /// A model of the tree as it is now, refreshed every 100 ms from then on.
+    /// A model of the tree as it is now, following it from then on.
     explicit ThreadTreeModel(QObject* parent = nullptr);
     ~ThreadTreeModel() override;
 
@@ -69,8 +87,9 @@ public:
     /// Qt's role names plus the Role names.
     QHash<int, QByteArray> roleNames() const override;
 
-    /// The `refreshInterval` property: milliseconds between two readings of
-    /// the tree.
+    /// The `refreshInterval` property: the least time, in milliseconds,
+    /// between two readings of the tree for progress alone (default 16).
+    /// Threads that start, stop or leave are shown at once regardless.
     int refreshInterval() const;
     /// Zero or negative: a warning, and the interval stays as it was.
     void setRefreshInterval(int milliseconds);
@@ -84,8 +103,13 @@ Q_SIGNALS:
     /// `refreshInterval` changed.
     void refreshIntervalChanged();
 
+private Q_SLOTS:
+    // What threads told: posted, one at a time, into the model's thread.
+    void onEvents();
+
 private:
     void readTree();
+    void onProgressDue();
 
     struct Node;
     struct Private;
