@@ -31,6 +31,14 @@ RATIO_GOALS = {
     ("BM_Queue2P2C", "std"): 1.0,
     ("BM_Queue2P2C", "qt"): 1.0,
     ("BM_Queue2P2C", "moodycamel"): 0.5,
+    # PriorityQueue against std::priority_queue under a mutex: "std" keeps no
+    # order among equal items (no goal, for comparison); "stable" keeps it,
+    # as PriorityQueue does.
+    ("BM_PriorityQueue1P1C", "stable"): 1.0,
+    ("BM_ThreadedQueue", "handwritten"): 1.0,
+    ("BM_SemaphorePingPong", "std"): 1.0,
+    ("BM_SemaphorePingPong", "textbook"): 1.0,
+    ("BM_BarrierRound", "std"): 1.0,
     ("BM_TillSchedule", "qt"): 1.0,
     # Thread::run + join within 1.2x of std::thread: ratio std/skein >= 1/1.2.
     ("BM_ThreadCreateJoin", "std"): 1 / 1.2,
@@ -58,10 +66,12 @@ LATENESS_COUNTERS = ["median_us", "p99_us", "max_us"]
 
 # The order of the table (runs with random interleaving come in any order).
 FAMILY_ORDER = ["BM_PingPong", "BM_SignalCreateGo", "BM_Queue1P1C", "BM_Queue2P2C",
+                "BM_PriorityQueue1P1C", "BM_ThreadedQueue", "BM_SemaphorePingPong", "BM_BarrierRound",
                 "BM_TillSchedule", "BM_TillLateness", "BM_ThreadCreateJoin", "BM_Shutdown1000",
                 "BM_QueuedCallLatency", "BM_SetProgress", "BM_SetProgressHandle", "BM_SetProgressWatched",
                 "BM_QtMessage", "BM_RunTrue", "BM_RunTrueShared"]
-IMPL_ORDER = [SKEIN, "std", "jthread", "promise", "qt", "boost", "moodycamel", "process", "qprocess"]
+IMPL_ORDER = [SKEIN, "std", "textbook", "stable", "handwritten", "jthread", "promise", "qt", "boost", "moodycamel", "process",
+              "qprocess"]
 
 
 def order(known, name):

@@ -11,10 +11,10 @@
 //
 // BM_PriorityQueue1P1C/<impl>: the same with PriorityQueue<int>, one producer
 // adding kItems ints of random priority (the same sequence for every impl)
-// and one consumer popping them. Peer: the textbook std::priority_queue
-// under std::mutex + std::condition_variable. The peer pops equal items in
-// any order; PriorityQueue keeps them in arrival order, at the price of an
-// arrival number per item and a tie-break in its comparisons.
+// and one consumer popping them. Peers: the textbook std::priority_queue
+// under std::mutex + std::condition_variable ("std"), which pops equal items
+// in any order, and the same keeping them in arrival order by an arrival
+// number beside each item ("stable"), as PriorityQueue does.
 //
 // Names are <Family>/<impl> so that scripts/bench_ratios.py can pair them.
 #include <benchmark/benchmark.h>
@@ -177,6 +177,31 @@ struct StdPriorityQueue {
     }
 };
 
+// The textbook queue with PriorityQueue's order: equal items leave in the
+// order they came, by an arrival number beside each item.
+struct StableStdPriorityQueue {
+    std::mutex mutex;
+    std::condition_variable notEmpty;
+    std::priority_queue<std::pair<int, std::int64_t>> items;  // guarded by mutex; (item, -arrival)
+    std::int64_t arrivals = 0;                                // guarded by mutex
+
+    void add(int item)
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        items.emplace(item, -arrivals++);
+        lock.unlock();
+        notEmpty.notify_one();
+    }
+    int pop()
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        notEmpty.wait(lock, [this] { return !items.empty(); });
+        const int item = items.top().first;
+        items.pop();
+        return item;
+    }
+};
+
 // The priorities, made once so that every impl moves the same sequence.
 const std::vector<int>& priorities()
 {
@@ -228,7 +253,8 @@ const bool registered = [] {
         registerQueue<MoodycamelQueue>(family, "moodycamel", threads, threads);
     }
     for (const auto& [impl, bench] : {std::pair<std::string, void (*)(benchmark::State&)>{"skein", &BM_PriorityQueue1P1C<SkeinPriorityQueue>},
-                                      {"std", &BM_PriorityQueue1P1C<StdPriorityQueue>}})
+                                      {"std", &BM_PriorityQueue1P1C<StdPriorityQueue>},
+                                      {"stable", &BM_PriorityQueue1P1C<StableStdPriorityQueue>}})
         benchmark::RegisterBenchmark(("BM_PriorityQueue1P1C/" + impl).c_str(), bench)
             ->UseRealTime()
             ->Unit(benchmark::kMillisecond);
