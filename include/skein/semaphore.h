@@ -38,7 +38,8 @@
 ///   destruction began is undefined, as for any object.
 ///
 /// ### Cost
-///   A blocked acquire() spins for a moment before it sleeps. A release()
+///   An acquire() that must wait spins, then yields its core, for a moment
+///   before it queues and sleeps. A release()
 ///   that serves the only queued waiter wakes just that one; one that serves
 ///   several, or leaves waiters queued, wakes every sleeping waiter, and the
 ///   ones not served sleep again.
@@ -103,13 +104,10 @@ public:
         if (till)
             return false;
         // Permits are often a moment away (a ping-pong between two threads):
-        // watch for them a moment before queueing and sleeping. Briefly: on
-        // a loaded machine a long spin burns the time slice that the thread
-        // which would release needs (scripts/bench semaphore measured it).
-        constexpr int spinsBeforeQueueing = 10;
+        // watch for them before queueing and sleeping, as
+        // std::counting_semaphore does; a sleep and a wake-up cost far more.
         lock.unlock();
-        for (int i = 0; i < spinsBeforeQueueing && core_->hint.load(std::memory_order_relaxed) < n; ++i)
-            detail::cpuRelax();
+        detail::awaitBriefly([this, n] { return core_->hint.load(std::memory_order_relaxed) >= n; });
         lock.lock();
         if (takeNow(n))
             return true;

@@ -69,10 +69,6 @@ struct Barrier::Core {
 
 namespace {
 
-// Each yield is a system call: together some tens of microseconds of CPU at
-// most, little beside a round whose threads are far apart.
-constexpr int yieldsBeforeBlocking = 64;
-
 std::string describe(const void* barrier)
 {
     return "Barrier '" + static_cast<const Barrier*>(barrier)->name() + "'";
@@ -187,10 +183,7 @@ std::size_t Barrier::wait(const Signal& till)
         // round of two threads is then as fast as std::barrier's, where
         // sleeping at once made it 2.5 times slower (bench_barrier).
         lock.unlock();
-        for (int i = 0; i < detail::spinsBeforeBlocking && !decided(); ++i)
-            detail::cpuRelax();
-        for (int i = 0; i < yieldsBeforeBlocking && !decided(); ++i)
-            std::this_thread::yield();
+        detail::awaitBriefly(decided);
         lock.lock();
     }
     try {
