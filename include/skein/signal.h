@@ -12,7 +12,10 @@
 /// - go() is idempotent and may be called from any thread, concurrently. The
 ///   first call wakes every waiter, then runs each `then` callback exactly once,
 ///   in order of registration, on the calling thread, with no Skein lock held.
-///   Later calls return at once (they do not wait for the callbacks).
+///   Later calls return at once (they do not wait for the callbacks). A
+///   waiter that go() wakes may destroy the handle that go() was called
+///   through (`[&done] { done.go(); }` while the owner of `done` waits on it
+///   and then returns): go() keeps the state alive until it has returned.
 /// - then(fn) on a Signal that has gone runs fn at once, on the caller's
 ///   thread, before then() returns. Otherwise fn runs on the thread that calls
 ///   go(). A callback must not block waiting for work that the thread calling

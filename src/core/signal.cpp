@@ -223,7 +223,10 @@ void Signal::go() const
 {
     if (state_->kind == SignalState::Kind::Never)
         throw UsageError("Signal::never() cannot go");
-    state_->go();
+    // Its own reference: a waiter that this go() wakes may drop the last
+    // handle, the one go() was called through, before go() has returned.
+    const std::shared_ptr<SignalState> keep = state_;
+    keep->go();
 }
 
 Signal::operator bool() const noexcept { return state_->gone.load(std::memory_order_acquire); }

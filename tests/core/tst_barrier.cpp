@@ -583,9 +583,7 @@ void tst_Barrier::waitThatMayNotBlockLeavesItsRoundAndBreaksTheBarrier()
         Crew crew([&] { barrier.abort(); });
         crew.start([&] { other = waitOn(barrier); });
         QVERIFY(waitUntilWaiting(barrier, 1));
-        // `tried` by value: its go() may still be waking this thread when
-        // the test returns and destroys the local handle.
-        testing::runOnTheTimerThread([&barrier, &refused, tried] {
+        testing::runOnTheTimerThread([&barrier, &refused, &tried] {
             refused = messageOf<skein::UsageError>([&] { (void)barrier.wait(); });
             tried.go();
         });

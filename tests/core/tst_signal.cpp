@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void newSignalHasNotGone();
     void goFromManyThreadsRunsEachCallbackOnce();
     void goIsIdempotent();
+    void aWokenWaiterMayDestroyTheHandleThatGoWasCalledThrough();
     void goFromInsideACallbackReturnsAtOnce();
     void callbacksRunInRegistrationOrder();
     void throwingCallbackIsLoggedAndTheOthersStillRun_data();
@@ -121,6 +123,25 @@ void tst_Signal::goFromManyThreadsRunsEachCallbackOnce()
             QCOMPARE(ranOn[j].load(), ranOn[0].load());
         }
     }
+}
+
+// absl::Notification's guarantee: the thread that waits may destroy the
+// handle as soon as its wait returns, while go() called through that very
+// handle is still waking it. ASan and TSan see a go() that touches the state
+// after the last handle let go of it.
+void tst_Signal::aWokenWaiterMayDestroyTheHandleThatGoWasCalledThrough()
+{
+    constexpr int rounds = 2000;
+    int woken = 0;
+    for (int round = 0; round < rounds; ++round) {
+        auto done = std::make_unique<skein::Signal>("done");
+        skein::Signal* const handle = done.get();
+        std::thread goer([handle] { handle->go(); });
+        woken += done->wait(skein::Till(testing::hangGuard));
+        done.reset();
+        goer.join();
+    }
+    QCOMPARE(woken, rounds);
 }
 
 void tst_Signal::goIsIdempotent()
