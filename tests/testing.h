@@ -707,4 +707,30 @@ inline bool isNotRunning(qint64 pid)
     return afterName >= 0 && line.mid(afterName + 2, 1) == "Z";
 }
 
+// How the `till` of a blocked call ends it, one data row each
+// (addTillKindRows()): gone already, a Till of 20 ms that times out, or a
+// pending Signal that the test makes go once the call is parked on it.
+enum class TillKind { AlreadyGone, TimesOut, GoesWhileParked };
+
+inline void addTillKindRows()
+{
+    QTest::addColumn<TillKind>("kind");
+    QTest::newRow("till already gone") << TillKind::AlreadyGone;
+    QTest::newRow("till times out") << TillKind::TimesOut;
+    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
+}
+
+// A till of `kind`.
+inline skein::Signal tillOf(TillKind kind)
+{
+    using namespace std::chrono_literals;
+    if (kind == TillKind::TimesOut)
+        return skein::Till(20ms);
+    skein::Signal till("till");
+    if (kind == TillKind::AlreadyGone)
+        till.go();
+    return till;
+}
 }  // namespace testing
+
+Q_DECLARE_METATYPE(testing::TillKind)

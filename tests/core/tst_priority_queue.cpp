@@ -39,6 +39,9 @@ using testing::messageOf;
 using testing::names;
 using testing::waitUntilBlockedOn;
 using testing::waitUntilParked;
+using testing::TillKind;
+using testing::addTillKindRows;
+using testing::tillOf;
 
 namespace {
 
@@ -70,28 +73,6 @@ QStringList drainLabels(JobQueue& queue)
 }
 
 enum class Take { Pop, TryPop, PopAll };
-enum class TillKind { AlreadyGone, TimesOut, GoesWhileParked };
-
-void addTillKindRows()
-{
-    QTest::addColumn<TillKind>("kind");
-    QTest::newRow("till already gone") << TillKind::AlreadyGone;
-    QTest::newRow("till times out") << TillKind::TimesOut;
-    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
-}
-
-// A till of `kind`: gone already, a Till of 20 ms, or a pending Signal that
-// the test makes go once the call is parked on it.
-skein::Signal tillOf(TillKind kind)
-{
-    if (kind == TillKind::TimesOut)
-        return skein::Till(20ms);
-    skein::Signal till("till");
-    if (kind == TillKind::AlreadyGone)
-        till.go();
-    return till;
-}
-
 // A Compare that throws while `failing` is set.
 struct Fickle {
     std::shared_ptr<std::atomic<bool>> failing = std::make_shared<std::atomic<bool>>(false);
@@ -128,7 +109,6 @@ std::vector<int> values(const std::vector<Fragile>& items)
 }  // namespace
 
 Q_DECLARE_METATYPE(Take)
-Q_DECLARE_METATYPE(TillKind)
 
 class tst_PriorityQueue : public QObject {
     Q_OBJECT

@@ -33,6 +33,9 @@ using testing::messageOf;
 using testing::names;
 using testing::waitUntilBlockedOn;
 using testing::waitUntilParked;
+using testing::TillKind;
+using testing::addTillKindRows;
+using testing::tillOf;
 
 namespace {
 
@@ -45,29 +48,6 @@ std::vector<int> drain(skein::Queue<int>& queue)
 }
 
 enum class MakeRoom { Pop, TryPop, PopAll };
-// How the `till` of a blocked add(), extend() or pop() ends the call.
-enum class TillKind { AlreadyGone, TimesOut, GoesWhileParked };
-
-void addTillKindRows()
-{
-    QTest::addColumn<TillKind>("kind");
-    QTest::newRow("till already gone") << TillKind::AlreadyGone;
-    QTest::newRow("till times out") << TillKind::TimesOut;
-    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
-}
-
-// A till of `kind`: gone already, a Till of 20 ms, or a pending Signal that
-// the test makes go once the call is parked on it.
-skein::Signal tillOf(TillKind kind)
-{
-    if (kind == TillKind::TimesOut)
-        return skein::Till(20ms);
-    skein::Signal till("till");
-    if (kind == TillKind::AlreadyGone)
-        till.go();
-    return till;
-}
-
 // What destroyOnceBlocked() saw before it acted.
 struct BeforeDestruction {
     bool blocked = false;   // `count` calls showed as blocked in the Queue
@@ -93,7 +73,6 @@ BeforeDestruction destroyOnceBlocked(std::unique_ptr<skein::Queue<int>>& queue, 
 }  // namespace
 
 Q_DECLARE_METATYPE(MakeRoom)
-Q_DECLARE_METATYPE(TillKind)
 
 class tst_Queue : public QObject {
     Q_OBJECT

@@ -44,6 +44,9 @@ using testing::messageOf;
 using testing::names;
 using testing::waitUntilBlockedOn;
 using testing::waitUntilParked;
+using testing::TillKind;
+using testing::addTillKindRows;
+using testing::tillOf;
 
 namespace {
 
@@ -113,27 +116,6 @@ IntQueue::Options options(std::size_t maxBatch, std::chrono::milliseconds period
 // stop delivers.
 constexpr std::chrono::milliseconds forever = std::chrono::hours(24);
 
-// How the `till` of a blocked flush() or add() ends the call.
-enum class TillKind { AlreadyGone, TimesOut, GoesWhileParked };
-
-void addTillKindRows()
-{
-    QTest::addColumn<TillKind>("kind");
-    QTest::newRow("till already gone") << TillKind::AlreadyGone;
-    QTest::newRow("till times out") << TillKind::TimesOut;
-    QTest::newRow("till goes while parked") << TillKind::GoesWhileParked;
-}
-
-skein::Signal tillOf(TillKind kind)
-{
-    if (kind == TillKind::TimesOut)
-        return skein::Till(20ms);
-    skein::Signal till("till");
-    if (kind == TillKind::AlreadyGone)
-        till.go();
-    return till;
-}
-
 // Calls `call` with `till` on this thread; when the till is one that goes
 // while the call is parked, another thread makes it go once the call
 // registered on it.
@@ -175,7 +157,6 @@ enum class StopBy { Destructor, Stop, ItsPleaseStop, ItsParentStopping };
 
 }  // namespace
 
-Q_DECLARE_METATYPE(TillKind)
 Q_DECLARE_METATYPE(StopBy)
 
 class tst_ThreadedQueue : public QObject {
