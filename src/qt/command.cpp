@@ -64,11 +64,7 @@ struct Run {
     {}
     Run(const Run&) = delete;
     Run& operator=(const Run&) = delete;
-    ~Run()
-    {
-        till.removeThen(onTill);
-        starterStop.removeThen(onStarterStop);
-    }
+    ~Run() { stopWhen.removeThen(onStop); }
 
     Queue<std::string>& queue(Stream stream) { return stream == Stream::Stdout ? out : err; }
 
@@ -110,11 +106,10 @@ private:
     static std::string describeStart(const void* run) { return static_cast<const Run*>(run)->what + " (start)"; }
     static std::string describeJoin(const void* run) { return static_cast<const Run*>(run)->what + " (join)"; }
 
-    // Set by watch() before anything else can reach the Run.
-    Signal till;
-    Signal starterStop;
-    Subscription onTill;
-    Subscription onStarterStop;
+    // Set by watch() before anything else can reach the Run: `till` or the
+    // starting thread's pleaseStop.
+    Signal stopWhen;
+    Subscription onStop;
 
     detail::Mutex mutex;
     std::condition_variable changed;
@@ -430,10 +425,8 @@ void Run::watch(const std::shared_ptr<Run>& run, const Signal& till, const Signa
         if (const auto r = weak.lock())
             r->stop();
     };
-    run->till = till;
-    run->starterStop = starterStop;
-    run->onTill = till.then(stop);
-    run->onStarterStop = starterStop.then(stop);
+    run->stopWhen = till | starterStop;
+    run->onStop = run->stopWhen.then(stop);
 }
 
 void Run::begin()
