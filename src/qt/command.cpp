@@ -17,6 +17,7 @@
 #include "skein/till.h"
 
 #include "process_p.h"
+#include "root_thread_p.h"
 
 namespace skein {
 
@@ -43,14 +44,6 @@ QString keyOf(const Command::Options& options)
     if (options.environment)
         key += options.environment->toStringList().join(QLatin1Char('\n'));
     return key;
-}
-
-Thread rootThread()
-{
-    Thread t = Thread::current();
-    while (const auto p = t.parent())
-        t = *p;
-    return t;
 }
 
 // One started command: its Queues, and how far it has come. Shared by its
@@ -172,7 +165,7 @@ public:
         Process::Options processOptions;
         processOptions.workingDirectory = options.workingDirectory;
         processOptions.environment = options.environment;
-        processOptions.parent = rootThread();
+        processOptions.parent = detail::rootThread();
         processOptions.killGrace = std::chrono::milliseconds(200);
         processOptions.ownProcessGroup = true;  // stopping a session stops what its commands started
         try {

@@ -16,6 +16,7 @@
 #include "skein/thread.h"
 
 #include "logging_p.h"
+#include "root_thread_p.h"
 
 namespace skein {
 
@@ -110,14 +111,6 @@ struct ThreadTreeModel::Node {
 
 namespace {
 
-Thread treeRoot()
-{
-    Thread t = Thread::current();
-    while (const auto p = t.parent())
-        t = *p;
-    return t;
-}
-
 QString stateOf(const Thread& t)
 {
     if (t.stopped())
@@ -133,7 +126,7 @@ ThreadTreeModel::ThreadTreeModel(QObject* parent) : QAbstractItemModel(parent), 
 {
     detail::useQtLogging();
     d->root = std::make_unique<Node>();
-    d->root->thread = treeRoot();
+    d->root->thread = detail::rootThread();
     d->root->name = QString::fromStdString(d->root->thread.name());
     d->root->path = QString::fromStdString(d->root->thread.path());
     d->root->state = stateOf(d->root->thread);
