@@ -20,12 +20,14 @@
 ///   nobody is queued, else nothing; it never blocks.
 /// - release(n) adds `n` permits (n ≥ 1) and hands them to the queued waiters
 ///   in order, as far as they go. It never blocks. A count that would pass
-///   PTRDIFF_MAX throws UsageError, changing nothing.
+///   Semaphore::max() (PTRDIFF_MAX / 2) throws UsageError, changing nothing.
 /// - BoundedSemaphore is a Semaphore whose count may never pass `initial`: a
 ///   release() that would take it there throws UsageError naming the
 ///   BoundedSemaphore, changing nothing (Python's ValueError).
 /// - n ≤ 0 in acquire(), tryAcquire() or release() throws InvalidArgument
-///   naming the Semaphore.
+///   naming the Semaphore, and so does an acquire() of more permits than the
+///   Semaphore can ever hold (past max(), or past a BoundedSemaphore's
+///   initial count), which could only hang.
 ///
 /// ### Lifetime
 /// - Destroying a Semaphore while threads block in acquire() is defined:
@@ -38,11 +40,14 @@
 ///   destruction began is undefined, as for any object.
 ///
 /// ### Cost
-///   An acquire() that must wait spins, then yields its core, for a moment
-///   before it queues and sleeps. A release()
-///   that serves the only queued waiter wakes just that one; one that serves
-///   several, or leaves waiters queued, wakes every sleeping waiter, and the
-///   ones not served sleep again.
+///   While nobody is queued, acquire(), tryAcquire() and release() take no
+///   lock: one atomic compare-exchange each. An acquire() that must wait
+///   spins, then yields its core, for a moment before it queues and sleeps.
+///   While anyone is queued, every call goes through the Semaphore's mutex,
+///   which serves the queue in order. A release() that serves the only
+///   queued waiter wakes just that one; one that serves several, or leaves
+///   waiters queued, wakes every sleeping waiter, and the ones not served
+///   sleep again.
 ///
 /// ### Memory ordering
 ///   Everything a thread did before release() is visible to a thread whose
@@ -98,7 +103,9 @@ public:
     bool acquire(std::ptrdiff_t n, const Signal& till)
     {
         requirePositive(n, "acquire");
-        detail::MutexLock lock(core_->mutex, detail::MutexLock::Spin{});
+        if (n > (bounded_ ? initial_ : max()))
+            throw InvalidArgument(describe() + ": acquire(" + std::to_string(n) + ") of more permits than it can hold (" +
+                                  std::to_string(bounded_ ? initial_ : max()) + ")");
         if (takeNow(n))
             return true;
         if (till)
@@ -106,11 +113,125 @@ public:
         // Permits are often a moment away (a ping-pong between two threads):
         // watch for them before queueing and sleeping, as
         // std::counting_semaphore does; a sleep and a wake-up cost far more.
-        lock.unlock();
-        detail::awaitBriefly([this, n] { return core_->hint.load(std::memory_order_relaxed) >= n; });
-        lock.lock();
-        if (takeNow(n))
+        if (detail::awaitBriefly([this, n] { return takeNow(n); }))
             return true;
+        return acquireQueued(n, till);
+    }
+
+    /// Takes `n` permits (n ≥ 1, else InvalidArgument) if that many are
+    /// available and no waiter is queued; else takes nothing. Never blocks.
+    bool tryAcquire(std::ptrdiff_t n = 1)
+    {
+        requirePositive(n, "tryAcquire");
+        return takeNow(n);
+    }
+
+    /// Adds `n` permits (n ≥ 1, else InvalidArgument) and hands them to the
+    /// queued waiters in arrival order. Never blocks. Throws UsageError,
+    /// changing nothing, past the bound of a BoundedSemaphore or past max().
+    void release(std::ptrdiff_t n = 1)
+    {
+        requirePositive(n, "release");
+        Word word = core_->word.load(std::memory_order_relaxed);
+        while (!(word & queued)) {
+            requireRoom(permits(word), n);
+            // The last touch of the Semaphore: a waiter these permits let go
+            // on may destroy it at once.
+            if (core_->word.compare_exchange_weak(word, word + n * unit, std::memory_order_release,
+                                                  std::memory_order_relaxed))
+                return;
+        }
+        releaseToQueue(n);
+    }
+
+    /// How many permits are available now (a snapshot).
+    std::ptrdiff_t available() const { return permits(core_->word.load(std::memory_order_acquire)); }
+
+    /// The most permits a Semaphore can hold: PTRDIFF_MAX / 2.
+    static constexpr std::ptrdiff_t max() noexcept { return std::numeric_limits<std::ptrdiff_t>::max() / unit; }
+
+    /// The name given at construction, or a generated one ("semaphore-2").
+    std::string name() const { return name_; }
+
+private:
+    friend class BoundedSemaphore;
+
+    // The count and whether anyone is queued share one atomic word: the
+    // permits times `unit`, plus `queued` while the queue is not empty.
+    // Nobody queued: acquire, tryAcquire and release change the count by
+    // compare-exchange alone, taking no lock. Someone queued: every change
+    // goes through the mutex, which serves the queue in order; a
+    // compare-exchange that races with the setting of `queued` fails.
+    using Word = std::ptrdiff_t;
+    static constexpr Word queued = 1;
+    static constexpr Word unit = 2;
+    static constexpr std::ptrdiff_t permits(Word word) noexcept { return word / unit; }
+
+    // `kind` names the class in messages.
+    Semaphore(std::ptrdiff_t initial, std::string name, const char* kind, bool bounded)
+        : core_(std::make_shared<Core>()),
+          name_(name.empty() ? detail::generatedName(bounded ? "bounded-semaphore" : "semaphore") : std::move(name)),
+          kind_(kind),
+          initial_(initial),
+          bounded_(bounded)
+    {
+        if (initial < 0)
+            throw InvalidArgument(describe() + ": a negative initial count (" + std::to_string(initial) + ")");
+        if (initial > max())
+            throw InvalidArgument(describe() + ": an initial count (" + std::to_string(initial) +
+                                  ") past Semaphore::max()");
+        core_->word.store(initial * unit, std::memory_order_relaxed);
+    }
+
+    // One queued acquire(), on its own stack.
+    struct Waiter {
+        std::ptrdiff_t n;
+        bool granted = false;
+    };
+
+    struct Core {
+        // See Word. On a line of its own: the lock-free calls must not take
+        // the mutex's line away from a thread that holds it.
+        alignas(64) std::atomic<Word> word{0};
+        alignas(64) detail::Mutex mutex;
+        // Notified when queued waiters were served, and at destruction.
+        std::condition_variable changed;
+        std::deque<Waiter*> waiters SKEIN_GUARDED_BY(mutex);  // oldest first; not empty iff `queued`
+        // Did the last grant() serve one waiter and leave none queued?
+        bool servedOnlyOne SKEIN_GUARDED_BY(mutex) = false;
+        detail::BlockedCalls blocked;
+    };
+
+    // Takes `n` permits if there are that many and nobody is queued: the
+    // lock-free path of acquire() and tryAcquire().
+    bool takeNow(std::ptrdiff_t n) noexcept
+    {
+        Word word = core_->word.load(std::memory_order_relaxed);
+        while (!(word & queued) && permits(word) >= n) {
+            if (core_->word.compare_exchange_weak(word, word - n * unit, std::memory_order_acquire,
+                                                  std::memory_order_relaxed))
+                return true;
+        }
+        return false;
+    }
+
+    // acquire() once watching was not enough: under the mutex, takes the
+    // permits if they came meanwhile, else queues and sleeps.
+    bool acquireQueued(std::ptrdiff_t n, const Signal& till)
+    {
+        detail::MutexLock lock(core_->mutex, detail::MutexLock::Spin{});
+        // Marks the word queued unless the permits are there: from then on
+        // the count changes only under the mutex, and no release is missed.
+        Word word = core_->word.load(std::memory_order_acquire);
+        while (!(word & queued)) {
+            const Word next = permits(word) >= n ? word - n * unit : word | queued;
+            if (core_->word.compare_exchange_weak(word, next, std::memory_order_acq_rel,
+                                                  std::memory_order_acquire)) {
+                if (!(next & queued))
+                    return true;
+                break;
+            }
+        }
 
         Waiter self{n};
         core_->waiters.push_back(&self);
@@ -136,104 +257,57 @@ public:
         return false;
     }
 
-    /// Takes `n` permits (n ≥ 1, else InvalidArgument) if that many are
-    /// available and no waiter is queued; else takes nothing. Never blocks.
-    bool tryAcquire(std::ptrdiff_t n = 1)
+    // release() that found a waiter queued: adds the permits under the
+    // mutex and serves the queue with them.
+    void releaseToQueue(std::ptrdiff_t n)
     {
-        requirePositive(n, "tryAcquire");
         detail::MutexLock lock(core_->mutex, detail::MutexLock::Spin{});
-        return takeNow(n);
+        Word word = core_->word.load(std::memory_order_acquire);
+        for (;;) {
+            requireRoom(permits(word), n);
+            if (word & queued) {
+                // Only a holder of the mutex changes a queued word.
+                core_->word.store(word + n * unit, std::memory_order_release);
+                if (grant())
+                    wakeServed(lock.native());
+                return;
+            }
+            // The queue emptied before the mutex was ours.
+            if (core_->word.compare_exchange_weak(word, word + n * unit, std::memory_order_release,
+                                                  std::memory_order_acquire))
+                return;
+        }
     }
 
-    /// Adds `n` permits (n ≥ 1, else InvalidArgument) and hands them to the
-    /// queued waiters in arrival order. Never blocks. Throws UsageError,
-    /// changing nothing, past the bound of a BoundedSemaphore or PTRDIFF_MAX.
-    void release(std::ptrdiff_t n = 1)
+    // Throws UsageError, naming the Semaphore, if adding `n` to `available`
+    // passes the bound of a BoundedSemaphore or max().
+    void requireRoom(std::ptrdiff_t available, std::ptrdiff_t n) const
     {
-        requirePositive(n, "release");
-        detail::MutexLock lock(core_->mutex, detail::MutexLock::Spin{});
-        const std::ptrdiff_t available = core_->available;
         if (bounded_ && n > initial_ - available)
             throw UsageError(describe() + ": release(" + std::to_string(n) + ") with " + std::to_string(available) +
                              " available would take the count past its initial count " + std::to_string(initial_));
-        if (n > std::numeric_limits<std::ptrdiff_t>::max() - available)
+        if (n > max() - available)
             throw UsageError(describe() + ": release(" + std::to_string(n) + ") would overflow the count");
-        core_->available += n;
-        if (grant())
-            wakeServed(lock.native());
-    }
-
-    /// How many permits are available now (a snapshot).
-    std::ptrdiff_t available() const
-    {
-        detail::MutexLock lock(core_->mutex);
-        return core_->available;
-    }
-
-    /// The name given at construction, or a generated one ("semaphore-2").
-    std::string name() const { return name_; }
-
-private:
-    friend class BoundedSemaphore;
-
-    // `kind` names the class in messages.
-    Semaphore(std::ptrdiff_t initial, std::string name, const char* kind, bool bounded)
-        : core_(std::make_shared<Core>()),
-          name_(name.empty() ? detail::generatedName(bounded ? "bounded-semaphore" : "semaphore") : std::move(name)),
-          kind_(kind),
-          initial_(initial),
-          bounded_(bounded)
-    {
-        if (initial < 0)
-            throw InvalidArgument(describe() + ": a negative initial count (" + std::to_string(initial) + ")");
-        core_->available = initial;
-        core_->hint.store(initial, std::memory_order_relaxed);
-    }
-
-    // One queued acquire(), on its own stack.
-    struct Waiter {
-        std::ptrdiff_t n;
-        bool granted = false;
-    };
-
-    struct Core {
-        detail::Mutex mutex;
-        // Notified when queued waiters were served, and at destruction.
-        std::condition_variable changed;
-        std::ptrdiff_t available SKEIN_GUARDED_BY(mutex) = 0;
-        std::deque<Waiter*> waiters SKEIN_GUARDED_BY(mutex);  // oldest first
-        // Did the last grant() serve one waiter and leave none queued?
-        bool servedOnlyOne SKEIN_GUARDED_BY(mutex) = false;
-        detail::BlockedCalls blocked;
-        // `available`, written under the mutex, read without it to spin on.
-        // On a line of its own: a spinning acquire() must not take the
-        // mutex's line away from the release() that holds it.
-        alignas(64) std::atomic<std::ptrdiff_t> hint{0};
-    };
-
-    // With the mutex held: takes `n` permits if nobody is queued ahead.
-    bool takeNow(std::ptrdiff_t n) SKEIN_REQUIRES(core_->mutex)
-    {
-        if (!core_->waiters.empty() || core_->available < n)
-            return false;
-        core_->available -= n;
-        core_->hint.store(core_->available, std::memory_order_relaxed);
-        return true;
     }
 
     // With the mutex held: serves the queued waiters in order while the
-    // permits last. True when it served any, which must then be woken.
+    // permits last, and clears `queued` if it served them all. True when it
+    // served any, which must then be woken.
     bool grant() SKEIN_REQUIRES(core_->mutex)
     {
+        core_->servedOnlyOne = false;
+        if (core_->waiters.empty())
+            return false;  // not queued: the count is not the mutex's to change
+        std::ptrdiff_t available = permits(core_->word.load(std::memory_order_acquire));
         std::size_t served = 0;
-        while (!core_->waiters.empty() && core_->waiters.front()->n <= core_->available) {
+        while (!core_->waiters.empty() && core_->waiters.front()->n <= available) {
             Waiter& head = *core_->waiters.front();
-            core_->available -= head.n;
+            available -= head.n;
             head.granted = true;
             core_->waiters.pop_front();
             ++served;
         }
-        core_->hint.store(core_->available, std::memory_order_relaxed);
+        core_->word.store(available * unit | (core_->waiters.empty() ? 0 : queued), std::memory_order_release);
         core_->servedOnlyOne = served == 1 && core_->waiters.empty();
         return served != 0;
     }
@@ -244,7 +318,7 @@ private:
     void abandon(Waiter& self, std::unique_lock<std::mutex>& lock) SKEIN_REQUIRES(core_->mutex)
     {
         if (self.granted)
-            core_->available += self.n;
+            core_->word.fetch_add(self.n * unit, std::memory_order_acq_rel);  // queued or not
         else
             removeFromQueue(self);
         if (grant())
@@ -256,6 +330,8 @@ private:
         for (auto it = core_->waiters.begin(); it != core_->waiters.end(); ++it) {
             if (*it == &self) {
                 core_->waiters.erase(it);
+                if (core_->waiters.empty())
+                    core_->word.fetch_and(~queued, std::memory_order_acq_rel);
                 return;
             }
         }

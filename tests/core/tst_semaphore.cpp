@@ -275,12 +275,16 @@ void tst_Semaphore::permitsAreNeitherLostNorDuplicatedUnderContention()
     std::atomic<int> gaveUp{0};
     {
         std::vector<Joining> threads;
-        for (int t = 0; t < 4; ++t) {
+        // Blocking acquires without a till, with short Tills, and tries,
+        // which race each other over the one word that counts the permits
+        // and says whether anyone is queued.
+        for (int t = 0; t < 6; ++t) {
             threads.emplace_back([&, t] {
                 for (int i = 0; i < rounds; ++i) {
                     const int n = 1 + (i + t) % 2;
-                    const bool taken = t % 2 == 0 ? slots.acquire(n, skein::Signal::never())
-                                                  : slots.acquire(n, skein::Till(std::chrono::microseconds(i % 50)));
+                    const bool taken = t % 3 == 0   ? slots.acquire(n, skein::Signal::never())
+                                       : t % 3 == 1 ? slots.acquire(n, skein::Till(std::chrono::microseconds(i % 50)))
+                                                    : slots.tryAcquire(n);
                     if (!taken) {
                         ++gaveUp;
                         continue;
@@ -333,6 +337,12 @@ void tst_Semaphore::unboundedReleaseMayPassTheInitialCount()
     const auto message = messageOf<skein::UsageError>([&] { slots.release(PTRDIFF_MAX); });
     QVERIFY2(testing::contains(message, "Semaphore 'slots'"), message ? message->c_str() : "no UsageError on overflow");
     QCOMPARE(slots.available(), std::ptrdiff_t(4));
+    // max() itself is a count it can hold, and one more is not.
+    slots.release(skein::Semaphore::max() - 4);
+    QCOMPARE(slots.available(), skein::Semaphore::max());
+    QVERIFY(messageOf<skein::UsageError>([&] { slots.release(); }));
+    QVERIFY(slots.tryAcquire(skein::Semaphore::max()));
+    QCOMPARE(slots.available(), std::ptrdiff_t(0));
 }
 
 void tst_Semaphore::misuseThrowsInvalidArgumentNamingTheSemaphore_data()
@@ -343,6 +353,9 @@ void tst_Semaphore::misuseThrowsInvalidArgumentNamingTheSemaphore_data()
     QTest::newRow("acquire(0, till)") << QStringLiteral("acquire 0");
     QTest::newRow("acquire(-1, till)") << QStringLiteral("acquire -1");
     QTest::newRow("tryAcquire(0)") << QStringLiteral("tryAcquire 0");
+    QTest::newRow("an initial count past max()") << QStringLiteral("construct huge");
+    QTest::newRow("acquire past max()") << QStringLiteral("acquire huge");
+    QTest::newRow("acquire past a bound") << QStringLiteral("acquire past bound");
     QTest::newRow("release(0)") << QStringLiteral("release 0");
     QTest::newRow("release(-2)") << QStringLiteral("release -2");
 }
@@ -356,6 +369,12 @@ void tst_Semaphore::misuseThrowsInvalidArgumentNamingTheSemaphore()
             skein::Semaphore(-1, "slots");
         else if (call == "construct bounded")
             skein::BoundedSemaphore(-1, "slots");
+        else if (call == "construct huge")
+            skein::Semaphore(skein::Semaphore::max() + 1, "slots");
+        else if (call == "acquire huge")
+            (void)slots.acquire(skein::Semaphore::max() + 1, skein::Signal::never());
+        else if (call == "acquire past bound")
+            (void)skein::BoundedSemaphore(1, "slots").acquire(2, skein::Signal::never());
         else if (call == "acquire 0")
             (void)slots.acquire(0, skein::Signal::never());
         else if (call == "acquire -1")
@@ -415,7 +434,8 @@ void tst_Semaphore::destroyingWakesBlockedAcquiresWithUsageErrorNamingIt()
 {
     QFETCH(bool, bounded);
     std::unique_ptr<skein::Semaphore> slots =
-        bounded ? std::make_unique<skein::BoundedSemaphore>(0, "doomed") : std::make_unique<skein::Semaphore>(0, "doomed");
+        bounded ? std::make_unique<skein::BoundedSemaphore>(2, "doomed") : std::make_unique<skein::Semaphore>(2, "doomed");
+    QVERIFY(slots->tryAcquire(2));
     const std::string kind = bounded ? "BoundedSemaphore 'doomed'" : "Semaphore 'doomed'";
     // Never goes: the acquire(till) must leave no callback behind on it.
     skein::Signal till("acquire's till");
@@ -424,12 +444,12 @@ void tst_Semaphore::destroyingWakesBlockedAcquiresWithUsageErrorNamingIt()
     bool blocked = false;
     {
         Joining plain([&] { plainMessage = messageOf<skein::UsageError>([&] { (void)slots->acquire(); }); });
-        Joining withTill([&] { tillMessage = messageOf<skein::UsageError>([&] { (void)slots->acquire(2, till); }); });
+        Joining withTill([&] { tillMessage = messageOf<skein::UsageError>([&] { (void)slots->acquire(1, till); }); });
         blocked = waitUntilBlockedOn(kind + " (acquire)", 2);
         if (blocked) {
             slots.reset();
         } else {
-            slots->release(3);  // a check failed: let them go
+            slots->release(2);  // a check failed: let them go
         }
     }
     QVERIFY(blocked);
