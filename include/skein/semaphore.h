@@ -133,15 +133,8 @@ public:
     {
         requirePositive(n, "release");
         Word word = core_->word.load(std::memory_order_relaxed);
-        while (!(word & queued)) {
-            requireRoom(permits(word), n);
-            // The last touch of the Semaphore: a waiter these permits let go
-            // on may destroy it at once.
-            if (core_->word.compare_exchange_weak(word, word + n * unit, std::memory_order_release,
-                                                  std::memory_order_relaxed))
-                return;
-        }
-        releaseToQueue(n);
+        if (!addUnlessQueued(n, word))
+            releaseToQueue(n);
     }
 
     /// How many permits are available now (a snapshot).
@@ -257,26 +250,35 @@ private:
         return false;
     }
 
+    // Adds `n` permits if nobody is queued: the lock-free path of
+    // release(), from `word` as last seen. False, having added nothing, once
+    // it sees `queued`; `word` then holds what it saw.
+    bool addUnlessQueued(std::ptrdiff_t n, Word& word)
+    {
+        while (!(word & queued)) {
+            requireRoom(permits(word), n);
+            // The last touch of the Semaphore: a waiter these permits let go
+            // on may destroy it at once.
+            if (core_->word.compare_exchange_weak(word, word + n * unit, std::memory_order_release,
+                                                  std::memory_order_relaxed))
+                return true;
+        }
+        return false;
+    }
+
     // release() that found a waiter queued: adds the permits under the
     // mutex and serves the queue with them.
     void releaseToQueue(std::ptrdiff_t n)
     {
         detail::MutexLock lock(core_->mutex, detail::MutexLock::Spin{});
         Word word = core_->word.load(std::memory_order_acquire);
-        for (;;) {
-            requireRoom(permits(word), n);
-            if (word & queued) {
-                // Only a holder of the mutex changes a queued word.
-                core_->word.store(word + n * unit, std::memory_order_release);
-                if (grant())
-                    wakeServed(lock.native());
-                return;
-            }
-            // The queue emptied before the mutex was ours.
-            if (core_->word.compare_exchange_weak(word, word + n * unit, std::memory_order_release,
-                                                  std::memory_order_acquire))
-                return;
-        }
+        if (addUnlessQueued(n, word))
+            return;  // the queue emptied before the mutex was ours
+        requireRoom(permits(word), n);
+        // Only a holder of the mutex changes a queued word.
+        core_->word.store(word + n * unit, std::memory_order_release);
+        if (grant())
+            wakeServed(lock.native());
     }
 
     // Throws UsageError, naming the Semaphore, if adding `n` to `available`
