@@ -45,18 +45,6 @@ private:
     bool outermost_ = false;
 };
 
-// Takes `mutex`, trying for a moment before sleeping on it: the holder is
-// usually about to let go, and a futex sleep and wake-up cost far more.
-inline std::unique_lock<std::mutex> lockSpinning(std::mutex& mutex)
-{
-    for (int i = 0; i < spinsBeforeBlocking; ++i) {
-        if (mutex.try_lock())
-            return std::unique_lock<std::mutex>(mutex, std::adopt_lock);
-        cpuRelax();
-    }
-    return std::unique_lock<std::mutex>(mutex);
-}
-
 // The calls blocked in one object (a Queue, a Lock), counted so that its
 // destructor can wake them and wait until they have left: a call that
 // blocked must not touch the object once the destructor may have returned.
