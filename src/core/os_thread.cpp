@@ -2,8 +2,13 @@
 // SPDX-License-Identifier: MIT
 #include "os_thread_p.h"
 
+#include <memory>
+#include <system_error>
+
 #if defined(__linux__) || defined(__APPLE__)
 #include <pthread.h>
+#else
+#include <thread>
 #endif
 #if defined(__linux__)
 #include <sys/syscall.h>
@@ -11,6 +16,48 @@
 #endif
 
 namespace skein::detail {
+
+#if defined(__linux__) || defined(__APPLE__)
+namespace {
+
+struct Start {
+    void (*entry)(void*);
+    void* arg;
+};
+
+void* runStart(void* start) noexcept
+{
+    const Start s = *static_cast<Start*>(start);
+    delete static_cast<Start*>(start);
+    s.entry(s.arg);
+    return nullptr;
+}
+
+}  // namespace
+
+void startDetachedOsThread(void (*entry)(void*), void* arg)
+{
+    pthread_attr_t attributes;
+    if (const int error = pthread_attr_init(&attributes))
+        throw std::system_error(error, std::generic_category(), "pthread_attr_init");
+    auto start = std::make_unique<Start>(Start{entry, arg});
+    pthread_t id;
+    int error = pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    if (error == 0)
+        error = pthread_create(&id, &attributes, runStart, start.get());
+    pthread_attr_destroy(&attributes);
+    if (error)
+        throw std::system_error(error, std::generic_category(), "pthread_create");
+    start.release();  // runStart's now
+}
+#else
+// Elsewhere (Windows: CloseHandle) detaching a running thread does not race
+// with its end.
+void startDetachedOsThread(void (*entry)(void*), void* arg)
+{
+    std::thread([entry, arg] { entry(arg); }).detach();
+}
+#endif
 
 std::string osThreadName(const std::string& name)
 {

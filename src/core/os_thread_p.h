@@ -9,6 +9,15 @@
 
 namespace skein::detail {
 
+// Runs entry(arg) on a new OS thread that nobody joins: detached from its
+// creation, as pthread_create() with PTHREAD_CREATE_DETACHED makes it.
+// Detaching it after it started, as std::thread(...).detach() does, races
+// with its end: in glibc, a thread that ends before the creator's
+// pthread_detach() has read its descriptor frees (and may unmap) that
+// descriptor, and the creator crashes. Throws std::system_error when the OS
+// refuses a thread; entry then never runs, and `arg` is the caller's still.
+void startDetachedOsThread(void (*entry)(void*), void* arg);
+
 // The longest OS thread name, in bytes, not counting the terminating NUL
 // (Linux: 15).
 constexpr std::size_t osThreadNameLimit = 15;

@@ -827,7 +827,14 @@ void Thread::start()
         s.pleaseStop.go();
     detail::threadBegins();
     try {
-        std::thread(detail::threadMain, state_).detach();
+        auto self = std::make_unique<std::shared_ptr<ThreadState>>(state_);
+        detail::startDetachedOsThread(
+            [](void* owned) {
+                const std::unique_ptr<std::shared_ptr<ThreadState>> self(static_cast<std::shared_ptr<ThreadState>*>(owned));
+                detail::threadMain(std::move(*self));
+            },
+            self.get());
+        self.release();  // the new thread's now
     } catch (const std::system_error& e) {
         detail::threadEnds();
         detail::removeChild(*parent, &s);
