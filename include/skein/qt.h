@@ -6,6 +6,7 @@
 
 #include "skein/qt/application_adaptor.h"
 #include "skein/qt/connect.h"
+#include "skein/qt/future.h"
 #include "skein/qt/logging.h"
 #include "skein/qt/process.h"
 #include "skein/qt/signal_adaptor.h"

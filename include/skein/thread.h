@@ -81,6 +81,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -101,6 +102,7 @@ namespace detail {
 
 struct ThreadState;
 struct ThreadAccess;
+struct ResultAccess;
 
 // The work of one thread, type-erased; move-only functions are fine. What it
 // holds may have a destructor declared noexcept(false), so may its own.
@@ -329,6 +331,8 @@ public:
     }
 
 private:
+    friend struct detail::ResultAccess;
+
     template <class F, class... A>
     ThreadHandle(std::shared_ptr<detail::ResultSlot<R>> slot, std::string name, F&& fn, A&&... args)
         : Thread(create(std::move(name), detail::makeTask<detail::TaskOf<R, F, A...>>(slot, std::forward<F>(fn),
@@ -355,6 +359,56 @@ auto Thread::run(std::string name, F&& fn, A&&... args)
     thread.start();
     return thread;
 }
+
+namespace detail {
+
+// The result slot of a typed handle, for the Qt layer's futures.
+struct ResultAccess {
+    template <class R>
+    static const std::shared_ptr<ResultSlot<R>>& slot(const ThreadHandle<R>& thread) noexcept
+    {
+        return thread.slot_;
+    }
+};
+
+// What the thread's function threw (or what destroying what it held threw,
+// see the contract); null while it runs and when it succeeded. Unlike
+// join(), it neither counts as joining nor refuses the thread itself: a
+// stopped() callback may ask. Throws UsageError on an empty handle.
+SKEIN_EXPORT std::exception_ptr failureOf(const Thread& thread);
+
+// The body of a started thread that runs on an OS thread Skein did not
+// start (a pool's), as handed out by startHosted().
+class SKEIN_EXPORT HostedRun {
+public:
+    HostedRun(const HostedRun&) = delete;
+    HostedRun& operator=(const HostedRun&) = delete;
+    // Never run (its host dropped it): the thread fails with an Error that
+    // says so, and ends.
+    ~HostedRun();
+
+    // Runs the thread on the calling OS thread, which it borrows: its
+    // function, then the stop and join of its children, as on a thread of
+    // its own. While it runs, the OS thread carries its name and
+    // Thread::current() is it. The OS thread's name is given back before
+    // stopped() goes, its current thread right after stopped()'s callbacks.
+    // The OS thread's thread_locals are not the thread's: they outlive it.
+    // Call it once; later calls do nothing.
+    void operator()() noexcept;
+
+private:
+    friend void startHosted(const Thread&, const std::function<void(std::unique_ptr<HostedRun>)>&);
+    explicit HostedRun(std::shared_ptr<ThreadState> state) noexcept : state_(std::move(state)) {}
+    std::shared_ptr<ThreadState> state_;
+};
+
+// Starts `thread` as start() does, but instead of a new OS thread, hands its
+// body to `host`, which runs it (or drops it) on an OS thread of its own. If
+// `host` throws, the body it dropped fails the thread, and the exception
+// propagates.
+SKEIN_EXPORT void startHosted(const Thread& thread, const std::function<void(std::unique_ptr<HostedRun>)>& host);
+
+}  // namespace detail
 
 /// The process's threads as an indented tree: name, state, progress, and
 /// what each waits on and since when.

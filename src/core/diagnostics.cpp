@@ -101,13 +101,20 @@ CountedThreadState::CountedThreadState() noexcept { liveThreadStateCount.fetch_a
 CountedThreadState::~CountedThreadState() { liveThreadStateCount.fetch_sub(1, std::memory_order_relaxed); }
 std::size_t liveThreadStates() { return liveThreadStateCount.load(std::memory_order_relaxed); }
 
+double profiledCpuSeconds()
+{
+    if (!profiling())
+        return 0;
+    timespec cpu{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    return double(cpu.tv_sec) + double(cpu.tv_nsec) / 1e9;
+}
+
 void recordProfile(const ThreadState& s)
 {
     if (!profiling())
         return;
-    timespec cpu{};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
-    ProfileRow row{s.path, seconds(Clock::now() - s.startedAt), double(cpu.tv_sec) + double(cpu.tv_nsec) / 1e9,
+    ProfileRow row{s.path, seconds(Clock::now() - s.startedAt), profiledCpuSeconds() - s.cpuAtStart,
                    double(s.blockedNanos.load()) / 1e9};
     detail::MutexLock lock(profileMutex);
     profileRows.push_back(std::move(row));

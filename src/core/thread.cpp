@@ -493,12 +493,10 @@ struct ThreadEnd {
     ~ThreadEnd();
 };
 
-void threadMain(std::shared_ptr<ThreadState> self)
+// Runs the function of `self` on the calling thread, which is it now, then
+// stops and joins the children it left.
+void runFunction(const std::shared_ptr<ThreadState>& self)
 {
-    thread_local ThreadEnd end{self};
-    self->nativeId.store(currentOsThreadId(), std::memory_order_relaxed);
-    currentRaw = self.get();
-    setOsThreadName(self->name);
     TaskPtr task = std::move(self->task);
     try {
         task->run(self->pleaseStop);
@@ -524,6 +522,33 @@ void threadMain(std::shared_ptr<ThreadState> self)
     enterPhase(*self, ThreadState::Phase::Finishing);
     stopAndJoinChildren(*self);
     enterPhase(*self, ThreadState::Phase::Ending);
+}
+
+void threadMain(std::shared_ptr<ThreadState> self)
+{
+    thread_local ThreadEnd end{self};
+    self->nativeId.store(currentOsThreadId(), std::memory_order_relaxed);
+    currentRaw = self.get();
+    setOsThreadName(self->name);
+    runFunction(self);
+}
+
+// A thread on a borrowed OS thread: no thread_locals of its own, so it ends
+// as soon as its children have; the OS thread gets back what it lent.
+void runHosted(std::shared_ptr<ThreadState> self)
+{
+    ThreadState* const previous = swapCurrent(self.get());
+    const std::string osName = currentOsThreadName();
+    self->nativeId.store(currentOsThreadId(), std::memory_order_relaxed);
+    self->cpuAtStart = profiledCpuSeconds();
+    setOsThreadName(self->name);
+    runFunction(self);
+    setOsThreadName(osName);
+    recordProfile(*self);
+    finishThread(*self);
+    swapCurrent(previous);
+    self.reset();
+    threadEnds();
 }
 
 ThreadEnd::~ThreadEnd()
@@ -792,10 +817,16 @@ struct ExitGuard {
 
 }  // namespace
 
-void Thread::start()
+namespace detail {
+namespace {
+
+// What start() does before the thread runs: checks, makes it Running, and
+// makes it its parent's child (asked to stop at once when the parent is
+// stopping); counts it among the threads that run. Returns the parent.
+std::shared_ptr<ThreadState> beginStart(const std::shared_ptr<ThreadState>& self)
 {
     static ExitGuard exitGuard;
-    ThreadState& s = state();
+    ThreadState& s = *self;
     {
         detail::MutexLock lock(s.mutex);
         if (s.kind != ThreadState::Kind::Started || s.phase != ThreadState::Phase::Created)
@@ -817,7 +848,7 @@ void Thread::start()
             s.phase = ThreadState::Phase::Created;
             throw UsageError("Thread '" + s.path + "': start() after its parent '" + parent->path + "' ended");
         }
-        parent->children.push_back(state_);
+        parent->children.push_back(self);
         // Under the parent's mutex: either the parent's stop cascade sees this
         // child in the list, or this sees the parent's pleaseStop gone.
         parentStopping = bool(parent->pleaseStop);
@@ -826,6 +857,25 @@ void Thread::start()
     if (parentStopping)
         s.pleaseStop.go();
     detail::threadBegins();
+    return parent;
+}
+
+// What start() does once the thread runs somewhere: asked to stop before
+// it ran, it was not running for the cascade to watch it, so it is
+// watched from now on.
+void endStart(const std::shared_ptr<ThreadState>& self)
+{
+    if (self->pleaseStop)
+        watchStraggler(self);
+}
+
+}  // namespace
+}  // namespace detail
+
+void Thread::start()
+{
+    ThreadState& s = state();
+    const auto parent = detail::beginStart(state_);
     try {
         auto self = std::make_unique<std::shared_ptr<ThreadState>>(state_);
         detail::startDetachedOsThread(
@@ -844,11 +894,50 @@ void Thread::start()
         }
         throw Error("Thread '" + s.path + "': the OS refused a thread: " + e.what());
     }
-    // Asked to stop before it ran, it was not running for the cascade to
-    // watch it: it is watched from now on.
-    if (s.pleaseStop)
-        detail::watchStraggler(state_);
+    detail::endStart(state_);
 }
+
+namespace detail {
+
+void startHosted(const Thread& thread, const std::function<void(std::unique_ptr<HostedRun>)>& host)
+{
+    const std::shared_ptr<ThreadState>& self = ThreadAccess::shared(thread);
+    if (!self)
+        throwNoThread();
+    beginStart(self);
+    host(std::unique_ptr<HostedRun>(new HostedRun(self)));
+    endStart(self);
+}
+
+void HostedRun::operator()() noexcept
+{
+    if (state_)
+        runHosted(std::move(state_));
+}
+
+HostedRun::~HostedRun()
+{
+    if (!state_)
+        return;
+    {
+        MutexLock lock(state_->mutex);
+        state_->failure = std::make_exception_ptr(
+            Error("Thread '" + state_->path + "': the pool it was given to dropped it before it ran"));
+    }
+    logIfReleased(*state_);
+    finishThread(*state_);
+    state_.reset();
+    threadEnds();
+}
+
+std::exception_ptr failureOf(const Thread& thread)
+{
+    ThreadState& s = ThreadAccess::state(thread);
+    MutexLock lock(s.mutex);
+    return s.failure;
+}
+
+}  // namespace detail
 
 void Thread::join() const
 {

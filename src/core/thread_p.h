@@ -80,6 +80,7 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
 
     // Statistics, for SKEIN_PROFILE and dumpThreads().
     std::chrono::steady_clock::time_point startedAt;  // set before the thread runs
+    double cpuAtStart = 0;                            // its OS thread's CPU seconds then (a borrowed one's)
     std::atomic<std::int64_t> blockedNanos{0};        // time in Skein waits
     int waitDepth = 0;                                // touched by its own thread only
     const CountedThreadState counted;
@@ -93,10 +94,15 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
 
 struct ThreadAccess {
     static Thread wrap(std::shared_ptr<ThreadState> s) { return Thread(std::move(s)); }
+    static ThreadState& state(const Thread& t) { return t.state(); }
+    static const std::shared_ptr<ThreadState>& shared(const Thread& t) { return t.state_; }
 };
 
 // Records the statistics of a thread that is ending, on that thread.
 void recordProfile(const ThreadState& s);
+// The CPU time the calling OS thread has used, in seconds, when
+// SKEIN_PROFILE asks for a profile; 0 otherwise.
+double profiledCpuSeconds();
 // At shutdown or exit: prints the profile table to stderr, once, when
 // SKEIN_PROFILE asks for it.
 void printProfileTable();

@@ -10,6 +10,7 @@
 #include "skein/error.h"
 #include "skein/log.h"
 #include "skein/qt/connect.h"
+#include "skein/qt/future.h"
 #include "skein/till.h"
 
 #include "logging_p.h"
@@ -42,6 +43,8 @@ struct ThreadAdaptor::Private {
     Connection onStopped;
     Connection onProgress;                   // the next progress change, or the end of the pause after one
     const QObject* watchedParent = nullptr;  // the parent whose destroyed() stops this thread
+    std::optional<QFutureInterface<QVariant>> future;  // made by future(), fed from wire()
+    bool futureFed = false;
 };
 
 ThreadAdaptor::ThreadAdaptor(QString name, Function fn, QObject* parent) : ThreadAdaptor(std::move(name), parent)
@@ -94,6 +97,36 @@ ThreadAdaptor::~ThreadAdaptor()
                   "ThreadAdaptor '" + d->name.toStdString() + "' was destroyed before it reported that its thread '" +
                       d->thread.path() + "' failed: " + errorMessage(failure));
     unwire();
+    if (d->future && !d->futureFed) {  // never started: its future will not be fed
+        d->future->reportCanceled();
+        d->future->reportFinished();
+    }
+}
+
+QFuture<QVariant> ThreadAdaptor::future() const
+{
+    if (!d->future) {
+        d->future.emplace();
+        feedFuture();
+    }
+    return d->future->future();
+}
+
+void ThreadAdaptor::feedFuture() const
+{
+    if (!d->future || d->futureFed || d->thread == Thread() || !d->thread.isStarted())
+        return;  // fed once the thread has started
+    d->futureFed = true;
+    if (d->own) {
+        detail::feedFuture(*d->own, *d->future);
+        return;
+    }
+    // A wrapped thread has no typed result.
+    detail::feedFuture(d->thread, *d->future, [promise = *d->future](bool succeeded) mutable {
+        if (succeeded)
+            promise.reportResult(QVariant());
+        promise.reportFinished();
+    });
 }
 
 void ThreadAdaptor::unwire()
@@ -166,6 +199,7 @@ void ThreadAdaptor::start()
         wire();
         if (!d->thread.isStarted())
             d->thread.start();
+        feedFuture();
     } catch (...) {
         // As if start() had not been called: nothing is reported, and a
         // later start() tries again.

@@ -42,6 +42,7 @@
 /// ~ThreadAdaptor could stop the thread.
 #pragma once
 
+#include <QtCore/QFuture>
 #include <QtCore/QObject>
 #include <QtCore/QString>
 #include <QtCore/QVariant>
@@ -101,6 +102,13 @@ public:
     QString error() const;
     /// The thread, once started (or wrapped).
     Thread thread() const;
+    /// The thread's outcome as a QFuture (see future.h): the function's
+    /// result, or the exception it threw, or canceled when it ended because
+    /// it was asked to stop; a wrapped thread's result is an invalid
+    /// QVariant. cancel() asks the thread to stop. Every call returns the
+    /// same future; one asked for before start() begins with the thread,
+    /// and is canceled if the adaptor is destroyed first.
+    QFuture<QVariant> future() const;
     /// Asks the thread to stop and waits for it (and its descendants).
     void stopAndWait();
 
@@ -150,6 +158,7 @@ private:
     void watchParent();
     void wire();
     void unwire();
+    void feedFuture() const;
     void watchProgress();
     void progressNotified();
     void readProgress();

@@ -1,0 +1,327 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
+// Skein — Skein threads as QFutures, QFutures as Signals, and Skein threads
+// on a QThreadPool (see future.h). QFuture says nothing to its producer when
+// it is canceled: only QFutureWatchers hear of it, in their own thread's
+// event loop. So the watchers that turn a cancel into pleaseStop, and a
+// finished future into a Signal, live on one Skein thread, "main/futures",
+// that runs an event loop and nothing else.
+#include "skein/qt/future.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QEventLoop>
+#include <QtCore/QFutureWatcher>
+#include <QtCore/QRunnable>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "skein/detail/mutex.h"
+#include "skein/error.h"
+#include "skein/qt/connect.h"
+#include "skein/till.h"
+
+#include "logging_p.h"
+#include "root_thread_p.h"
+
+namespace skein {
+
+namespace detail {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// --- The watchers' thread ----------------------------------------------------
+
+// Runs jobs on "main/futures", in the thread of `home`, an object that
+// lives as long as that thread's event loop runs.
+class WatchThread {
+public:
+    using Job = std::function<void(QObject* home)>;
+
+    static WatchThread& instance()
+    {
+        static WatchThread* const watch = new WatchThread;  // never destroyed: threads may post at exit
+        return *watch;
+    }
+
+    // Runs `job` on the watchers' thread, starting it if needed. Dropped
+    // once that thread has ended (shutdown), and without a QCoreApplication,
+    // which event loops need (said once).
+    void post(Job job)
+    {
+        if (!QCoreApplication::instance()) {
+            if (!warnedNoApplication_.exchange(true))
+                qCWarning(threadCategory()).noquote()
+                    << "skein: QFuture cancel() and signalFrom(QFuture) need a QCoreApplication: without one, "
+                       "they are not watched";
+            return;
+        }
+        MutexLock lock(mutex_);
+        if (!thread_)
+            begin();
+        if (home_)
+            QMetaObject::invokeMethod(
+                home_, [home = home_, job = std::move(job)] { job(home); }, Qt::QueuedConnection);
+        else if (!thread_->stopped())
+            pending_.push_back(std::move(job));
+    }
+
+private:
+    void begin() SKEIN_REQUIRES(mutex_)
+    {
+        thread_.emplace(rootThread(), "futures", [this](const Signal& pleaseStop) { run(pleaseStop); });
+        thread_->start();
+        if (!postRoutineAdded_) {
+            postRoutineAdded_ = true;
+            qAddPostRoutine([] { instance().end(); });
+        }
+    }
+
+    void run(const Signal& pleaseStop)
+    {
+        QEventLoop loop;
+        QObject home;
+        std::vector<Job> jobs;
+        {
+            MutexLock lock(mutex_);
+            home_ = &home;
+            jobs.swap(pending_);
+        }
+        for (const Job& job : jobs)
+            job(&home);
+        const Connection quit = connect(pleaseStop, &loop, [&loop] { loop.quit(); });
+        loop.exec();
+        MutexLock lock(mutex_);
+        home_ = nullptr;  // what is posted from now on is dropped
+        pending_.clear();
+    }
+
+    // The QCoreApplication is going: the event loop goes first. A later
+    // QCoreApplication gets a watchers' thread of its own.
+    void end()
+    {
+        std::optional<Thread> thread;
+        {
+            MutexLock lock(mutex_);
+            thread.swap(thread_);
+        }
+        if (!thread)
+            return;
+        thread->stop();
+        thread->join();
+    }
+
+    Mutex mutex_;
+    std::optional<Thread> thread_ SKEIN_GUARDED_BY(mutex_);
+    QObject* home_ SKEIN_GUARDED_BY(mutex_) = nullptr;
+    std::vector<Job> pending_ SKEIN_GUARDED_BY(mutex_);
+    bool postRoutineAdded_ SKEIN_GUARDED_BY(mutex_) = false;
+    std::atomic<bool> warnedNoApplication_{false};
+};
+
+// Watches `future` from the watchers' thread: onCanceled() when it is
+// canceled, onEnd() once it is finished or canceled.
+void watchFuture(const QFuture<void>& future, std::function<void()> onCanceled, std::function<void()> onEnd)
+{
+    WatchThread::instance().post([future, onCanceled = std::move(onCanceled), onEnd = std::move(onEnd)](QObject* home) {
+        auto* const watcher = new QFutureWatcher<void>(home);
+        auto ended = std::make_shared<bool>(false);
+        const auto end = [watcher, ended, onEnd] {
+            if (!std::exchange(*ended, true) && onEnd)
+                onEnd();
+        };
+        QObject::connect(watcher, &QFutureWatcherBase::canceled, watcher, [onCanceled, end] {
+            if (onCanceled)
+                onCanceled();
+            end();
+        });
+        QObject::connect(watcher, &QFutureWatcherBase::finished, watcher, [watcher, end] {
+            end();
+            watcher->deleteLater();
+        });
+        watcher->setFuture(future);
+    });
+}
+
+// --- Progress ------------------------------------------------------------------
+
+// QFuture sends at most 25 progress notifications a second, and drops the
+// rest (the value is kept, but no watcher hears of it): feeding it no
+// faster means that none is dropped.
+constexpr std::chrono::milliseconds progressInterval{41};
+
+int progressValue(double fraction) { return int(std::lround(std::clamp(fraction, 0.0, 1.0) * 1000)); }
+
+// Feeds a thread's progress to its future: notified by the thread's
+// progressChanged(), sending at once when the last send is long enough
+// ago, else once it is (a Till), reading the latest value then.
+class ProgressFeed : public std::enable_shared_from_this<ProgressFeed> {
+public:
+    ProgressFeed(Thread thread, QFutureInterfaceBase promise)
+        : thread_(std::move(thread)),
+          promise_(std::move(promise))
+    {}
+
+    // Ask for the next change first, then send: a value set in between
+    // brings one more notification, so the last value always arrives.
+    void watch()
+    {
+        {
+            MutexLock lock(mutex_);
+            if (ended_ || subscribed_)
+                return;
+            subscribed_ = true;
+        }
+        // Weak: the thread keeps this Signal, and the Signal its callbacks.
+        thread_.progressChanged().then([weak = weak_from_this()] {
+            if (const auto self = weak.lock())
+                self->notified();
+        });
+        MutexLock lock(mutex_);
+        sendLocked();
+    }
+
+    // The thread succeeded: its last value, once Qt's rate limit lets it
+    // through (the thread waits for that, at most progressInterval).
+    void finish()
+    {
+        Clock::time_point due;
+        {
+            MutexLock lock(mutex_);
+            ended_ = true;
+            const int value = progressValue(thread_.progress());
+            due = value > sent_ && value < 1000 ? lastSent_ + progressInterval : Clock::time_point();
+        }
+        if (Clock::now() < due)
+            Till(due).wait();
+        MutexLock lock(mutex_);
+        sendLocked();
+    }
+
+    // The thread failed or was canceled: Qt takes no more progress.
+    void end()
+    {
+        MutexLock lock(mutex_);
+        ended_ = true;
+    }
+
+private:
+    void notified()
+    {
+        Clock::time_point due;
+        {
+            MutexLock lock(mutex_);
+            subscribed_ = false;
+            if (ended_ || timerArmed_)
+                return;
+            due = lastSent_ + progressInterval;
+            timerArmed_ = Clock::now() < due;
+            if (!timerArmed_) {
+                lock.unlock();
+                watch();
+                return;
+            }
+        }
+        Till(due).then([self = shared_from_this()] {
+            {
+                MutexLock lock(self->mutex_);
+                self->timerArmed_ = false;
+            }
+            self->watch();
+        });
+    }
+
+    void sendLocked() SKEIN_REQUIRES(mutex_)
+    {
+        const int value = progressValue(thread_.progress());
+        const QString text = QString::fromStdString(thread_.progressText());
+        if (value <= sent_ && text == sentText_)
+            return;
+        // Qt shows a value only above the last one (and takes the text with it).
+        promise_.setProgressValueAndText(value, text);
+        sent_ = std::max(sent_, value);
+        sentText_ = text;
+        lastSent_ = Clock::now();
+    }
+
+    const Thread thread_;
+    QFutureInterfaceBase promise_;
+    Mutex mutex_;
+    bool ended_ SKEIN_GUARDED_BY(mutex_) = false;
+    bool subscribed_ SKEIN_GUARDED_BY(mutex_) = false;
+    bool timerArmed_ SKEIN_GUARDED_BY(mutex_) = false;
+    int sent_ SKEIN_GUARDED_BY(mutex_) = 0;
+    QString sentText_ SKEIN_GUARDED_BY(mutex_);
+    Clock::time_point lastSent_ SKEIN_GUARDED_BY(mutex_);
+};
+
+// --- The pool ----------------------------------------------------------------
+
+class PooledRun final : public QRunnable {
+public:
+    explicit PooledRun(std::unique_ptr<HostedRun> run) : run_(std::move(run)) {}
+    void run() override { (*run_)(); }
+
+private:
+    std::unique_ptr<HostedRun> run_;
+};
+
+}  // namespace
+
+void feedFuture(const Thread& thread, QFutureInterfaceBase promise, std::function<void(bool succeeded)> deliver)
+{
+    if (!thread.isStarted())
+        throw UsageError("Thread '" + thread.path() + "': toFuture() before start()");
+    promise.reportStarted();
+    promise.setProgressRange(0, 1000);
+    const auto feed = std::make_shared<ProgressFeed>(thread, promise);
+    feed->watch();
+    // On the thread as it ends (or here, when it has ended already).
+    thread.stopped().then([thread, promise, feed, deliver = std::move(deliver)]() mutable {
+        if (const std::exception_ptr failure = failureOf(thread)) {
+            feed->end();
+            promise.reportException(failure);
+            deliver(false);
+        } else if (thread.pleaseStop()) {
+            feed->end();
+            promise.reportCanceled();
+            deliver(false);
+        } else {
+            feed->finish();
+            deliver(true);
+        }
+    });
+    if (promise.isFinished())
+        return;
+    QFutureInterface<void> watched(promise);
+    watchFuture(watched.future(), [thread] { thread.stop(); }, nullptr);
+}
+
+Signal signalFromFuture(const QFuture<void>& future)
+{
+    Signal ended("QFuture");
+    if (future.isFinished() || future.isCanceled()) {
+        ended.go();
+        return ended;
+    }
+    watchFuture(future, nullptr, [ended] { ended.go(); });
+    return ended;
+}
+
+void startInPool(const Thread& thread, QThreadPool* pool)
+{
+    if (!pool)
+        throw InvalidArgument("Thread '" + thread.path() + "': runInPool() with a null QThreadPool");
+    startHosted(thread, [pool](std::unique_ptr<HostedRun> run) { pool->start(new PooledRun(std::move(run))); });
+}
+
+}  // namespace detail
+
+}  // namespace skein
