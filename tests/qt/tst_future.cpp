@@ -1,0 +1,623 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
+// QFuture and QThreadPool: a Skein thread as a QFuture (result, exception
+// of its own type, canceled, progress, cancel() as pleaseStop, .then(),
+// whenAll/whenAny, QFutureWatcher in the GUI thread); a QFuture as a Signal;
+// Skein threads on a QThreadPool (the tree, OS names, failures, shutdown);
+// ThreadAdaptor::future().
+//
+// Threads are ordered with Signals, Queues and the watchers' own signals,
+// never with sleeps. Waits for the event loop are guarded by hangGuardMs.
+#include <QtConcurrent/QtConcurrentRun>
+#include <QtCore/QFutureWatcher>
+#include <QtCore/QPromise>
+#include <QtCore/QThreadPool>
+#include <QtTest>
+
+#include <skein/error.h>
+#include <skein/qt/future.h>
+#include <skein/qt/thread_adaptor.h>
+#include <skein/queue.h>
+#include <skein/signal.h>
+#include <skein/thread.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "testing.h"
+
+using namespace std::chrono_literals;
+using skein::Signal;
+using skein::Thread;
+using skein::ThreadHandle;
+using testing::hangGuardMs;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A failure of a type of the test's own, derived from a standard one.
+class ParseError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+long osThreadId() { return ::syscall(SYS_gettid); }
+
+std::string commOf(long tid)
+{
+    std::ifstream comm("/proc/self/task/" + std::to_string(tid) + "/comm");
+    std::string name;
+    std::getline(comm, name);
+    return name;
+}
+
+// Runs the event loop until `done` holds; false when it did not within the
+// hang guard.
+template <class F>
+bool processEventsUntil(F done)
+{
+    QDeadlineTimer guard(hangGuardMs);
+    while (!done()) {
+        if (guard.hasExpired())
+            return false;
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 10);
+    }
+    return true;
+}
+
+}  // namespace
+
+class tst_Future : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    // toFuture
+    void watcherGetsStartedProgressAndResultInItsThread();
+    void progressIsCoalescedAndItsLastValueArrives();
+    void continuationsAndWhenAllWhenAnyWork();
+    void anExceptionKeepsItsType();
+    void aThreadThatEndsByPleaseStopIsCanceled();
+    void cancelStopsABlockedThreadAndTheFutureEndsCanceled();
+    void droppingTheFutureNeitherStopsNorReleasesTheThread();
+    void aMoveOnlyResultGoesToTheFuture();
+    void toFutureBeforeStartIsAUsageError();
+    void aThreadThatHasStoppedGivesAFinishedFuture();
+    // signalFrom
+    void signalFromWakesAPopWhenAQtConcurrentJobEnds();
+    void signalFromGoesOnCancelAndLeavesTheContinuation();
+    // runInPool
+    void pooledThreadsRunUnderTheirParentAndLeaveNothing();
+    void pooledFailuresAreRethrownOrLogged();
+    void aPooledThreadAskedToStopBeforeItRunsStillRuns();
+    void aPoolThatDropsAThreadFailsIt();
+    void runInPoolMisuseThrows();
+    void shutdownStopsPooledThreadsChildrenFirst();
+    // ThreadAdaptor
+    void adaptorFutureCarriesTheResultAndCancelStopsIt();
+    void adaptorFutureAskedBeforeStartBeginsWithTheThread();
+};
+
+// --- toFuture -------------------------------------------------------------------
+
+void tst_Future::watcherGetsStartedProgressAndResultInItsThread()
+{
+    Signal quarterSet;
+    Signal goOn;
+    const auto thread = Thread::run("worker", [quarterSet, goOn]() mutable {
+        Thread::current().setProgress(0.25, "a quarter");
+        quarterSet.go();
+        goOn.wait();
+        Thread::current().setProgress(0.5, "half");
+        return 42;
+    });
+    QFutureWatcher<int> watcher;
+    QThread* const gui = QThread::currentThread();
+    std::vector<QString> order;
+    std::vector<int> values;
+    QString text;
+    bool allInGuiThread = true;
+    const auto note = [&](const QString& what) {
+        allInGuiThread = allInGuiThread && QThread::currentThread() == gui;
+        order.push_back(what);
+    };
+    connect(&watcher, &QFutureWatcherBase::started, this, [&] { note(QStringLiteral("started")); });
+    connect(&watcher, &QFutureWatcherBase::progressValueChanged, this, [&](int v) {
+        note(QStringLiteral("progress"));
+        values.push_back(v);
+    });
+    connect(&watcher, &QFutureWatcherBase::progressTextChanged, this, [&](const QString& t) { text = t; });
+    connect(&watcher, &QFutureWatcherBase::finished, this, [&] { note(QStringLiteral("finished")); });
+    watcher.setFuture(skein::toFuture(thread));
+
+    quarterSet.wait();
+    QVERIFY(processEventsUntil([&] { return !values.empty() && values.back() == 250; }));
+    QCOMPARE(text, QStringLiteral("a quarter"));
+    goOn.go();
+    QVERIFY(processEventsUntil([&] { return !order.empty() && order.back() == QLatin1String("finished"); }));
+
+    QVERIFY(allInGuiThread);
+    QCOMPARE(order.front(), QStringLiteral("started"));
+    QCOMPARE(values.back(), 500);  // the last value arrived, before finished()
+    QCOMPARE(text, QStringLiteral("half"));
+    QCOMPARE(watcher.progressMinimum(), 0);
+    QCOMPARE(watcher.progressMaximum(), 1000);
+    QVERIFY(!watcher.isCanceled());
+    QCOMPARE(watcher.result(), 42);
+    QCOMPARE(thread.join(), 42);  // copied to the future: join() still has it
+}
+
+void tst_Future::progressIsCoalescedAndItsLastValueArrives()
+{
+    constexpr int steps = 200000;
+    const Clock::time_point began = Clock::now();
+    const auto thread = Thread::run("busy", [] {
+        const Thread self = Thread::current();
+        for (int i = 0; i < steps; ++i)
+            self.setProgress(0.8 * i / steps, i % 1000 == 0 ? "step " + std::to_string(i) : std::string());
+        self.setProgress(0.9, "last");
+    });
+    QFutureWatcher<void> watcher;
+    std::vector<int> values;
+    QString text;
+    connect(&watcher, &QFutureWatcherBase::progressValueChanged, this, [&](int v) { values.push_back(v); });
+    connect(&watcher, &QFutureWatcherBase::progressTextChanged, this, [&](const QString& t) { text = t; });
+    watcher.setFuture(skein::toFuture(thread));
+    QVERIFY(processEventsUntil([&] { return watcher.isFinished(); }));
+    const auto elapsed = Clock::now() - began;
+
+    QVERIFY(!values.empty());
+    QCOMPARE(values.back(), 900);
+    QCOMPARE(text, QStringLiteral("last"));
+    QVERIFY(std::is_sorted(values.begin(), values.end()));
+    // Sent at least 41 ms apart: however fast the loop ran, no more than
+    // that allows (plus the value the watcher reads when it connects, and
+    // the first send).
+    const auto allowed = std::size_t(elapsed / 41ms) + 2;
+    QVERIFY2(values.size() <= allowed, qPrintable(QStringLiteral("%1 notifications, at most %2 allowed")
+                                                      .arg(values.size())
+                                                      .arg(allowed)));
+    thread.join();
+}
+
+void tst_Future::continuationsAndWhenAllWhenAnyWork()
+{
+    Signal slowMayEnd;
+    const auto fast = Thread::run("fast", [] { return 20; });
+    const auto slow = Thread::run("slow", [slowMayEnd] {
+        slowMayEnd.wait();
+        return 22;
+    });
+    // A QFuture takes one continuation (a second replaces the first), and
+    // whenAll/whenAny each attach one: every use gets futures of its own.
+    QFuture<int> doubled = skein::toFuture(fast).then([](int v) { return 2 * v; });
+    QFuture<QString> inGui = skein::toFuture(slow).then(this, [](int v) { return QString::number(v); });
+    QList<QFuture<int>> forAny{skein::toFuture(fast), skein::toFuture(slow)};
+    QFuture<QtFuture::WhenAnyResult<int>> any = QtFuture::whenAny(forAny.begin(), forAny.end());
+    QList<QFuture<int>> forAll{skein::toFuture(fast), skein::toFuture(slow)};
+    QFuture<QList<QFuture<int>>> all = QtFuture::whenAll(forAll.begin(), forAll.end());
+
+    QVERIFY(processEventsUntil([&] { return any.isFinished(); }));
+    QCOMPARE(any.result().index, qsizetype(0));
+    QCOMPARE(any.result().future.result(), 20);
+    QVERIFY(!all.isFinished());  // slow has not ended
+    slowMayEnd.go();
+    QVERIFY(processEventsUntil([&] { return all.isFinished() && inGui.isFinished(); }));
+    int sum = 0;
+    for (const QFuture<int>& f : all.result())
+        sum += f.result();
+    QCOMPARE(sum, 42);
+    doubled.waitForFinished();
+    QCOMPARE(doubled.result(), 40);
+    QCOMPARE(inGui.result(), QStringLiteral("22"));
+    fast.join();
+    slow.join();
+}
+
+void tst_Future::anExceptionKeepsItsType()
+{
+    const auto thread = Thread::run("parser", []() -> int { throw ParseError("line 3: unexpected '}'"); });
+    const QFuture<int> future = skein::toFuture(thread);
+    QString caught;
+    try {
+        (void)future.result();
+    } catch (const ParseError& e) {
+        caught = QString::fromUtf8(e.what());
+    }
+    QCOMPARE(caught, QStringLiteral("line 3: unexpected '}'"));
+    QVERIFY(future.isFinished());
+    QVERIFY_THROWS_EXCEPTION(ParseError, QFuture<int>(future).waitForFinished());
+    // The future takes nothing from the handle: join() still rethrows it.
+    QVERIFY_THROWS_EXCEPTION(ParseError, thread.join());
+
+    // onFailed sees the type too.
+    const auto again = Thread::run("parser-2", []() -> int { throw ParseError("again"); });
+    QFuture<int> recovered = skein::toFuture(again).onFailed([](const ParseError&) { return -1; });
+    recovered.waitForFinished();
+    QCOMPARE(recovered.result(), -1);
+    QVERIFY_THROWS_EXCEPTION(ParseError, again.join());
+}
+
+void tst_Future::aThreadThatEndsByPleaseStopIsCanceled()
+{
+    skein::Queue<int> jobs("jobs");
+    const auto thread = Thread::run("consumer", [&jobs](const Signal& pleaseStop) {
+        const auto job = jobs.pop(pleaseStop);
+        return job.value_or(-1);  // returns, but because it was asked to stop
+    });
+    QFuture<int> future = skein::toFuture(thread);
+    bool canceledRan = false;
+    QFuture<int> onCanceled = future.onCanceled([&canceledRan] {
+        canceledRan = true;
+        return -2;
+    });
+    thread.stop();
+    QCOMPARE(thread.join(), -1);
+    QVERIFY(future.isFinished());  // before join() returned
+    QVERIFY(future.isCanceled());
+    QCOMPARE(future.resultCount(), 0);
+    onCanceled.waitForFinished();
+    QVERIFY(canceledRan);
+    QCOMPARE(onCanceled.result(), -2);
+}
+
+void tst_Future::cancelStopsABlockedThreadAndTheFutureEndsCanceled()
+{
+    constexpr int runs = 100;
+    std::vector<double> latenciesMs;
+    for (int run = 0; run < runs; ++run) {
+        const std::string queueName = "jobs-" + std::to_string(run);
+        skein::Queue<int> jobs(queueName);
+        const auto thread = Thread::run("blocked", [&jobs](const Signal& pleaseStop) { jobs.pop(pleaseStop); });
+        QFuture<void> future = skein::toFuture(thread);
+        std::atomic<Clock::rep> stoppedAt{0};
+        thread.pleaseStop().then(
+            [&stoppedAt] { stoppedAt.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed); });
+        QVERIFY(testing::waitUntilBlockedOn("Queue '" + queueName + "' (pop)", 1));
+
+        const Clock::time_point canceledAt = Clock::now();
+        future.cancel();
+        QVERIFY(future.isCanceled());  // at once
+        thread.join();
+        QVERIFY(future.isFinished());
+        QVERIFY(future.isCanceled());
+        QCOMPARE(future.resultCount(), 0);
+        const Clock::time_point went{Clock::duration(stoppedAt.load(std::memory_order_relaxed))};
+        QVERIFY(went >= canceledAt);
+        latenciesMs.push_back(std::chrono::duration<double, std::milli>(went - canceledAt).count());
+    }
+    std::sort(latenciesMs.begin(), latenciesMs.end());
+    // A figure for the record, not a check: speed is for the benchmarks.
+    qInfo("cancel() to pleaseStop over %d runs: median %.3f ms, 90th percentile %.3f ms, max %.3f ms", runs,
+          latenciesMs[runs / 2], latenciesMs[runs * 9 / 10], latenciesMs.back());
+}
+
+void tst_Future::droppingTheFutureNeitherStopsNorReleasesTheThread()
+{
+    Signal mayEnd;
+    const auto thread = Thread::run("kept", [mayEnd]() -> int {
+        mayEnd.wait();
+        throw ParseError("nobody watched");
+    });
+    {
+        QFuture<int> dropped = skein::toFuture(thread);
+        Q_UNUSED(dropped);
+    }
+    QVERIFY(!thread.pleaseStop());
+    QVERIFY(thread.isRunning());
+    mayEnd.go();
+    thread.stopped().wait();
+    QVERIFY(testing::hasChild(Thread::current(), thread));  // still waits to be joined
+    QVERIFY_THROWS_EXCEPTION(ParseError, thread.join());
+}
+
+void tst_Future::aMoveOnlyResultGoesToTheFuture()
+{
+    const auto thread = Thread::run("maker", [] { return std::make_unique<int>(7); });
+    QFuture<std::unique_ptr<int>> future = skein::toFuture(thread);
+    future.waitForFinished();
+    const std::unique_ptr<int> taken = future.takeResult();
+    QVERIFY(taken);
+    QCOMPARE(*taken, 7);
+    const auto thrown = testing::messageOf<skein::UsageError>([&] { (void)thread.join(); });
+    QVERIFY(thrown && testing::contains(*thrown, "taken"));
+}
+
+void tst_Future::toFutureBeforeStartIsAUsageError()
+{
+    ThreadHandle<int> thread("unstarted", [] { return 1; });
+    const auto thrown = testing::messageOf<skein::UsageError>([&] { (void)skein::toFuture(thread); });
+    QVERIFY(thrown);
+    QVERIFY(testing::contains(*thrown, "unstarted"));
+    QVERIFY_THROWS_EXCEPTION(skein::UsageError, (void)skein::toFuture(ThreadHandle<int>()));
+}
+
+void tst_Future::aThreadThatHasStoppedGivesAFinishedFuture()
+{
+    const auto thread = Thread::run("done", [] { return QStringLiteral("ready"); });
+    thread.stopped().wait();
+    const QFuture<QString> future = skein::toFuture(thread);
+    QVERIFY(future.isFinished());
+    QCOMPARE(future.result(), QStringLiteral("ready"));
+    const Thread plain = thread;
+    const QFuture<void> untyped = skein::toFuture(plain);
+    QVERIFY(untyped.isFinished());
+    QVERIFY(!untyped.isCanceled());
+    QCOMPARE(thread.join(), QStringLiteral("ready"));
+}
+
+// --- signalFrom -------------------------------------------------------------------
+
+void tst_Future::signalFromWakesAPopWhenAQtConcurrentJobEnds()
+{
+    Signal jobMayEnd;
+    QFuture<int> job = QtConcurrent::run([jobMayEnd] {
+        jobMayEnd.wait();
+        return 5;
+    });
+    const Signal jobEnded = skein::signalFrom(job);
+    skein::Queue<int> results("results");
+    const auto waiter = Thread::run("waiter", [&results, jobEnded] { return results.pop(jobEnded).has_value(); });
+    QVERIFY(testing::waitUntilBlockedOn("Queue 'results' (pop)", 1));
+    QVERIFY(!jobEnded);
+    jobMayEnd.go();
+    QCOMPARE(waiter.join(), false);  // woken by the job's end, with no item
+    QVERIFY(jobEnded);
+    QCOMPARE(job.result(), 5);
+
+    // A future that has finished already: gone at once.
+    QVERIFY(skein::signalFrom(job));
+}
+
+void tst_Future::signalFromGoesOnCancelAndLeavesTheContinuation()
+{
+    QPromise<int> promise;
+    QFuture<int> future = promise.future();
+    promise.start();
+    std::atomic<bool> continued{false};
+    QFuture<void> next = future.then([&continued](int) { continued = true; });
+    const Signal ended = skein::signalFrom(future);
+    QVERIFY(!ended);
+    promise.addResult(3);
+    promise.finish();
+    QVERIFY(ended.wait(skein::Till(testing::hangGuard)));
+    next.waitForFinished();
+    QVERIFY(continued);  // the user's continuation still ran
+
+    QPromise<int> canceled;
+    canceled.start();
+    const Signal canceledEnded = skein::signalFrom(canceled.future());
+    canceled.future().cancel();
+    QVERIFY(canceledEnded.wait(skein::Till(testing::hangGuard)));  // canceled, not finished
+    QVERIFY(!canceled.future().isFinished());
+    canceled.finish();
+}
+
+// --- runInPool --------------------------------------------------------------------
+
+void tst_Future::pooledThreadsRunUnderTheirParentAndLeaveNothing()
+{
+    constexpr int threads = 1000;
+    constexpr int poolSize = 4;
+    QThreadPool pool;
+    pool.setMaxThreadCount(poolSize);
+    pool.setExpiryTimeout(-1);  // its threads stay, to be looked at afterwards
+
+    // The pool's threads as they are before any Skein thread ran on them:
+    // each blocks until all of them run, so there are poolSize of them.
+    std::mutex mutex;
+    std::map<long, std::string> namesBefore;  // guarded by mutex
+    testing::Countdown allRunning(poolSize);
+    for (int i = 0; i < poolSize; ++i)
+        pool.start([&] {
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                namesBefore[osThreadId()] = commOf(osThreadId());
+            }
+            allRunning.arrive();
+            allRunning.done().wait();
+        });
+    // Not waitForDone(): it ends the pool's threads.
+    QVERIFY(allRunning.done().wait(skein::Till(testing::hangGuard)));
+    QCOMPARE(int(namesBefore.size()), poolSize);
+
+    std::atomic<int> wrong{0};
+    std::atomic<int> inDump{0};
+    std::set<long> tidsUsed;  // guarded by mutex
+    const auto parent = Thread::run("spawner", [&](const Signal&) {
+        const Thread self = Thread::current();
+        std::vector<ThreadHandle<int>> pooled;
+        for (int i = 0; i < threads; ++i)
+            pooled.push_back(skein::runInPool(&pool, "job-" + std::to_string(i), [&, i, self] {
+                const Thread me = Thread::current();
+                const std::string name = "job-" + std::to_string(i);
+                const bool right = me.name() == name && me.path() == self.path() + "/" + name &&
+                                   me.parent() == self && testing::hasChild(self, me) &&
+                                   commOf(osThreadId()) == name && me.nativeId() == std::uint64_t(osThreadId());
+                if (!right)
+                    ++wrong;
+                if (i % 100 == 0 && testing::contains(skein::dumpThreads(), "  " + name))
+                    ++inDump;
+                std::lock_guard<std::mutex> lock(mutex);
+                tidsUsed.insert(osThreadId());
+                return i;
+            }));
+        long sum = 0;
+        for (const auto& t : pooled)
+            sum += t.join();
+        return sum;
+    });
+    QCOMPARE(parent.join(), long(threads) * (threads - 1) / 2);
+    QCOMPARE(wrong.load(), 0);
+    QCOMPARE(inDump.load(), threads / 100);
+
+    // Nothing of them stays: not in the tree, not in the OS names, not as
+    // the pool threads' current thread.
+    QVERIFY(parent.children().empty());
+    QVERIFY(!testing::contains(skein::dumpThreads(), "job-"));
+    for (const long tid : tidsUsed) {
+        QVERIFY(namesBefore.count(tid) == 1);
+        QCOMPARE(QString::fromStdString(commOf(tid)), QString::fromStdString(namesBefore[tid]));
+    }
+    std::atomic<int> stale{0};
+    testing::Countdown allAsked(poolSize);
+    for (int i = 0; i < poolSize; ++i)
+        pool.start([&] {
+            if (testing::contains(Thread::current().name(), "job-"))
+                ++stale;
+            allAsked.arrive();
+            allAsked.done().wait();
+        });
+    QVERIFY(allAsked.done().wait(skein::Till(testing::hangGuard)));
+    QCOMPARE(stale.load(), 0);
+}
+
+void tst_Future::pooledFailuresAreRethrownOrLogged()
+{
+    const auto failing = skein::runInPool("failing", []() -> int { throw ParseError("pooled"); });
+    QVERIFY_THROWS_EXCEPTION(ParseError, failing.join());
+
+    testing::LogCapture log;
+    const auto released = skein::runInPool("released", [] { throw ParseError("nobody joins"); });
+    released.release();
+    QVERIFY(log.waitFor(
+        [](const skein::LogRecord& r) {
+            return testing::contains(r.message, "released thread 'main/released' failed") &&
+                   testing::contains(r.message, "nobody joins");
+        },
+        1, testing::hangGuard));
+    // It leaves the tree right after its stopped() callbacks.
+    QVERIFY(released.stopped().wait(skein::Till(testing::hangGuard)));
+    const skein::Till guard(testing::hangGuard);
+    while (testing::hasChild(Thread::current(), released) && !guard)
+        std::this_thread::yield();
+    QVERIFY(!testing::hasChild(Thread::current(), released));
+}
+
+void tst_Future::aPooledThreadAskedToStopBeforeItRunsStillRuns()
+{
+    QThreadPool pool;
+    pool.setMaxThreadCount(1);
+    Signal occupied;
+    Signal release;
+    pool.start([occupied, release]() mutable {
+        occupied.go();
+        release.wait();
+    });
+    occupied.wait();
+    const auto queued = skein::runInPool(&pool, "queued", [](const Signal& pleaseStop) { return bool(pleaseStop); });
+    queued.stop();
+    release.go();
+    QCOMPARE(queued.join(), true);  // ran, and saw its pleaseStop gone
+}
+
+void tst_Future::aPoolThatDropsAThreadFailsIt()
+{
+    QThreadPool pool;
+    pool.setMaxThreadCount(1);
+    Signal occupied;
+    Signal release;
+    pool.start([occupied, release]() mutable {
+        occupied.go();
+        release.wait();
+    });
+    occupied.wait();
+    std::atomic<bool> ran{false};
+    const auto dropped = skein::runInPool(&pool, "dropped", [&ran] { ran = true; });
+    pool.clear();
+    release.go();
+    pool.waitForDone();
+    const auto thrown = testing::messageOf<skein::Error>([&] { dropped.join(); });
+    QVERIFY(thrown);
+    QVERIFY(testing::contains(*thrown, "main/dropped"));
+    QVERIFY(testing::contains(*thrown, "dropped it before it ran"));
+    QVERIFY(!ran);
+}
+
+void tst_Future::runInPoolMisuseThrows()
+{
+    const auto nullPool = testing::messageOf<skein::InvalidArgument>(
+        [] { (void)skein::runInPool(static_cast<QThreadPool*>(nullptr), "orphan", [] {}); });
+    QVERIFY(nullPool && testing::contains(*nullPool, "orphan"));
+    QVERIFY_THROWS_EXCEPTION(skein::InvalidArgument, (void)skein::runInPool("", [] {}));
+}
+
+void tst_Future::shutdownStopsPooledThreadsChildrenFirst()
+{
+    QProcess child;
+    QByteArray out;
+    QVERIFY(testing::startChild(child, QStringLiteral(POOL_CHILD), {}, out, hangGuardMs));
+    QVERIFY2(testing::stoppedPaths(out).isEmpty(), out.constData());
+    QCOMPARE(::kill(static_cast<pid_t>(child.processId()), SIGTERM), 0);
+    const bool finished = testing::finishChild(child, out, hangGuardMs);
+    const QByteArray err = child.readAllStandardError();
+    QVERIFY2(finished, (out + "\nstderr:\n" + err).constData());
+    QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(child.exitCode(), 0);
+    const QStringList threads{QStringLiteral("main/pooled"), QStringLiteral("main/pooled/inner"),
+                              QStringLiteral("main/pooled/inner-pooled"), QStringLiteral("main/plain"),
+                              QStringLiteral("main/plain/pooled")};
+    const QString wrong = testing::wrongStopOrder(testing::stoppedPaths(out), threads);
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+    QVERIFY2(out.contains("pool threads named after Skein threads: 0"), out.constData());
+    QVERIFY2(!err.contains("warning") && !err.contains("error"), err.constData());
+}
+
+// --- ThreadAdaptor ----------------------------------------------------------------
+
+void tst_Future::adaptorFutureCarriesTheResultAndCancelStopsIt()
+{
+    skein::ThreadAdaptor done(QStringLiteral("done"), [](const Signal&) { return QVariant(QStringLiteral("ok")); });
+    done.start();
+    QFuture<QVariant> doneFuture = done.future();
+    QCOMPARE(doneFuture.result(), QVariant(QStringLiteral("ok")));
+    QCOMPARE(done.future().result(), QVariant(QStringLiteral("ok")));  // the same future
+
+    skein::ThreadAdaptor blocked(QStringLiteral("blocked"), [](const Signal& pleaseStop) {
+        pleaseStop.wait();
+        return QVariant(1);
+    });
+    QSignalSpy stopRequested(&blocked, &skein::ThreadAdaptor::stopRequested);
+    blocked.start();
+    QFuture<QVariant> future = blocked.future();
+    future.cancel();
+    QVERIFY(stopRequested.wait(hangGuardMs));
+    future.waitForFinished();
+    QVERIFY(future.isCanceled());
+    QCOMPARE(future.resultCount(), 0);
+}
+
+void tst_Future::adaptorFutureAskedBeforeStartBeginsWithTheThread()
+{
+    QFuture<QVariant> future;
+    {
+        skein::ThreadAdaptor adaptor(QStringLiteral("later"), [](const Signal&) { return QVariant(3); });
+        future = adaptor.future();
+        QVERIFY(!future.isStarted());
+        adaptor.start();
+        QCOMPARE(future.result(), QVariant(3));
+    }
+    QFuture<QVariant> neverStarted;
+    {
+        skein::ThreadAdaptor adaptor(QStringLiteral("never"), [](const Signal&) { return QVariant(4); });
+        neverStarted = adaptor.future();
+    }
+    QVERIFY(neverStarted.isFinished());
+    QVERIFY(neverStarted.isCanceled());
+}
+
+QTEST_GUILESS_MAIN(tst_Future)
+#include "tst_future.moc"
