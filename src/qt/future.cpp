@@ -198,19 +198,21 @@ public:
     }
 
     // The thread succeeded: its last value, once Qt's rate limit lets it
-    // through (the thread waits for that, at most progressInterval).
+    // through (the thread waits for that, at most progressInterval after
+    // the last send, which a timer's send racing this may have moved).
     void finish()
     {
-        Clock::time_point due;
-        {
-            MutexLock lock(mutex_);
-            ended_ = true;
-            const int value = progressValue(thread_.progress());
-            due = value > sent_ && value < 1000 ? lastSent_ + progressInterval : Clock::time_point();
-        }
-        if (Clock::now() < due)
-            Till(due).wait();
         MutexLock lock(mutex_);
+        ended_ = true;
+        for (;;) {
+            const int value = progressValue(thread_.progress());
+            const Clock::time_point due = lastSent_ + progressInterval;
+            if (value <= sent_ || value == 1000 || Clock::now() >= due)
+                break;
+            lock.unlock();
+            Till(due).wait();
+            lock.lock();
+        }
         sendLocked();
     }
 

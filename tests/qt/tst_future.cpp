@@ -33,7 +33,6 @@
 #include <string>
 #include <vector>
 
-#include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -105,7 +104,6 @@ private Q_SLOTS:
     void aPooledThreadAskedToStopBeforeItRunsStillRuns();
     void aPoolThatDropsAThreadFailsIt();
     void runInPoolMisuseThrows();
-    void shutdownStopsPooledThreadsChildrenFirst();
     // ThreadAdaptor
     void adaptorFutureCarriesTheResultAndCancelStopsIt();
     void adaptorFutureAskedBeforeStartBeginsWithTheThread();
@@ -553,27 +551,6 @@ void tst_Future::runInPoolMisuseThrows()
         [] { (void)skein::runInPool(static_cast<QThreadPool*>(nullptr), "orphan", [] {}); });
     QVERIFY(nullPool && testing::contains(*nullPool, "orphan"));
     QVERIFY_THROWS_EXCEPTION(skein::InvalidArgument, (void)skein::runInPool("", [] {}));
-}
-
-void tst_Future::shutdownStopsPooledThreadsChildrenFirst()
-{
-    QProcess child;
-    QByteArray out;
-    QVERIFY(testing::startChild(child, QStringLiteral(POOL_CHILD), {}, out, hangGuardMs));
-    QVERIFY2(testing::stoppedPaths(out).isEmpty(), out.constData());
-    QCOMPARE(::kill(static_cast<pid_t>(child.processId()), SIGTERM), 0);
-    const bool finished = testing::finishChild(child, out, hangGuardMs);
-    const QByteArray err = child.readAllStandardError();
-    QVERIFY2(finished, (out + "\nstderr:\n" + err).constData());
-    QCOMPARE(child.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(child.exitCode(), 0);
-    const QStringList threads{QStringLiteral("main/pooled"), QStringLiteral("main/pooled/inner"),
-                              QStringLiteral("main/pooled/inner-pooled"), QStringLiteral("main/plain"),
-                              QStringLiteral("main/plain/pooled")};
-    const QString wrong = testing::wrongStopOrder(testing::stoppedPaths(out), threads);
-    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
-    QVERIFY2(out.contains("pool threads named after Skein threads: 0"), out.constData());
-    QVERIFY2(!err.contains("warning") && !err.contains("error"), err.constData());
 }
 
 // --- ThreadAdaptor ----------------------------------------------------------------
