@@ -880,7 +880,8 @@ void Thread::start()
         auto self = std::make_unique<std::shared_ptr<ThreadState>>(state_);
         detail::startDetachedOsThread(
             [](void* owned) {
-                const std::unique_ptr<std::shared_ptr<ThreadState>> self(static_cast<std::shared_ptr<ThreadState>*>(owned));
+                const std::unique_ptr<std::shared_ptr<ThreadState>> self(
+                    static_cast<std::shared_ptr<ThreadState>*>(owned));
                 detail::threadMain(std::move(*self));
             },
             self.get());

@@ -136,10 +136,13 @@ private:
 };
 
 // Watches `future` from the watchers' thread: onCanceled() when it is
-// canceled, onEnd() once it is finished or canceled.
-void watchFuture(const QFuture<void>& future, std::function<void()> onCanceled, std::function<void()> onEnd)
+// canceled, onEnd() once it is finished or canceled. `typed` keeps its
+// results alive while setFuture() reads them.
+void watchFuture(const QFuture<void>& future, TypedFuture typed, std::function<void()> onCanceled,
+                 std::function<void()> onEnd)
 {
-    WatchThread::instance().post([future, onCanceled = std::move(onCanceled), onEnd = std::move(onEnd)](QObject* home) {
+    WatchThread::instance().post([future, typed = std::move(typed), onCanceled = std::move(onCanceled),
+                                  onEnd = std::move(onEnd)](QObject* home) {
         auto* const watcher = new QFutureWatcher<void>(home);
         auto ended = std::make_shared<bool>(false);
         const auto end = [watcher, ended, onEnd] {
@@ -173,9 +176,7 @@ int progressValue(double fraction) { return int(std::lround(std::clamp(fraction,
 // ago, else once it is (a Till), reading the latest value then.
 class ProgressFeed : public std::enable_shared_from_this<ProgressFeed> {
 public:
-    ProgressFeed(Thread thread, QFutureInterfaceBase promise)
-        : thread_(std::move(thread)),
-          promise_(std::move(promise))
+    ProgressFeed(Thread thread, QFutureInterfaceBase promise) : thread_(std::move(thread)), promise_(std::move(promise))
     {}
 
     // Ask for the next change first, then send: a value set in between
@@ -296,7 +297,8 @@ private:
 
 }  // namespace
 
-void feedFuture(const Thread& thread, QFutureInterfaceBase promise, std::function<void(bool succeeded)> deliver)
+void feedFuture(const Thread& thread, QFutureInterfaceBase promise, TypedFuture typed,
+                std::function<void(bool succeeded)> deliver)
 {
     if (!thread.isStarted())
         throw UsageError("Thread '" + thread.path() + "': toFuture() before start()");
@@ -322,17 +324,18 @@ void feedFuture(const Thread& thread, QFutureInterfaceBase promise, std::functio
     if (promise.isFinished())
         return;
     QFutureInterface<void> watched(promise);
-    watchFuture(watched.future(), [thread] { thread.stop(); }, nullptr);
+    watchFuture(
+        watched.future(), std::move(typed), [thread] { thread.stop(); }, nullptr);
 }
 
-Signal signalFromFuture(const QFuture<void>& future)
+Signal signalFromFuture(const QFuture<void>& future, TypedFuture typed)
 {
     Signal ended("QFuture");
     if (future.isFinished() || future.isCanceled()) {
         ended.go();
         return ended;
     }
-    watchFuture(future, nullptr, [ended] { ended.go(); });
+    watchFuture(future, std::move(typed), nullptr, [ended] { ended.go(); });
     return ended;
 }
 

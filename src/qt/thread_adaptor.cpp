@@ -41,8 +41,8 @@ struct ThreadAdaptor::Private {
     Connection onStarted;
     Connection onStopRequest;
     Connection onStopped;
-    Connection onProgress;                   // the next progress change, or the end of the pause after one
-    const QObject* watchedParent = nullptr;  // the parent whose destroyed() stops this thread
+    Connection onProgress;                             // the next progress change, or the end of the pause after one
+    const QObject* watchedParent = nullptr;            // the parent whose destroyed() stops this thread
     std::optional<QFutureInterface<QVariant>> future;  // made by future(), fed from wire()
     bool futureFed = false;
 };
@@ -122,11 +122,12 @@ void ThreadAdaptor::feedFuture() const
         return;
     }
     // A wrapped thread has no typed result.
-    detail::feedFuture(d->thread, *d->future, [promise = *d->future](bool succeeded) mutable {
-        if (succeeded)
-            promise.reportResult(QVariant());
-        promise.reportFinished();
-    });
+    detail::feedFuture(d->thread, *d->future, std::make_shared<QFutureInterface<QVariant>>(*d->future),
+                       [promise = *d->future](bool succeeded) mutable {
+                           if (succeeded)
+                               promise.reportResult(QVariant());
+                           promise.reportFinished();
+                       });
 }
 
 void ThreadAdaptor::unwire()

@@ -43,7 +43,7 @@ using testing::say;
 namespace {
 
 std::mutex mutex;
-std::set<long> poolTids;              // guarded by mutex
+std::set<long> poolTids;             // guarded by mutex
 std::vector<std::string> stopOrder;  // guarded by mutex
 
 // Notes the calling thread's stop and OS thread, tells `blocked` it is
@@ -120,8 +120,8 @@ int main()
         say("waitForShutdown() returned " + std::to_string(result), stderr);
         ok = false;
     }
-    const std::string wrong = wrongStopOrder({"main/pooled", "main/pooled/inner", "main/pooled/inner-pooled",
-                                              "main/plain", "main/plain/pooled"});
+    const std::string wrong = wrongStopOrder(
+        {"main/pooled", "main/pooled/inner", "main/pooled/inner-pooled", "main/plain", "main/plain/pooled"});
     if (!wrong.empty()) {
         say(wrong, stderr);
         ok = false;

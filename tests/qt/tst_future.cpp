@@ -172,9 +172,13 @@ void tst_Future::progressIsCoalescedAndItsLastValueArrives()
     std::vector<int> values;
     QString text;
     connect(&watcher, &QFutureWatcherBase::progressValueChanged, this, [&](int v) { values.push_back(v); });
+    bool finished = false;
     connect(&watcher, &QFutureWatcherBase::progressTextChanged, this, [&](const QString& t) { text = t; });
+    connect(&watcher, &QFutureWatcherBase::finished, this, [&] { finished = true; });
     watcher.setFuture(skein::toFuture(thread));
-    QVERIFY(processEventsUntil([&] { return watcher.isFinished(); }));
+    // Not watcher.isFinished(): it reads the future, which finishes before
+    // its notifications (the last progress among them) have arrived.
+    QVERIFY(processEventsUntil([&] { return finished; }));
     const auto elapsed = Clock::now() - began;
 
     QVERIFY(!values.empty());
@@ -185,9 +189,8 @@ void tst_Future::progressIsCoalescedAndItsLastValueArrives()
     // that allows (plus the value the watcher reads when it connects, and
     // the first send).
     const auto allowed = std::size_t(elapsed / 41ms) + 2;
-    QVERIFY2(values.size() <= allowed, qPrintable(QStringLiteral("%1 notifications, at most %2 allowed")
-                                                      .arg(values.size())
-                                                      .arg(allowed)));
+    QVERIFY2(values.size() <= allowed,
+             qPrintable(QStringLiteral("%1 notifications, at most %2 allowed").arg(values.size()).arg(allowed)));
     thread.join();
 }
 
@@ -281,9 +284,14 @@ void tst_Future::cancelStopsABlockedThreadAndTheFutureEndsCanceled()
         skein::Queue<int> jobs(queueName);
         const auto thread = Thread::run("blocked", [&jobs](const Signal& pleaseStop) { jobs.pop(pleaseStop); });
         QFuture<void> future = skein::toFuture(thread);
+        // The moment pleaseStop went, taken by a callback of its own (which
+        // may run after the thread's wake-up: recorded says when it ran).
         std::atomic<Clock::rep> stoppedAt{0};
-        thread.pleaseStop().then(
-            [&stoppedAt] { stoppedAt.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed); });
+        const Signal recorded;
+        thread.pleaseStop().then([&stoppedAt, recorded] {
+            stoppedAt.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+            recorded.go();
+        });
         QVERIFY(testing::waitUntilBlockedOn("Queue '" + queueName + "' (pop)", 1));
 
         const Clock::time_point canceledAt = Clock::now();
@@ -293,6 +301,7 @@ void tst_Future::cancelStopsABlockedThreadAndTheFutureEndsCanceled()
         QVERIFY(future.isFinished());
         QVERIFY(future.isCanceled());
         QCOMPARE(future.resultCount(), 0);
+        QVERIFY(recorded.wait(skein::Till(testing::hangGuard)));
         const Clock::time_point went{Clock::duration(stoppedAt.load(std::memory_order_relaxed))};
         QVERIFY(went >= canceledAt);
         latenciesMs.push_back(std::chrono::duration<double, std::milli>(went - canceledAt).count());
@@ -442,9 +451,9 @@ void tst_Future::pooledThreadsRunUnderTheirParentAndLeaveNothing()
             pooled.push_back(skein::runInPool(&pool, "job-" + std::to_string(i), [&, i, self] {
                 const Thread me = Thread::current();
                 const std::string name = "job-" + std::to_string(i);
-                const bool right = me.name() == name && me.path() == self.path() + "/" + name &&
-                                   me.parent() == self && testing::hasChild(self, me) &&
-                                   commOf(osThreadId()) == name && me.nativeId() == std::uint64_t(osThreadId());
+                const bool right = me.name() == name && me.path() == self.path() + "/" + name && me.parent() == self &&
+                                   testing::hasChild(self, me) && commOf(osThreadId()) == name &&
+                                   me.nativeId() == std::uint64_t(osThreadId());
                 if (!right)
                     ++wrong;
                 if (i % 100 == 0 && testing::contains(skein::dumpThreads(), "  " + name))

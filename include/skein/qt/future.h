@@ -63,6 +63,7 @@
 #include <QtCore/QThreadPool>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -75,15 +76,22 @@ namespace skein {
 
 namespace detail {
 
-// Connects the future of `promise` to `thread`: cancel() stops the thread,
-// progress flows in, and once the thread has stopped, its outcome: its
-// failure or canceled, then deliver(false); or deliver(true). deliver()
-// reports the result (when given true, and there is one) and finishes.
-SKEIN_QT_EXPORT void feedFuture(const Thread& thread, QFutureInterfaceBase promise,
+// A QFuture<void> made from a QFuture<T> does not keep the T results alive:
+// the last QFuture<T> to go clears them, unlocked. What watches a future
+// holds `typed` (a QFuture<T> or QFutureInterface<T>) while it looks at them.
+using TypedFuture = std::shared_ptr<const void>;
+
+// Connects the future of `promise` (`typed`, as QFutureInterface<T>) to
+// `thread`: cancel() stops the thread, progress flows in, and once the
+// thread has stopped, its outcome: its failure or canceled, then
+// deliver(false); or deliver(true). deliver() reports the result (when
+// given true, and there is one) and finishes.
+SKEIN_QT_EXPORT void feedFuture(const Thread& thread, QFutureInterfaceBase promise, TypedFuture typed,
                                 std::function<void(bool succeeded)> deliver);
 
-// A Signal that goes once `future` is finished or canceled.
-SKEIN_QT_EXPORT Signal signalFromFuture(const QFuture<void>& future);
+// A Signal that goes once `future` (`typed`, as QFuture<T>) is finished or
+// canceled.
+SKEIN_QT_EXPORT Signal signalFromFuture(const QFuture<void>& future, TypedFuture typed);
 
 // Starts `thread` on a thread of `pool`.
 SKEIN_QT_EXPORT void startInPool(const Thread& thread, QThreadPool* pool);
@@ -110,7 +118,7 @@ void feedFuture(const ThreadHandle<T>& thread, QFutureInterface<T> promise)
             promise.reportFinished();
         };
     }
-    feedFuture(thread, promise, std::move(deliver));
+    feedFuture(thread, promise, std::make_shared<QFutureInterface<T>>(promise), std::move(deliver));
 }
 
 }  // namespace detail
@@ -129,7 +137,7 @@ QFuture<T> toFuture(const ThreadHandle<T>& thread)
 inline QFuture<void> toFuture(const Thread& thread)
 {
     QFutureInterface<void> promise;
-    detail::feedFuture(thread, promise, [promise](bool) mutable { promise.reportFinished(); });
+    detail::feedFuture(thread, promise, nullptr, [promise](bool) mutable { promise.reportFinished(); });
     return promise.future();
 }
 
@@ -137,7 +145,7 @@ inline QFuture<void> toFuture(const Thread& thread)
 template <class T>
 Signal signalFrom(const QFuture<T>& future)
 {
-    return detail::signalFromFuture(QFuture<void>(future));
+    return detail::signalFromFuture(QFuture<void>(future), std::make_shared<QFuture<T>>(future));
 }
 
 /// Runs fn(args..., pleaseStop) (or fn(args...)) as a Skein thread on a
