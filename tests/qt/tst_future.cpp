@@ -427,18 +427,19 @@ void tst_Future::pooledThreadsRunUnderTheirParentAndLeaveNothing()
     // each blocks until all of them run, so there are poolSize of them.
     std::mutex mutex;
     std::map<long, std::string> namesBefore;  // guarded by mutex
-    testing::Countdown allRunning(poolSize);
+    // Shared: the pool's threads may still hold it after the test went on.
+    const auto allRunning = std::make_shared<testing::Countdown>(poolSize);
     for (int i = 0; i < poolSize; ++i)
-        pool.start([&] {
+        pool.start([&mutex, &namesBefore, allRunning] {
             {
                 std::lock_guard<std::mutex> lock(mutex);
                 namesBefore[osThreadId()] = commOf(osThreadId());
             }
-            allRunning.arrive();
-            allRunning.done().wait();
+            allRunning->arrive();
+            allRunning->done().wait();
         });
     // Not waitForDone(): it ends the pool's threads.
-    QVERIFY(allRunning.done().wait(skein::Till(testing::hangGuard)));
+    QVERIFY(allRunning->done().wait(skein::Till(testing::hangGuard)));
     QCOMPARE(int(namesBefore.size()), poolSize);
 
     std::atomic<int> wrong{0};
@@ -479,17 +480,17 @@ void tst_Future::pooledThreadsRunUnderTheirParentAndLeaveNothing()
         QVERIFY(namesBefore.count(tid) == 1);
         QCOMPARE(QString::fromStdString(commOf(tid)), QString::fromStdString(namesBefore[tid]));
     }
-    std::atomic<int> stale{0};
-    testing::Countdown allAsked(poolSize);
+    const auto stale = std::make_shared<std::atomic<int>>(0);
+    const auto allAsked = std::make_shared<testing::Countdown>(poolSize);
     for (int i = 0; i < poolSize; ++i)
-        pool.start([&] {
+        pool.start([stale, allAsked] {
             if (testing::contains(Thread::current().name(), "job-"))
-                ++stale;
-            allAsked.arrive();
-            allAsked.done().wait();
+                ++*stale;
+            allAsked->arrive();
+            allAsked->done().wait();
         });
-    QVERIFY(allAsked.done().wait(skein::Till(testing::hangGuard)));
-    QCOMPARE(stale.load(), 0);
+    QVERIFY(allAsked->done().wait(skein::Till(testing::hangGuard)));
+    QCOMPARE(stale->load(), 0);
 }
 
 void tst_Future::pooledFailuresAreRethrownOrLogged()
