@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # cmake -P script: install Skein into a scratch prefix as a user does, check
 # what was installed, then configure, build and run programs against it:
-# the consumers in CONSUMERS, and (FULL) the examples 01–05 and a second,
+# the consumers in CONSUMERS, and (FULL) the examples 01–06 and a second,
 # static build of Skein with the Core and Qt consumers against it.
 file(REMOVE_RECURSE "${SCRATCH}")
 set(prefix "${SCRATCH}/prefix")
@@ -78,6 +78,7 @@ build_and_run("${SKEIN_SOURCE_DIR}/examples/02-thread-tree" "${SCRATCH}/02" "${p
 if(WITH_QT)
     build_and_run("${SKEIN_SOURCE_DIR}/examples/03-widgets-progress" "${SCRATCH}/03" "${prefix}" 03-widgets-progress --script)
     build_and_run("${SKEIN_SOURCE_DIR}/examples/05-qt-adaptors" "${SCRATCH}/05" "${prefix}" 05-qt-adaptors)
+    build_and_run("${SKEIN_SOURCE_DIR}/examples/06-qfuture" "${SCRATCH}/06" "${prefix}" 06-qfuture --script)
 endif()
 if(WITH_QML)
     # `import Skein` from the prefix: the window loads, then closes.
