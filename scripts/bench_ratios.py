@@ -56,6 +56,13 @@ RATIO_GOALS = {
     # Command >= 3x faster than a Process per command.
     ("BM_RunTrue", "process"): 3.0,
     ("BM_RunTrueShared", "process"): 3.0,
+    # runInPool + join within 1.2x of QtConcurrent::run + waitForFinished,
+    # and >= 5x faster than Thread::run + join (a new OS thread each time).
+    # "pool" (QThreadPool::start + a QSemaphore, no future) is for comparison.
+    ("BM_PoolRunJoin", "qt"): 1 / 1.2,
+    ("BM_PoolRunJoin", "thread"): 5.0,
+    # toFuture(runInPool) -> QFutureWatcher slot within 1.2x of QtConcurrent::run.
+    ("BM_FutureWatcher", "qt"): 1 / 1.2,
 }
 
 # family -> {counter: upper bound, in the counter's unit}, for Skein only.
@@ -69,9 +76,9 @@ FAMILY_ORDER = ["BM_PingPong", "BM_SignalCreateGo", "BM_Queue1P1C", "BM_Queue2P2
                 "BM_PriorityQueue1P1C", "BM_ThreadedQueue", "BM_SemaphorePingPong", "BM_BarrierRound",
                 "BM_TillSchedule", "BM_TillLateness", "BM_ThreadCreateJoin", "BM_Shutdown1000",
                 "BM_QueuedCallLatency", "BM_SetProgress", "BM_SetProgressHandle", "BM_SetProgressWatched",
-                "BM_QtMessage", "BM_RunTrue", "BM_RunTrueShared"]
+                "BM_QtMessage", "BM_RunTrue", "BM_RunTrueShared", "BM_PoolRunJoin", "BM_FutureWatcher"]
 IMPL_ORDER = [SKEIN, "std", "textbook", "stable", "handwritten", "jthread", "promise", "qt", "boost", "moodycamel", "process",
-              "qprocess"]
+              "qprocess", "pool", "thread"]
 
 
 def order(known, name):

@@ -1,0 +1,175 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
+// Skein threads on a QThreadPool, and as QFutures, against QtConcurrent and
+// against Skein threads of their own. Every function is the same trivial
+// one, returning an int; every pool is QThreadPool::globalInstance().
+//
+// BM_PoolRunJoin/<impl>: one iteration is one run + wait + result.
+//   skein:  skein::runInPool(name, fn) + join() (the thread joins the tree
+//           under main, and leaves it when it ends)
+//   qt:     QtConcurrent::run(fn) + waitForFinished() + result(). When the
+//           pool has not taken the task yet, waitForFinished() takes it
+//           back and runs it on the calling thread (Qt's "steal"): the
+//           counter on_caller is the share of iterations that did.
+//   pool:   QThreadPool::start(fn) + a QSemaphore that fn releases: the
+//           pool's own hand-over to one of its threads and back, with no
+//           future and no stealing (for comparison: no goal).
+//   thread: skein::Thread::run(name, fn) + join(): a new OS thread each
+//           time, the cost runInPool saves.
+// BM_FutureWatcher/<impl>: one iteration is one run whose result reaches a
+//   QFutureWatcher<int>'s finished() slot, in the benchmark thread's event
+//   loop (a QEventLoop that the slot quits); the watcher is made per
+//   iteration, as an application makes one per job.
+//   skein:  watcher.setFuture(skein::toFuture(skein::runInPool(name, fn)))
+//   qt:     watcher.setFuture(QtConcurrent::run(fn))
+//   Every future is kept until the timed loop ends; then, untimed, the
+//   watchers' thread "main/futures" is drained (a signalFrom() queued after
+//   every toFuture()'s watcher) before the futures are dropped. Without
+//   that a run could crash: toFuture() watches a QFuture<void> view of the
+//   future from "main/futures", and Qt 6.4's ~QFutureInterface<int> clears
+//   the results without the future's mutex when the last typed copy goes,
+//   racing with QFutureWatcher<void>::setFuture() there, which walks them
+//   (SIGSEGV in ResultIteratorBase::batchedAdvance; seen when the future is
+//   dropped before that thread has set up its watcher).
+//
+// Names are <Family>/<impl> so that scripts/bench_ratios.py can pair them.
+#include <benchmark/benchmark.h>
+
+#include <QEventLoop>
+#include <QFuture>
+#include <QFutureInterface>
+#include <QFutureWatcher>
+#include <QObject>
+#include <QSemaphore>
+#include <QThreadPool>
+#include <QtConcurrentRun>
+
+#include <thread>
+#include <vector>
+
+#include "skein/qt/future.h"
+#include "skein/signal.h"
+#include "skein/thread.h"
+
+namespace {
+
+constexpr int kAnswer = 42;
+
+// --- Run + join ----------------------------------------------------------------
+
+void BM_PoolRunJoin_skein(benchmark::State& state)
+{
+    long long sum = 0;
+    for (auto _ : state) {
+        auto thread = skein::runInPool("bench", [] { return kAnswer; });
+        sum += thread.join();
+    }
+    if (sum != kAnswer * state.iterations())
+        state.SkipWithError("a result went missing");
+}
+
+void BM_PoolRunJoin_qt(benchmark::State& state)
+{
+    long long sum = 0;
+    long long onCaller = 0;
+    const std::thread::id caller = std::this_thread::get_id();
+    for (auto _ : state) {
+        QFuture<int> future = QtConcurrent::run([&onCaller, caller] {
+            onCaller += std::this_thread::get_id() == caller;  // the caller waits: no race
+            return kAnswer;
+        });
+        future.waitForFinished();
+        sum += future.result();
+    }
+    if (sum != kAnswer * state.iterations())
+        state.SkipWithError("a result went missing");
+    state.counters["on_caller"] = double(onCaller) / double(state.iterations());
+}
+
+void BM_PoolRunJoin_pool(benchmark::State& state)
+{
+    long long sum = 0;
+    QThreadPool* const pool = QThreadPool::globalInstance();
+    QSemaphore done;
+    for (auto _ : state) {
+        int result = 0;
+        pool->start([&result, &done] {
+            result = kAnswer;
+            done.release();
+        });
+        done.acquire();
+        sum += result;
+    }
+    if (sum != kAnswer * state.iterations())
+        state.SkipWithError("a result went missing");
+}
+
+void BM_PoolRunJoin_thread(benchmark::State& state)
+{
+    long long sum = 0;
+    for (auto _ : state) {
+        auto thread = skein::Thread::run("bench", [] { return kAnswer; });
+        sum += thread.join();
+    }
+    if (sum != kAnswer * state.iterations())
+        state.SkipWithError("a result went missing");
+}
+
+BENCHMARK(BM_PoolRunJoin_skein)->Name("BM_PoolRunJoin/skein")->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PoolRunJoin_qt)->Name("BM_PoolRunJoin/qt")->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PoolRunJoin_pool)->Name("BM_PoolRunJoin/pool")->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PoolRunJoin_thread)->Name("BM_PoolRunJoin/thread")->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+// --- Result to a QFutureWatcher slot ---------------------------------------------
+
+// `run()` returns a QFuture<int> of kAnswer, computed in the global pool.
+template <class Run>
+void futureWatcher(benchmark::State& state, Run run)
+{
+    QEventLoop loop;
+    long long sum = 0;
+    std::vector<QFuture<int>> kept;  // see the top of the file
+    for (auto _ : state) {
+        bool finished = false;
+        QFutureWatcher<int> watcher;
+        QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, [&] {
+            finished = true;
+            sum += watcher.result();
+            loop.quit();
+        });
+        kept.push_back(run());
+        watcher.setFuture(kept.back());
+        loop.exec();  // the slot runs from the event loop only: it cannot quit before
+        if (!finished) {
+            state.SkipWithError("the event loop returned before the slot ran");
+            break;
+        }
+    }
+    // Untimed: once a future queued after the last toFuture() has been seen
+    // finished on "main/futures", every earlier watcher there has its future.
+    QFutureInterface<void> marker;
+    marker.reportStarted();
+    const skein::Signal drained = skein::signalFrom(marker.future());
+    marker.reportFinished();
+    drained.wait();
+    kept.clear();
+    if (state.error_occurred())
+        return;
+    if (sum != kAnswer * state.iterations())
+        state.SkipWithError("a result went missing");
+}
+
+void BM_FutureWatcher_skein(benchmark::State& state)
+{
+    futureWatcher(state, [] { return skein::toFuture(skein::runInPool("bench", [] { return kAnswer; })); });
+}
+
+void BM_FutureWatcher_qt(benchmark::State& state)
+{
+    futureWatcher(state, [] { return QtConcurrent::run([] { return kAnswer; }); });
+}
+
+BENCHMARK(BM_FutureWatcher_skein)->Name("BM_FutureWatcher/skein")->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FutureWatcher_qt)->Name("BM_FutureWatcher/qt")->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+}  // namespace
