@@ -96,7 +96,9 @@ std::string currentOsThreadName()
 std::uint64_t currentOsThreadId() noexcept
 {
 #if defined(__linux__)
-    return static_cast<std::uint64_t>(::syscall(SYS_gettid));
+    // A system call each time otherwise; a pool thread asks once per job.
+    thread_local const auto id = static_cast<std::uint64_t>(::syscall(SYS_gettid));
+    return id;
 #elif defined(__APPLE__)
     std::uint64_t id = 0;
     pthread_threadid_np(nullptr, &id);

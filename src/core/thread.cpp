@@ -906,19 +906,21 @@ void startHosted(const Thread& thread, const std::function<void(std::unique_ptr<
     if (!self)
         throwNoThread();
     beginStart(self);
+    self->hosted.store(true, std::memory_order_release);
     host(std::unique_ptr<HostedRun>(new HostedRun(self)));
     endStart(self);
 }
 
 void HostedRun::operator()() noexcept
 {
-    if (state_)
-        runHosted(std::move(state_));
+    if (state_ && !state_->bodyClaimed.exchange(true, std::memory_order_acq_rel))
+        runHosted(state_);
+    state_.reset();
 }
 
 HostedRun::~HostedRun()
 {
-    if (!state_)
+    if (!state_ || state_->bodyClaimed.exchange(true, std::memory_order_acq_rel))
         return;
     {
         MutexLock lock(state_->mutex);
@@ -959,6 +961,13 @@ bool Thread::tryJoin(const Signal& till) const
     if (isSelfOrAncestorOfCurrent(s))
         throw UsageError("Thread '" + s.path + "': join() from thread '" + detail::currentThreadPath() +
                          "', which is that thread or one of its descendants");
+    // A hosted thread that its host has not begun runs here, as
+    // QFuture::waitForFinished() runs a QtConcurrent job that its pool has
+    // not begun: this thread would only wait. Not with a till, which the
+    // function could outlast.
+    if (till.isNever() && s.hosted.load(std::memory_order_acquire) &&
+        !s.bodyClaimed.exchange(true, std::memory_order_acq_rel))
+        detail::runHosted(state_);
     {
         // Names the join in diagnostics, and refuses it where a wait may not
         // block (the timer thread), unless it cannot block.

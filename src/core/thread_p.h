@@ -75,6 +75,10 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     std::atomic<double> progress{0.0};
     // The OS thread id, set on the thread once it runs (main's from anywhere).
     std::atomic<std::uint64_t> nativeId{0};
+    // A thread whose body another OS thread runs (startHosted()): whoever
+    // claims the body first runs it, its host or a join() that comes first.
+    std::atomic<bool> hosted{false};
+    std::atomic<bool> bodyClaimed{false};
     std::atomic<bool> progressWatched{false};  // someone waits on nextProgress
     Signal nextProgress SKEIN_GUARDED_BY(mutex);
 

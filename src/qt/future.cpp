@@ -12,6 +12,7 @@
 #include <QtCore/QEventLoop>
 #include <QtCore/QFutureWatcher>
 #include <QtCore/QRunnable>
+#include <QtCore/QTimer>
 
 #include <algorithm>
 #include <atomic>
@@ -40,7 +41,12 @@ using Clock = std::chrono::steady_clock;
 // --- The watchers' thread ----------------------------------------------------
 
 // Runs jobs on "main/futures", in the thread of `home`, an object that
-// lives as long as that thread's event loop runs.
+// lives as long as that thread's event loop runs. Jobs wait in pending_ and
+// run in batches, at most one every batchInterval: a burst of futures costs
+// that thread one wake-up, not one each, and a future that has ended by
+// then needs no watcher at all.
+constexpr std::chrono::milliseconds batchInterval{1};
+
 class WatchThread {
 public:
     using Job = std::function<void(QObject* home)>;
@@ -66,20 +72,14 @@ public:
         MutexLock lock(mutex_);
         if (!thread_)
             begin();
-        // Posted holding mutex_, which the job takes before it runs: Qt
-        // orders the two with its own locks, out of ThreadSanitizer's sight.
-        if (home_)
+        else if (thread_->stopped())
+            return;
+        pending_.push_back(std::move(job));
+        if (home_ && !batchDue_) {
+            batchDue_ = true;
             QMetaObject::invokeMethod(
-                home_,
-                [this, home = home_, job = std::move(job)] {
-                    {
-                        MutexLock delivered(mutex_);
-                    }
-                    job(home);
-                },
-                Qt::QueuedConnection);
-        else if (!thread_->stopped())
-            pending_.push_back(std::move(job));
+                home_, [this] { scheduleBatch(); }, Qt::QueuedConnection);
+        }
     }
 
 private:
@@ -96,20 +96,50 @@ private:
     void run(const Signal& pleaseStop)
     {
         QEventLoop loop;
+        QTimer batch;  // outlives home, whose events may start it
+        batch.setSingleShot(true);
+        batch.setInterval(batchInterval);
         QObject home;
-        std::vector<Job> jobs;
+        QObject::connect(&batch, &QTimer::timeout, &home, [this, &home] { runBatch(&home); });
         {
             MutexLock lock(mutex_);
             home_ = &home;
-            jobs.swap(pending_);
+            batch_ = &batch;
+            batchDue_ = true;  // what was posted before there was a home
         }
-        for (const Job& job : jobs)
-            job(&home);
+        runBatch(&home);
         const Connection quit = connect(pleaseStop, &loop, [&loop] { loop.quit(); });
         loop.exec();
+        std::vector<Job> dropped;
         MutexLock lock(mutex_);
         home_ = nullptr;  // what is posted from now on is dropped
-        pending_.clear();
+        batch_ = nullptr;
+        dropped.swap(pending_);
+        lock.unlock();
+    }
+
+    // On the watchers' thread: a batch is due once the interval has passed.
+    void scheduleBatch()
+    {
+        QTimer* timer = nullptr;
+        {
+            MutexLock lock(mutex_);
+            timer = batch_;
+        }
+        if (timer && !timer->isActive())
+            timer->start();
+    }
+
+    void runBatch(QObject* home)
+    {
+        std::vector<Job> jobs;
+        {
+            MutexLock lock(mutex_);
+            jobs.swap(pending_);
+            batchDue_ = false;
+        }
+        for (const Job& job : jobs)
+            job(home);
     }
 
     // The QCoreApplication is going: the event loop goes first. A later
@@ -130,7 +160,9 @@ private:
     Mutex mutex_;
     std::optional<Thread> thread_ SKEIN_GUARDED_BY(mutex_);
     QObject* home_ SKEIN_GUARDED_BY(mutex_) = nullptr;
+    QTimer* batch_ SKEIN_GUARDED_BY(mutex_) = nullptr;
     std::vector<Job> pending_ SKEIN_GUARDED_BY(mutex_);
+    bool batchDue_ SKEIN_GUARDED_BY(mutex_) = false;  // a batch is scheduled, or its scheduling posted
     bool postRoutineAdded_ SKEIN_GUARDED_BY(mutex_) = false;
     std::atomic<bool> warnedNoApplication_{false};
 };
@@ -143,6 +175,14 @@ void watchFuture(const QFuture<void>& future, TypedFuture typed, std::function<v
 {
     WatchThread::instance().post([future, typed = std::move(typed), onCanceled = std::move(onCanceled),
                                   onEnd = std::move(onEnd)](QObject* home) {
+        // Ended before its batch came: no watcher needed.
+        if (future.isCanceled() || future.isFinished()) {
+            if (future.isCanceled() && onCanceled)
+                onCanceled();
+            if (onEnd)
+                onEnd();
+            return;
+        }
         auto* const watcher = new QFutureWatcher<void>(home);
         auto ended = std::make_shared<bool>(false);
         const auto end = [watcher, ended, onEnd] {

@@ -22,22 +22,12 @@
 //   iteration, as an application makes one per job.
 //   skein:  watcher.setFuture(skein::toFuture(skein::runInPool(name, fn)))
 //   qt:     watcher.setFuture(QtConcurrent::run(fn))
-//   Every future is kept until the timed loop ends; then, untimed, the
-//   watchers' thread "main/futures" is drained (a signalFrom() queued after
-//   every toFuture()'s watcher) before the futures are dropped. Without
-//   that a run could crash: toFuture() watches a QFuture<void> view of the
-//   future from "main/futures", and Qt 6.4's ~QFutureInterface<int> clears
-//   the results without the future's mutex when the last typed copy goes,
-//   racing with QFutureWatcher<void>::setFuture() there, which walks them
-//   (SIGSEGV in ResultIteratorBase::batchedAdvance; seen when the future is
-//   dropped before that thread has set up its watcher).
 //
 // Names are <Family>/<impl> so that scripts/bench_ratios.py can pair them.
 #include <benchmark/benchmark.h>
 
 #include <QEventLoop>
 #include <QFuture>
-#include <QFutureInterface>
 #include <QFutureWatcher>
 #include <QObject>
 #include <QSemaphore>
@@ -45,10 +35,8 @@
 #include <QtConcurrentRun>
 
 #include <thread>
-#include <vector>
 
 #include "skein/qt/future.h"
-#include "skein/signal.h"
 #include "skein/thread.h"
 
 namespace {
@@ -128,7 +116,6 @@ void futureWatcher(benchmark::State& state, Run run)
 {
     QEventLoop loop;
     long long sum = 0;
-    std::vector<QFuture<int>> kept;  // see the top of the file
     for (auto _ : state) {
         bool finished = false;
         QFutureWatcher<int> watcher;
@@ -137,22 +124,13 @@ void futureWatcher(benchmark::State& state, Run run)
             sum += watcher.result();
             loop.quit();
         });
-        kept.push_back(run());
-        watcher.setFuture(kept.back());
+        watcher.setFuture(run());
         loop.exec();  // the slot runs from the event loop only: it cannot quit before
         if (!finished) {
             state.SkipWithError("the event loop returned before the slot ran");
             break;
         }
     }
-    // Untimed: once a future queued after the last toFuture() has been seen
-    // finished on "main/futures", every earlier watcher there has its future.
-    QFutureInterface<void> marker;
-    marker.reportStarted();
-    const skein::Signal drained = skein::signalFrom(marker.future());
-    marker.reportFinished();
-    drained.wait();
-    kept.clear();
     if (state.error_occurred())
         return;
     if (sum != kAnswer * state.iterations())

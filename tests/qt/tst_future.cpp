@@ -123,6 +123,7 @@ private Q_SLOTS:
     void pooledThreadsRunUnderTheirParentAndLeaveNothing();
     void pooledFailuresAreRethrownOrLogged();
     void aPooledThreadAskedToStopBeforeItRunsStillRuns();
+    void joinRunsAPooledThreadThePoolHasNotBegun();
     void aPoolThatDropsAThreadFailsIt();
     void runInPoolMisuseThrows();
     // ThreadAdaptor
@@ -466,8 +467,11 @@ void tst_Future::pooledThreadsRunUnderTheirParentAndLeaveNothing()
     std::atomic<int> wrong{0};
     std::atomic<int> inDump{0};
     std::set<long> tidsUsed;  // guarded by mutex
+    std::atomic<long> spawnerTid{0};
+    std::string lastSpawnerComm;  // written by the spawner, read once it was joined
     const auto parent = Thread::run("spawner", [&](const Signal&) {
         const Thread self = Thread::current();
+        spawnerTid = osThreadId();
         std::vector<ThreadHandle<int>> pooled;
         for (int i = 0; i < threads; ++i)
             pooled.push_back(skein::runInPool(&pool, "job-" + std::to_string(i), [&, i, self] {
@@ -487,6 +491,7 @@ void tst_Future::pooledThreadsRunUnderTheirParentAndLeaveNothing()
         long sum = 0;
         for (const auto& t : pooled)
             sum += t.join();
+        lastSpawnerComm = commOf(osThreadId());
         return sum;
     });
     QCOMPARE(parent.join(), long(threads) * (threads - 1) / 2);
@@ -497,7 +502,13 @@ void tst_Future::pooledThreadsRunUnderTheirParentAndLeaveNothing()
     // the pool threads' current thread.
     QVERIFY(parent.children().empty());
     QVERIFY(!testing::contains(skein::dumpThreads(), "job-"));
+    // A job that the pool had not begun when the spawner joined it ran on
+    // the spawner, which has its own name back.
     for (const long tid : tidsUsed) {
+        if (tid == spawnerTid.load()) {
+            QCOMPARE(QString::fromStdString(lastSpawnerComm), QStringLiteral("spawner"));
+            continue;
+        }
         QVERIFY(namesBefore.count(tid) == 1);
         QCOMPARE(QString::fromStdString(commOf(tid)), QString::fromStdString(namesBefore[tid]));
     }
@@ -551,6 +562,52 @@ void tst_Future::aPooledThreadAskedToStopBeforeItRunsStillRuns()
     queued.stop();
     release.go();
     QCOMPARE(queued.join(), true);  // ran, and saw its pleaseStop gone
+}
+
+void tst_Future::joinRunsAPooledThreadThePoolHasNotBegun()
+{
+    QThreadPool pool;
+    pool.setMaxThreadCount(1);
+    Signal occupied;
+    Signal release;
+    startOnPool(pool, [occupied, release]() mutable {
+        occupied.go();
+        release.wait();
+    });
+    occupied.wait();
+    const std::string nameBefore = commOf(osThreadId());
+    long ranOn = 0;
+    std::string commWhileRunning;
+    std::string currentWhileRunning;
+    const auto queued = skein::runInPool(&pool, "queued", [&] {
+        ranOn = osThreadId();
+        commWhileRunning = commOf(osThreadId());
+        currentWhileRunning = Thread::current().path();
+        return 7;
+    });
+    QCOMPARE(queued.join(), 7);  // the pool is busy: join() runs it here
+    QCOMPARE(ranOn, osThreadId());
+    QCOMPARE(QString::fromStdString(commWhileRunning), QStringLiteral("queued"));
+    QCOMPARE(QString::fromStdString(currentWhileRunning), QStringLiteral("main/queued"));
+    QCOMPARE(commOf(osThreadId()), nameBefore);
+    QCOMPARE(Thread::current().path(), std::string("main"));
+    QVERIFY(!testing::hasChild(Thread::current(), queued));
+    release.go();
+    pool.waitForDone();  // the pool's turn finds the job taken, and does nothing
+
+    // With a till, join() only waits: the function could outlast it.
+    Signal occupiedAgain;
+    Signal releaseAgain;
+    startOnPool(pool, [occupiedAgain, releaseAgain]() mutable {
+        occupiedAgain.go();
+        releaseAgain.wait();
+    });
+    occupiedAgain.wait();
+    const auto waiting = skein::runInPool(&pool, "waiting", [] { return osThreadId(); });
+    QVERIFY(!waiting.tryJoin(skein::Till(20ms)));
+    releaseAgain.go();
+    QVERIFY(waiting.tryJoin(skein::Till(testing::hangGuard)));
+    QVERIFY(waiting.join() != osThreadId());
 }
 
 void tst_Future::aPoolThatDropsAThreadFailsIt()
