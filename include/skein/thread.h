@@ -398,8 +398,10 @@ public:
 
 private:
     friend void startHosted(const Thread&, const std::function<void(std::unique_ptr<HostedRun>)>&);
-    explicit HostedRun(std::shared_ptr<ThreadState> state) noexcept : state_(std::move(state)) {}
-    std::shared_ptr<ThreadState> state_;
+    explicit HostedRun(std::weak_ptr<ThreadState> state) noexcept : state_(std::move(state)) {}
+    // Weak: until it has ended the thread is its parent's child, which holds
+    // it; once a join() ran it, its end is not left to the host to free.
+    std::weak_ptr<ThreadState> state_;
 };
 
 // Starts `thread` as start() does, but instead of a new OS thread, hands its

@@ -913,23 +913,23 @@ void startHosted(const Thread& thread, const std::function<void(std::unique_ptr<
 
 void HostedRun::operator()() noexcept
 {
-    if (state_ && !state_->bodyClaimed.exchange(true, std::memory_order_acq_rel))
-        runHosted(state_);
-    state_.reset();
+    const std::shared_ptr<ThreadState> self = std::exchange(state_, {}).lock();
+    if (self && !self->bodyClaimed.exchange(true, std::memory_order_acq_rel))
+        runHosted(self);
 }
 
 HostedRun::~HostedRun()
 {
-    if (!state_ || state_->bodyClaimed.exchange(true, std::memory_order_acq_rel))
+    const std::shared_ptr<ThreadState> self = state_.lock();
+    if (!self || self->bodyClaimed.exchange(true, std::memory_order_acq_rel))
         return;
     {
-        MutexLock lock(state_->mutex);
-        state_->failure = std::make_exception_ptr(
-            Error("Thread '" + state_->path + "': the pool it was given to dropped it before it ran"));
+        MutexLock lock(self->mutex);
+        self->failure = std::make_exception_ptr(
+            Error("Thread '" + self->path + "': the pool it was given to dropped it before it ran"));
     }
-    logIfReleased(*state_);
-    finishThread(*state_);
-    state_.reset();
+    logIfReleased(*self);
+    finishThread(*self);
     threadEnds();
 }
 

@@ -6,7 +6,9 @@
 //
 // BM_PoolRunJoin/<impl>: one iteration is one run + wait + result.
 //   skein:  skein::runInPool(name, fn) + join() (the thread joins the tree
-//           under main, and leaves it when it ends)
+//           under main, and leaves it when it ends). join() runs a pooled
+//           thread that the pool has not begun on the calling thread, as
+//           Qt does: on_caller is the share of iterations that did.
 //   qt:     QtConcurrent::run(fn) + waitForFinished() + result(). When the
 //           pool has not taken the task yet, waitForFinished() takes it
 //           back and runs it on the calling thread (Qt's "steal"): the
@@ -48,12 +50,18 @@ constexpr int kAnswer = 42;
 void BM_PoolRunJoin_skein(benchmark::State& state)
 {
     long long sum = 0;
+    long long onCaller = 0;
+    const std::thread::id caller = std::this_thread::get_id();
     for (auto _ : state) {
-        auto thread = skein::runInPool("bench", [] { return kAnswer; });
+        auto thread = skein::runInPool("bench", [&onCaller, caller] {
+            onCaller += std::this_thread::get_id() == caller;  // the caller joins: no race
+            return kAnswer;
+        });
         sum += thread.join();
     }
     if (sum != kAnswer * state.iterations())
         state.SkipWithError("a result went missing");
+    state.counters["on_caller"] = double(onCaller) / double(state.iterations());
 }
 
 void BM_PoolRunJoin_qt(benchmark::State& state)
