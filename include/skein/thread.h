@@ -407,7 +407,10 @@ private:
 // Starts `thread` as start() does, but instead of a new OS thread, hands its
 // body to `host`, which runs it (or drops it) on an OS thread of its own. If
 // `host` throws, the body it dropped fails the thread, and the exception
-// propagates.
+// propagates. A join() (without a till) that comes before the host has
+// begun the body runs it on the joining thread instead, as
+// QFuture::waitForFinished() does with a job its pool has not begun; the
+// host's turn then does nothing.
 SKEIN_EXPORT void startHosted(const Thread& thread, const std::function<void(std::unique_ptr<HostedRun>)>& host);
 
 }  // namespace detail

@@ -70,9 +70,7 @@ public:
             return;
         }
         MutexLock lock(mutex_);
-        if (!thread_)
-            begin();
-        else if (thread_->stopped())
+        if (!thread_ ? !begin() : bool(thread_->stopped()))
             return;
         pending_.push_back(std::move(job));
         if (home_ && !batchDue_) {
@@ -85,14 +83,21 @@ public:
     }
 
 private:
-    void begin() SKEIN_REQUIRES(mutex_)
+    // False when main is shutting down, and will not take a new thread.
+    bool begin() SKEIN_REQUIRES(mutex_)
     {
-        thread_.emplace(rootThread(), "futures", [this](const Signal& pleaseStop) { run(pleaseStop); });
-        thread_->start();
+        try {
+            thread_.emplace(rootThread(), "futures", [this](const Signal& pleaseStop) { run(pleaseStop); });
+            thread_->start();
+        } catch (const UsageError&) {
+            thread_.reset();
+            return false;
+        }
         if (!postRoutineAdded_) {
             postRoutineAdded_ = true;
             qAddPostRoutine([] { instance().end(); });
         }
+        return true;
     }
 
     void run(const Signal& pleaseStop)

@@ -15,10 +15,13 @@
 /// - future.cancel() makes the thread's pleaseStop go. The future is
 ///   canceled at once (isCanceled()) but finishes (isFinished(),
 ///   QFutureWatcher::finished, onCanceled continuations) only once the thread
-///   has stopped. The cancel reaches the thread through a watcher on Skein's
-///   "main/futures" thread, which runs an event loop (so it needs a
+///   has stopped. The cancel reaches the thread through a QFutureWatcher on
+///   Skein's "main/futures" thread, which runs an event loop (so it needs a
 ///   QCoreApplication); it is started with the first future and stopped with
-///   main, or when the QCoreApplication is destroyed.
+///   main, or when the QCoreApplication is destroyed. Watchers are set up
+///   in batches, at most one a millisecond, and none for a future that has
+///   ended by then: a cancel in a future's first millisecond reaches its
+///   thread when its batch comes, later ones at once.
 /// - setProgress(fraction, text) feeds the future's progress: the range is
 ///   0–1000 (fraction × 1000), with the text. Updates are coalesced to at
 ///   most one per 41 ms, Qt's own rate limit (25 per second, beyond which
@@ -48,7 +51,10 @@
 /// Thread::current() is it; afterwards nothing of it stays there. Its
 /// thread_locals are the pool thread's. It waits in the pool's queue like
 /// any QRunnable: pleaseStop may go before it begins, and its function
-/// still runs. A pool that drops it unrun (QThreadPool::clear()) fails it
+/// still runs. A join() that comes before the pool has begun it runs it on
+/// the joining thread (which carries its name meanwhile), as
+/// QFuture::waitForFinished() does for QtConcurrent::run; tryJoin(till)
+/// only waits, as the function could outlast the till. A pool that drops it unrun (QThreadPool::clear()) fails it
 /// with an Error that says so. A pooled thread blocked waiting for another
 /// pooled thread holds its pool thread, as with QtConcurrent: a pool can run
 /// out of threads that way.
