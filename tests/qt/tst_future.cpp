@@ -85,6 +85,29 @@ void startOnPool(QThreadPool& pool, F fn)
     });
 }
 
+// Keeps the only thread of `pool` busy until release(): what is started on
+// the pool meanwhile waits in its queue.
+class PoolHeld {
+public:
+    explicit PoolHeld(QThreadPool& pool)
+    {
+        pool.setMaxThreadCount(1);
+        startOnPool(pool, [held = held_, release = release_]() mutable {
+            held.go();
+            release.wait();
+        });
+        held_.wait();
+    }
+    ~PoolHeld() { release(); }
+    PoolHeld(const PoolHeld&) = delete;
+    PoolHeld& operator=(const PoolHeld&) = delete;
+    void release() { release_.go(); }
+
+private:
+    Signal held_;
+    Signal release_;
+};
+
 // Runs the event loop until `done` holds; false when it did not within the
 // hang guard.
 template <class F>
@@ -550,31 +573,17 @@ void tst_Future::pooledFailuresAreRethrownOrLogged()
 void tst_Future::aPooledThreadAskedToStopBeforeItRunsStillRuns()
 {
     QThreadPool pool;
-    pool.setMaxThreadCount(1);
-    Signal occupied;
-    Signal release;
-    startOnPool(pool, [occupied, release]() mutable {
-        occupied.go();
-        release.wait();
-    });
-    occupied.wait();
+    PoolHeld held(pool);
     const auto queued = skein::runInPool(&pool, "queued", [](const Signal& pleaseStop) { return bool(pleaseStop); });
     queued.stop();
-    release.go();
+    held.release();
     QCOMPARE(queued.join(), true);  // ran, and saw its pleaseStop gone
 }
 
 void tst_Future::joinRunsAPooledThreadThePoolHasNotBegun()
 {
     QThreadPool pool;
-    pool.setMaxThreadCount(1);
-    Signal occupied;
-    Signal release;
-    startOnPool(pool, [occupied, release]() mutable {
-        occupied.go();
-        release.wait();
-    });
-    occupied.wait();
+    PoolHeld held(pool);
     const std::string nameBefore = commOf(osThreadId());
     long ranOn = 0;
     std::string commWhileRunning;
@@ -592,20 +601,14 @@ void tst_Future::joinRunsAPooledThreadThePoolHasNotBegun()
     QCOMPARE(commOf(osThreadId()), nameBefore);
     QCOMPARE(Thread::current().path(), std::string("main"));
     QVERIFY(!testing::hasChild(Thread::current(), queued));
-    release.go();
+    held.release();
     pool.waitForDone();  // the pool's turn finds the job taken, and does nothing
 
     // With a till, join() only waits: the function could outlast it.
-    Signal occupiedAgain;
-    Signal releaseAgain;
-    startOnPool(pool, [occupiedAgain, releaseAgain]() mutable {
-        occupiedAgain.go();
-        releaseAgain.wait();
-    });
-    occupiedAgain.wait();
+    PoolHeld heldAgain(pool);
     const auto waiting = skein::runInPool(&pool, "waiting", [] { return osThreadId(); });
     QVERIFY(!waiting.tryJoin(skein::Till(20ms)));
-    releaseAgain.go();
+    heldAgain.release();
     QVERIFY(waiting.tryJoin(skein::Till(testing::hangGuard)));
     QVERIFY(waiting.join() != osThreadId());
 }
@@ -613,18 +616,11 @@ void tst_Future::joinRunsAPooledThreadThePoolHasNotBegun()
 void tst_Future::aPoolThatDropsAThreadFailsIt()
 {
     QThreadPool pool;
-    pool.setMaxThreadCount(1);
-    Signal occupied;
-    Signal release;
-    startOnPool(pool, [occupied, release]() mutable {
-        occupied.go();
-        release.wait();
-    });
-    occupied.wait();
+    PoolHeld held(pool);
     std::atomic<bool> ran{false};
     const auto dropped = skein::runInPool(&pool, "dropped", [&ran] { ran = true; });
     pool.clear();
-    release.go();
+    held.release();
     pool.waitForDone();
     const auto thrown = testing::messageOf<skein::Error>([&] { dropped.join(); });
     QVERIFY(thrown);
