@@ -192,7 +192,7 @@ void watchFuture(const QFuture<void>& future, TypedFuture typed, std::function<v
         }
         auto* const watcher = new QFutureWatcher<void>(home);
         auto ended = std::make_shared<bool>(false);
-        const auto end = [watcher, ended, onEnd] {
+        const auto end = [ended, onEnd] {
             if (!std::exchange(*ended, true) && onEnd)
                 onEnd();
         };
