@@ -54,10 +54,10 @@
 /// still runs. A join() that comes before the pool has begun it runs it on
 /// the joining thread (which carries its name meanwhile), as
 /// QFuture::waitForFinished() does for QtConcurrent::run; tryJoin(till)
-/// only waits, as the function could outlast the till. A pool that drops it unrun (QThreadPool::clear()) fails it
-/// with an Error that says so. A pooled thread blocked waiting for another
-/// pooled thread holds its pool thread, as with QtConcurrent: a pool can run
-/// out of threads that way.
+/// only waits, as the function could outlast the till. A pool that drops it
+/// unrun (QThreadPool::clear()) fails it with an Error that says so. A
+/// pooled thread blocked waiting for another pooled thread holds its pool
+/// thread, as with QtConcurrent: a pool can run out of threads that way.
 ///
 /// Misuse is an exception, as in the core: an empty name or a null pool is
 /// InvalidArgument.
