@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <iomanip>
 #include <mutex>
 #include <sstream>
@@ -13,6 +12,7 @@
 #include "skein/detail/introspection.h"
 #include "skein/detail/mutex.h"
 #include "skein/thread.h"
+#include "platform/platform_p.h"
 #include "thread_p.h"
 
 namespace skein {
@@ -105,9 +105,7 @@ double profiledCpuSeconds()
 {
     if (!profiling())
         return 0;
-    timespec cpu{};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
-    return double(cpu.tv_sec) + double(cpu.tv_nsec) / 1e9;
+    return platform::threadCpuSeconds();
 }
 
 void recordProfile(const ThreadState& s)

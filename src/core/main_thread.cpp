@@ -4,20 +4,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <csignal>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <ctime>
-#include <thread>
-
-#include <fcntl.h>
-#include <poll.h>
-#include <unistd.h>
+#include <optional>
+#include <string>
 
 #include "log_p.h"
-#include "os_thread_p.h"
+#include "platform/platform_p.h"
 #include "skein/detail/chrono.h"
 #include "skein/detail/introspection.h"
 #include "skein/detail/wait.h"
@@ -38,27 +30,6 @@ std::atomic<std::int64_t> stopLimitMillis{8000};
 // When shutdown gives up, as steady_clock ticks; 0 until shutdown begins.
 std::atomic<Clock::rep> giveUpTicks{0};
 std::atomic<bool> abandoned{false};
-
-// --- Signals to a pipe, the pipe to main's pleaseStop -----------------------
-
-int signalPipe[2] = {-1, -1};
-
-extern "C" void onStopSignal(int signo)
-{
-    const int saved = errno;
-    const char byte = static_cast<char>(signo);
-    [[maybe_unused]] const auto n = ::write(signalPipe[1], &byte, 1);
-    errno = saved;
-}
-
-const char* signalName(int signo)
-{
-    switch (signo) {
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    default: return "a signal";
-    }
-}
 
 }  // namespace
 
@@ -142,55 +113,8 @@ BlockedScope::~BlockedScope()
 // --- MainThread -------------------------------------------------------------
 
 struct MainThread::Private {
-    Options options;
-    std::thread watcher;
-    struct sigaction previousInt {};
-    struct sigaction previousTerm {};
+    std::optional<detail::platform::StopRequests> stopRequests;
     bool shutDown = false;
-
-    void watch()
-    {
-        std::string line;
-        bool stdinOpen = options.exitOnStdin;
-        const Signal stop = detail::mainState()->pleaseStop;
-        for (;;) {
-            pollfd fds[2] = {{signalPipe[0], POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
-            if (::poll(fds, stdinOpen ? 2 : 1, -1) < 0) {
-                if (errno == EINTR)
-                    continue;
-                SKEIN_LOG(Shutdown, Error, std::string("signal watcher: poll failed: ") + std::strerror(errno));
-                return;
-            }
-            if (fds[0].revents & POLLIN) {
-                char byte = 0;
-                if (::read(signalPipe[0], &byte, 1) == 1) {
-                    if (byte == 0)
-                        return;  // shutdown is done with us
-                    SKEIN_LOG(Shutdown, Info, std::string(signalName(byte)) + " received: stopping");
-                    stop.go();
-                }
-            }
-            if (stdinOpen && (fds[1].revents & (POLLIN | POLLHUP))) {
-                char buffer[256];
-                const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
-                if (n <= 0) {
-                    stdinOpen = false;  // end of input: nothing more to listen to
-                    continue;
-                }
-                for (ssize_t i = 0; i < n; ++i) {
-                    if (buffer[i] != '\n') {
-                        line += buffer[i];
-                        continue;
-                    }
-                    if (line == "exit" || line == "exit\r") {
-                        SKEIN_LOG(Shutdown, Info, "\"exit\" on stdin: stopping");
-                        stop.go();
-                    }
-                    line.clear();
-                }
-            }
-        }
-    }
 
     // Returns the first failure nobody joined.
     std::exception_ptr shutdown()
@@ -208,15 +132,7 @@ struct MainThread::Private {
         if (!detail::threadsWereAbandoned() &&
             !detail::waitForAllThreadsToEnd(std::min(detail::deadlineAfter(stopGracePeriod()), giveUpAt)))
             SKEIN_LOG(Shutdown, Warning, "some threads were still ending their OS thread at shutdown");
-        const char wake = 0;
-        [[maybe_unused]] const auto n = ::write(signalPipe[1], &wake, 1);
-        if (watcher.joinable())
-            watcher.join();
-        ::sigaction(SIGINT, &previousInt, nullptr);
-        ::sigaction(SIGTERM, &previousTerm, nullptr);
-        ::close(signalPipe[0]);
-        ::close(signalPipe[1]);
-        signalPipe[0] = signalPipe[1] = -1;
+        stopRequests.reset();
         detail::printProfileTable();
         return failure;
     }
@@ -232,24 +148,21 @@ MainThread::MainThread(Options options) : d(std::make_unique<Private>())
 {
     if (mainThreadExists.exchange(true))
         throw UsageError("MainThread: there is one already in this process");
-    d->options = options;
-    if (::pipe(signalPipe) != 0) {
+    const Signal stop = detail::mainState()->pleaseStop;
+    detail::platform::StopRequests::Handlers handlers;
+    handlers.stop = [stop](const std::string& what) {
+        SKEIN_LOG(Shutdown, Info, what + ": stopping");
+        stop.go();
+    };
+    handlers.fail = [](const std::string& problem) {
+        SKEIN_LOG(Shutdown, Error, "watching for requests to stop: " + problem);
+    };
+    try {
+        d->stopRequests.emplace(options.exitOnStdin, std::move(handlers));
+    } catch (const std::exception& e) {
         mainThreadExists = false;
-        throw Error(std::string("MainThread: pipe() failed: ") + std::strerror(errno));
+        throw Error(std::string("MainThread: cannot watch for requests to stop: ") + e.what());
     }
-    ::fcntl(signalPipe[0], F_SETFD, FD_CLOEXEC);
-    ::fcntl(signalPipe[1], F_SETFD, FD_CLOEXEC);
-    ::fcntl(signalPipe[1], F_SETFL, O_NONBLOCK);
-    struct sigaction action {};
-    action.sa_handler = onStopSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    ::sigaction(SIGINT, &action, &d->previousInt);
-    ::sigaction(SIGTERM, &action, &d->previousTerm);
-    d->watcher = std::thread([this] {
-        detail::setOsThreadName("skein-signals");
-        d->watch();
-    });
 }
 
 MainThread::~MainThread()
@@ -295,8 +208,8 @@ RegisterThread::RegisterThread(std::string name) : d(std::make_unique<Private>()
     if (mainStopping)
         d->state->pleaseStop.go();
     d->previous = detail::swapCurrent(d->state.get());
-    d->previousOsName = detail::currentOsThreadName();
-    detail::setOsThreadName(d->state->name);
+    d->previousOsName = detail::platform::threadName();
+    detail::platform::setThreadName(d->state->name);
 }
 
 RegisterThread::~RegisterThread()
@@ -304,7 +217,7 @@ RegisterThread::~RegisterThread()
     detail::finishThread(*d->state);  // it leaves main's children
     detail::swapCurrent(d->previous);
     if (!d->previousOsName.empty())
-        detail::setOsThreadName(d->previousOsName);
+        detail::platform::setThreadName(d->previousOsName);
 }
 
 Thread RegisterThread::thread() const { return detail::ThreadAccess::wrap(d->state); }

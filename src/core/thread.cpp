@@ -9,13 +9,8 @@
 #include <stdexcept>
 #include <thread>
 
-#ifdef __linux__
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-
 #include "log_p.h"
-#include "os_thread_p.h"
+#include "platform/platform_p.h"
 #include "skein/error.h"
 #include "signal_p.h"
 #include "skein/detail/chrono.h"
@@ -45,26 +40,10 @@ struct PlaceholderHolder {
 };
 thread_local PlaceholderHolder placeholder;
 
-bool isProcessMainThread()
-{
-#ifdef __linux__
-    return ::syscall(SYS_gettid) == ::getpid();
-#else
-    static const std::thread::id mainId = std::this_thread::get_id();
-    return std::this_thread::get_id() == mainId;
-#endif
-}
+bool isProcessMainThread() { return platform::onMainThread(); }
 
-std::string osThreadName()
-{
-#ifdef __linux__
-    return "thread-" + std::to_string(::syscall(SYS_gettid));
-#else
-    std::ostringstream out;
-    out << "thread-" << std::this_thread::get_id();
-    return out.str();
-#endif
-}
+// What a thread Skein did not start is called in the tree.
+std::string placeholderName() { return "thread-" + std::to_string(platform::threadId()); }
 
 // --- Threads still on their OS thread -------------------------------------
 
@@ -527,9 +506,9 @@ void runFunction(const std::shared_ptr<ThreadState>& self)
 void threadMain(std::shared_ptr<ThreadState> self)
 {
     thread_local ThreadEnd end{self};
-    self->nativeId.store(currentOsThreadId(), std::memory_order_relaxed);
+    self->nativeId.store(platform::threadId(), std::memory_order_relaxed);
     currentRaw = self.get();
-    setOsThreadName(self->name);
+    platform::setThreadName(self->name);
     runFunction(self);
 }
 
@@ -538,12 +517,12 @@ void threadMain(std::shared_ptr<ThreadState> self)
 void runHosted(std::shared_ptr<ThreadState> self)
 {
     ThreadState* const previous = swapCurrent(self.get());
-    const std::string osName = currentOsThreadName();
-    self->nativeId.store(currentOsThreadId(), std::memory_order_relaxed);
+    const std::string osName = platform::threadName();
+    self->nativeId.store(platform::threadId(), std::memory_order_relaxed);
     self->cpuAtStart = profiledCpuSeconds();
-    setOsThreadName(self->name);
+    platform::setThreadName(self->name);
     runFunction(self);
-    setOsThreadName(osName);
+    platform::setThreadName(osName);
     recordProfile(*self);
     finishThread(*self);
     swapCurrent(previous);
@@ -614,7 +593,7 @@ std::shared_ptr<ThreadState> makeRunningState(std::string name, const std::share
     enterPhase(*s, ThreadState::Phase::Running);  // not shared yet: the lock is free
     s->startedAt = Clock::now();
     // Made on its own thread, but main's may be made first on any thread.
-    s->nativeId.store(kind == ThreadState::Kind::Main ? mainOsThreadId() : currentOsThreadId(),
+    s->nativeId.store(kind == ThreadState::Kind::Main ? platform::mainThreadId() : platform::threadId(),
                       std::memory_order_relaxed);
     cascadeStop(s);
     return s;
@@ -648,7 +627,7 @@ std::shared_ptr<ThreadState> currentState()
     // A member of main's tree, so dumpThreads() shows it and shutdown stops
     // its children; it leaves the tree when its OS thread ends.
     const auto& main = mainState();
-    auto s = makeRunningState(osThreadName(), main, ThreadState::Kind::Placeholder);
+    auto s = makeRunningState(placeholderName(), main, ThreadState::Kind::Placeholder);
     bool mainStopping = false;
     {
         MutexLock lock(main->mutex);
@@ -676,7 +655,7 @@ std::string currentThreadPath()
         return currentRaw->path;
     if (isProcessMainThread())
         return "main";
-    return osThreadName();
+    return placeholderName();
 }
 
 std::exception_ptr stopAndJoinChildren(ThreadState& parent, Clock::time_point giveUpAt)
@@ -878,7 +857,7 @@ void Thread::start()
     const auto parent = detail::beginStart(state_);
     try {
         auto self = std::make_unique<std::shared_ptr<ThreadState>>(state_);
-        detail::startDetachedOsThread(
+        detail::platform::startDetachedThread(
             [](void* owned) {
                 const std::unique_ptr<std::shared_ptr<ThreadState>> self(
                     static_cast<std::shared_ptr<ThreadState>*>(owned));

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "os_thread_p.h"
+#include "platform/platform_p.h"
 #include "signal_p.h"
 #include "skein/detail/mutex.h"
 #include "skein/detail/introspection.h"
@@ -135,7 +135,7 @@ private:
     {
         static ExitGuard guard{*this};
         thread_ = std::thread([this] {
-            setOsThreadName("skein-timer");
+            platform::setThreadName("skein-timer");
             run();
         });
     }
