@@ -387,7 +387,7 @@ void tst_Diagnostics::setLogSinkReturnsThePreviousSinkAndEmptyRestoresStderr()
 void tst_Diagnostics::logRecordSaysItsTopicAndWhereItWasLogged()
 {
     const LogCapture capture;
-    // A released thread's failure is logged by the core, in thread.cpp.
+    // A released thread's failure is logged by the core, in tree/tree.cpp.
     Thread t = Thread::run("located", [] { throw std::runtime_error("located failure"); });
     t.release();
     QVERIFY(t.stopped().wait(skein::Till(patience)));
@@ -399,7 +399,7 @@ void tst_Diagnostics::logRecordSaysItsTopicAndWhereItWasLogged()
     QCOMPARE(fromCore.size(), std::size_t(1));
     QCOMPARE(fromCore[0].topic, skein::LogTopic::Thread);
     QVERIFY(fromCore[0].file);
-    QVERIFY2(QByteArray(fromCore[0].file).endsWith("thread.cpp"), fromCore[0].file);
+    QVERIFY2(QByteArray(fromCore[0].file).endsWith("tree/tree.cpp"), fromCore[0].file);
     QVERIFY(fromCore[0].line > 0);
     QVERIFY(fromCore[0].function);
 

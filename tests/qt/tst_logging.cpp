@@ -189,7 +189,7 @@ private Q_SLOTS:
                      .match(warning.text)
                      .hasMatch(),
                  qPrintable(warning.text));
-        QVERIFY2(warning.file.endsWith(QStringLiteral("thread.cpp")), qPrintable(warning.file));
+        QVERIFY2(warning.file.endsWith(QStringLiteral("tree/stragglers.cpp")), qPrintable(warning.file));
         QVERIFY(warning.line > 0);
         QVERIFY(!warning.function.isEmpty());
 
@@ -199,7 +199,7 @@ private Q_SLOTS:
         QCOMPARE(failures[0].category, QStringLiteral("skein.thread"));
         QCOMPARE(failures[0].text,
                  QStringLiteral("[main/failing] released thread 'main/failing' failed: failed on purpose"));
-        QVERIFY2(failures[0].file.endsWith(QStringLiteral("thread.cpp")), qPrintable(failures[0].file));
+        QVERIFY2(failures[0].file.endsWith(QStringLiteral("tree/tree.cpp")), qPrintable(failures[0].file));
         QVERIFY(failures[0].line > 0);
 
         const auto callbacks = messages.containing(QStringLiteral("callback failed on purpose"));

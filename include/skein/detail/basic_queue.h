@@ -271,8 +271,7 @@ public:
         if (core_->items.empty() && !core_->closed && !till) {
             // An item is often a moment away: look for it before sleeping.
             lock.unlock();
-            for (int i = 0; i < spinsBeforeBlocking && core_->count.load(std::memory_order_relaxed) == 0; ++i)
-                cpuRelax();
+            spinBriefly([this] { return core_->count.load(std::memory_order_relaxed) != 0; });
             lock.lock();
             // Counted only when it blocks: a hand-over that the spin caught
             // costs nothing more.

@@ -29,6 +29,19 @@ inline void cpuRelax() noexcept
 #endif
 }
 
+// A moment's busy wait for `ready()`, before blocking on it: true when it
+// came true. Every spin-then-block in Skein starts here.
+template <class Ready>
+bool spinBriefly(Ready ready)
+{
+    for (int i = 0; i < spinsBeforeBlocking; ++i) {
+        if (ready())
+            return true;
+        cpuRelax();
+    }
+    return false;
+}
+
 // Before sleeping until `ready()`, when the thread that makes it so is
 // usually a moment away: spins, then yields the core, which that thread
 // may be waiting for (on two busy cores a spin alone only burns its time
@@ -38,11 +51,8 @@ template <class Ready>
 bool awaitBriefly(Ready ready)
 {
     constexpr int yieldsBeforeBlocking = 64;
-    for (int i = 0; i < spinsBeforeBlocking; ++i) {
-        if (ready())
-            return true;
-        cpuRelax();
-    }
+    if (spinBriefly(ready))
+        return true;
     for (int i = 0; i < yieldsBeforeBlocking; ++i) {
         if (ready())
             return true;
@@ -72,12 +82,8 @@ public:
     struct Spin {};
     MutexLock(Mutex& m, Spin) SKEIN_ACQUIRE(m) : lock_(m.mutex_, std::defer_lock)
     {
-        for (int i = 0; i < spinsBeforeBlocking; ++i) {
-            if (lock_.try_lock())
-                return;
-            cpuRelax();
-        }
-        lock_.lock();
+        if (!spinBriefly([this] { return lock_.try_lock(); }))
+            lock_.lock();
     }
     ~MutexLock() SKEIN_RELEASE() = default;
     MutexLock(const MutexLock&) = delete;

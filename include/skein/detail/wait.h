@@ -40,7 +40,7 @@ public:
     BlockedScope& operator=(const BlockedScope&) = delete;
 
 private:
-    struct ThreadState* self_;
+    struct WaitRecord* record_;
     std::chrono::steady_clock::time_point since_;
     bool outermost_ = false;
 };

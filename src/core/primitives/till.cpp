@@ -5,9 +5,9 @@
 #include <cmath>
 #include <limits>
 
-#include "signal_p.h"
+#include "primitives/signal_p.h"
 #include "skein/error.h"
-#include "timer_p.h"
+#include "primitives/timer_p.h"
 
 namespace skein {
 

@@ -9,7 +9,7 @@
 
 #include "skein/error.h"
 #include "skein/log.h"
-#include "thread_p.h"
+#include "tree/thread_p.h"
 
 namespace skein {
 

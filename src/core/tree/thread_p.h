@@ -1,6 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// Skein — private: the state shared by the handles of one thread.
+// Skein — private: the state shared by the handles of one thread, and the
+// tree's internal API: which thread is this (identity.cpp), tree edits and
+// the end of a thread (tree.cpp), the threads still on an OS thread
+// (live_threads.cpp), stragglers (stragglers.cpp), the stop policy
+// (stop_policy.cpp), and running a thread's function (thread.cpp).
 #pragma once
 
 #include <atomic>
@@ -11,8 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "diagnostics/current_thread_p.h"
 #include "skein/detail/mutex.h"
-#include "skein/detail/wait.h"
 #include "skein/thread.h"
 #include "skein/till.h"
 
@@ -55,10 +59,6 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     bool failureSeen SKEIN_GUARDED_BY(mutex) = false;  // joined, or logged
     bool released SKEIN_GUARDED_BY(mutex) = false;
     std::string progressText SKEIN_GUARDED_BY(mutex);
-    // What it is blocked on, while in a Skein wait (see BlockedScope).
-    BlockedScope::Describe waitingDescribe SKEIN_GUARDED_BY(mutex) = nullptr;
-    const void* waitingObject SKEIN_GUARDED_BY(mutex) = nullptr;
-    std::chrono::steady_clock::time_point waitingSince SKEIN_GUARDED_BY(mutex);
     // Naming it in warnings as a straggler: asked to stop, it has not stopped.
     struct Naming {
         bool scheduled = false;                         // asked to stop while it runs: named when a step is due
@@ -85,15 +85,10 @@ struct ThreadState : std::enable_shared_from_this<ThreadState> {
     // Statistics, for SKEIN_PROFILE and dumpThreads().
     std::chrono::steady_clock::time_point startedAt;  // set before the thread runs
     double cpuAtStart = 0;                            // its OS thread's CPU seconds then (a borrowed one's)
-    std::atomic<std::int64_t> blockedNanos{0};        // time in Skein waits
-    int waitDepth = 0;                                // touched by its own thread only
+    // What it is blocked on, while in a Skein wait; taken after `mutex`
+    // when both are held.
+    WaitRecord wait;
     const CountedThreadState counted;
-
-    // "waiting on <what>", or empty.
-    std::string waitingOnLocked() const SKEIN_REQUIRES(mutex)
-    {
-        return waitingDescribe ? "waiting on " + waitingDescribe(waitingObject) : std::string();
-    }
 };
 
 struct ThreadAccess {
@@ -102,14 +97,20 @@ struct ThreadAccess {
     static const std::shared_ptr<ThreadState>& shared(const Thread& t) { return t.state_; }
 };
 
-// Records the statistics of a thread that is ending, on that thread.
+// --- The state (thread_state.cpp) -------------------------------------------
+
+// Creates a state for a thread that is running already (main, a placeholder,
+// a registered thread): its pleaseStop reaches its children.
+std::shared_ptr<ThreadState> makeRunningState(std::string name, const std::shared_ptr<ThreadState>& parent,
+                                              ThreadState::Kind kind);
+// Makes the pleaseStop of `s` reach its children first (newest first).
+void cascadeStop(const std::shared_ptr<ThreadState>& s);
+// Destroys what a thread function held; returns what its destructor threw.
+std::exception_ptr deleteTask(Task* task) noexcept;
+// Records the statistics of `s`, which is ending, on its thread.
 void recordProfile(const ThreadState& s);
-// The CPU time the calling OS thread has used, in seconds, when
-// SKEIN_PROFILE asks for a profile; 0 otherwise.
-double profiledCpuSeconds();
-// At shutdown or exit: prints the profile table to stderr, once, when
-// SKEIN_PROFILE asks for it.
-void printProfileTable();
+
+// --- Which thread is this (identity.cpp) ------------------------------------
 
 // The root of the tree: the process's main thread.
 const std::shared_ptr<ThreadState>& mainState();
@@ -120,30 +121,41 @@ std::shared_ptr<ThreadState> currentState();
 ThreadState* currentStateRaw();
 // The calling thread's state if it has one already (no placeholder is made).
 ThreadState* knownCurrentState() noexcept;
-
-// Sends pleaseStop to every child, newest first.
-void stopChildren(ThreadState& parent);
-// The end of a thread: stops and joins its children, then lets stopped go
-// (for a Skein thread, after its thread_locals were destroyed).
-void finishThread(ThreadState& s);
 // Makes `s` the calling thread's state; returns the previous one.
 ThreadState* swapCurrent(ThreadState* s) noexcept;
-// Makes the pleaseStop of `s` reach its children first (newest first).
-void cascadeStop(const std::shared_ptr<ThreadState>& s);
-// Creates a state for a thread that is running already (main, a placeholder,
-// a registered thread): its pleaseStop reaches its children.
-std::shared_ptr<ThreadState> makeRunningState(std::string name, const std::shared_ptr<ThreadState>& parent,
-                                              ThreadState::Kind kind);
+// The calling OS thread's Skein thread has ended: what runs on it from now
+// on (thread_local destructors) belongs to no Skein thread.
+void leaveCurrentThread() noexcept;
 
+// --- The tree (tree.cpp) ----------------------------------------------------
+
+// Makes `child` the newest child of `parent` and, when the parent is being
+// asked to stop, asks the child too: under the parent's mutex, so either the
+// parent's stop cascade finds the child in its list, or this finds the
+// parent's pleaseStop gone. False, with nothing done, when the parent has
+// ended and takes no more children.
+bool attachChild(ThreadState& parent, const std::shared_ptr<ThreadState>& child);
+// Takes `child` out of the children of `parent` (if it is still there), and
+// tells tree observers.
+void removeChild(ThreadState& parent, const ThreadState* child);
+void enterPhase(ThreadState& s, ThreadState::Phase phase);
+std::vector<std::shared_ptr<ThreadState>> childrenOf(const ThreadState& s);
+// Sends pleaseStop to every child, newest first.
+void stopChildren(ThreadState& parent);
 // Stops every child (newest first), waits for each (with straggler warnings),
 // and takes them out of the tree; a failure nobody joined is logged, and the
 // first one is returned. A child still running at `giveUpAt` is given up on.
 std::exception_ptr
 stopAndJoinChildren(ThreadState& parent,
                     std::chrono::steady_clock::time_point giveUpAt = std::chrono::steady_clock::time_point::max());
-// "path (what it waits on)" of each thread in the subtree of `s` whose
-// function still runs, comma-separated; `s` itself only if `withItself`.
-std::string stragglersIn(const ThreadState& s, bool withItself = true);
+// The end of a thread: stops and joins its children, then lets stopped go
+// (for a Skein thread, after its thread_locals were destroyed).
+void finishThread(ThreadState& s);
+// Logs the failure of a released thread, once: the first call after both
+// its function failed and it was released. True when this call logged it.
+bool logIfReleased(ThreadState& s);
+
+// --- The stop policy (stop_policy.cpp) ----------------------------------------
 
 // Shutdown begins: the first call fixes the moment at which shutdown gives up
 // on threads that do not stop (the stop time limit from now), and every call
@@ -153,7 +165,33 @@ std::chrono::steady_clock::time_point beginShutdown();
 void markThreadsAbandoned() noexcept;
 bool threadsWereAbandoned() noexcept;
 
-// Skein threads still running their OS thread; MainThread waits for zero.
+// --- Threads on their OS thread (live_threads.cpp) ----------------------------
+
+// A Skein thread begins to use an OS thread (its own, or a borrowed one), and
+// ends its use.
+void threadBegins();
+void threadEnds();
+// Waits until no Skein thread runs on an OS thread; false at `deadline`.
 bool waitForAllThreadsToEnd(std::chrono::steady_clock::time_point deadline);
+
+// --- Running a thread (thread.cpp, hosted.cpp) --------------------------------
+
+// What start() does before the thread runs: checks, makes it Running, and
+// makes it its parent's child (asked to stop at once when the parent is
+// stopping); counts it among the threads that run. Returns the parent.
+std::shared_ptr<ThreadState> beginStart(const std::shared_ptr<ThreadState>& self);
+// What start() does once the thread runs somewhere: asked to stop before it
+// ran, it was not running for the cascade to watch it, so it is watched
+// from now on.
+void endStart(const std::shared_ptr<ThreadState>& self);
+[[noreturn]] void throwNoThread();
+
+// Runs the function of `self` on the calling thread, which is it now, then
+// stops and joins the children it left.
+void runFunction(const std::shared_ptr<ThreadState>& self);
+// A thread on a borrowed OS thread (startHosted()): no thread_locals of its
+// own, so it ends as soon as its children have; the OS thread gets back
+// what it lent.
+void runHosted(std::shared_ptr<ThreadState> self);
 
 }  // namespace skein::detail

@@ -5,14 +5,14 @@
 #include <algorithm>
 #include <exception>
 
-#include "signal_p.h"
+#include "primitives/signal_p.h"
 #include "skein/detail/introspection.h"
 #include "skein/detail/names.h"
 #include "skein/detail/wait.h"
 #include "skein/error.h"
 #include "skein/log.h"
 #include "skein/till.h"
-#include "timer_p.h"
+#include "primitives/timer_p.h"
 
 namespace skein {
 namespace detail {
@@ -240,11 +240,8 @@ void Signal::wait() const
         return;
     if (s.kind == SignalState::Kind::Never)
         throw UsageError("wait() on Signal::never() would block forever");
-    for (int i = 0; i < detail::spinsBeforeBlocking; ++i) {
-        if (s.gone.load(std::memory_order_acquire))
-            return;
-        detail::cpuRelax();
-    }
+    if (detail::spinBriefly([&s] { return s.gone.load(std::memory_order_acquire); }))
+        return;
     const detail::BlockedScope blocked(detail::describeSignal, &s);
     detail::MutexLock lock(s.mutex);
     s.cv.wait(lock.native(), [&s] { return s.gone.load(std::memory_order_relaxed); });

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-#include "tree_events_p.h"
+#include "tree/tree_events_p.h"
 
 #include <utility>
 #include <vector>

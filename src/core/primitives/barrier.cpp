@@ -9,7 +9,7 @@
 #include <thread>
 #include <utility>
 
-#include "log_p.h"
+#include "diagnostics/current_thread_p.h"
 #include "skein/detail/mutex.h"
 #include "skein/detail/wait.h"
 

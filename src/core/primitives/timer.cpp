@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "platform/platform_p.h"
-#include "signal_p.h"
+#include "primitives/signal_p.h"
 #include "skein/detail/mutex.h"
 #include "skein/detail/introspection.h"
-#include "timer_p.h"
+#include "primitives/timer_p.h"
 
 namespace skein::detail {
 

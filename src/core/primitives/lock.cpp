@@ -9,11 +9,11 @@
 #include <optional>
 #include <string>
 
-#include "log_p.h"
+#include "diagnostics/current_thread_p.h"
 #include "skein/detail/names.h"
 #include "skein/detail/wait.h"
 #include "skein/error.h"
-#include "timer_p.h"
+#include "primitives/timer_p.h"
 
 namespace skein {
 
@@ -97,13 +97,12 @@ bool Lock::lockContended(const Signal& till)
 {
     // The holder is usually about to let go: a futex sleep and wake-up cost
     // far more than a moment's spin.
-    for (int i = 0; i < detail::spinsBeforeBlocking; ++i) {
-        int expected = Free;
-        if (state_.load(std::memory_order_relaxed) == Free &&
-            state_.compare_exchange_weak(expected, Held, std::memory_order_acquire, std::memory_order_relaxed))
-            return true;
-        detail::cpuRelax();
-    }
+    if (detail::spinBriefly([this] {
+            int expected = Free;
+            return state_.load(std::memory_order_relaxed) == Free &&
+                   state_.compare_exchange_weak(expected, Held, std::memory_order_acquire, std::memory_order_relaxed);
+        }))
+        return true;
     std::unique_lock<std::mutex> lock(core_->mutex);
     // Marked Contended from here on, so that the holder's release() takes the
     // mutex and wakes a blocked call: no wake can be missed.
