@@ -171,10 +171,9 @@ public:
         processOptions.killGrace = std::chrono::milliseconds(200);
         processOptions.ownProcessGroup = true;  // stopping a session stops what its commands started
         try {
-            session->shell = detail::ProcessAccess::start("command-session-" + std::to_string(++made_),
-                                                          detail::platform::shellProgram(),
-                                                          detail::platform::shellArguments(), processOptions,
-                                                          session->router);
+            session->shell = detail::ProcessAccess::start(
+                "command-session-" + std::to_string(++made_), detail::platform::shellProgram(),
+                detail::platform::shellArguments(), processOptions, session->router);
         } catch (...) {
             detail::MutexLock lock(mutex_);
             --busy_;

@@ -27,7 +27,10 @@ namespace {
 class LineSplitter {
 public:
     LineSplitter(detail::ProcessLines& sink, detail::ProcessLines::Stream stream, const Signal& stop)
-        : sink_(sink), stream_(stream), stop_(stop), crlf_(detail::platform::newlineHasCarriageReturn())
+        : sink_(sink),
+          stream_(stream),
+          stop_(stop),
+          crlf_(detail::platform::newlineHasCarriageReturn())
     {}
 
     void feed(const QByteArray& bytes)

@@ -66,7 +66,7 @@ constexpr UINT killedExitCode = 0xF291;
 }  // namespace
 
 struct ChildTree::Native {
-    HANDLE job = nullptr;  // with ownGroup, unless Windows refused one
+    HANDLE job = nullptr;        // with ownGroup, unless Windows refused one
     bool sharesConsole = false;  // the child is on this console: CTRL_BREAK_EVENT reaches its group
     // The child's place in the job, handed to CreateProcess(); both must live
     // until it has read them.
@@ -123,7 +123,9 @@ struct ChildTree::Native {
 };
 
 ChildTree::ChildTree(QProcess& process, bool ownGroup)
-    : process_(process), ownGroup_(ownGroup), native_(std::make_unique<Native>())
+    : process_(process),
+      ownGroup_(ownGroup),
+      native_(std::make_unique<Native>())
 {
     if (!ownGroup_)
         return;
