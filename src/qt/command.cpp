@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// Command: shell command lines run through reused `sh` sessions.
+// Command: shell command lines run through reused shell sessions (`sh`; on
+// Windows `cmd.exe`: platform/process_platform_p.h).
 #include <QtCore/QRandomGenerator>
 
 #include <array>
@@ -16,6 +17,7 @@
 #include "skein/qt/process.h"
 #include "skein/till.h"
 
+#include "platform/process_platform_p.h"
 #include "process_p.h"
 #include "root_thread_p.h"
 
@@ -169,9 +171,9 @@ public:
         processOptions.killGrace = std::chrono::milliseconds(200);
         processOptions.ownProcessGroup = true;  // stopping a session stops what its commands started
         try {
-            session->shell = detail::ProcessAccess::start("command-session-" + std::to_string(++made_),
-                                                          QStringLiteral("/bin/sh"), QStringList(), processOptions,
-                                                          session->router);
+            session->shell = detail::ProcessAccess::start(
+                "command-session-" + std::to_string(++made_), detail::platform::shellProgram(),
+                detail::platform::shellArguments(), processOptions, session->router);
         } catch (...) {
             detail::MutexLock lock(mutex_);
             --busy_;
@@ -308,29 +310,6 @@ QString freshMarker()
     return QStringLiteral("__skein_%1%2__")
         .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'))
         .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
-}
-
-// A shell word that is exactly `text`.
-QString singleQuoted(const QString& text)
-{
-    QString quoted = text;
-    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
-}
-
-// The lines written to the session for one command: a start marker on both
-// streams, the command (its stdin is not ours) in a subshell when isolated,
-// else run by the session's shell itself (`command eval`: a syntax error does
-// not end the shell, as it would with a bare eval), then its status and an
-// end marker.
-QByteArray script(const QString& commandLine, const QString& marker, bool isolated)
-{
-    const QString command =
-        isolated ? QStringLiteral("( eval %1 ) </dev/null\n") : QStringLiteral("{ command eval %1\n} </dev/null\n");
-    return (QStringLiteral("printf '%1\\n'; printf '%1\\n' >&2\n").arg(marker) +
-            command.arg(singleQuoted(commandLine)) +
-            QStringLiteral("printf '%1 %d\\n' \"$?\"; printf '%1\\n' >&2\n").arg(marker))
-        .toUtf8();
 }
 
 int index(Stream stream) { return stream == Stream::Stdout ? 0 : 1; }
@@ -617,7 +596,9 @@ Command Command::start(const QString& commandLine, const Signal& till, const Opt
         throw InvalidArgument("Command '" + commandLine.toStdString() +
                               "': a command line cannot hold a NUL character");
     const QString marker = freshMarker();
-    const QByteArray lines = script(commandLine, marker, options.isolated);
+    // The script for this platform's shell: a start marker on both streams,
+    // the command, its status and an end marker (process_platform_p.h).
+    const QByteArray lines = detail::platform::commandScript(commandLine, marker, options.isolated);
     auto d = std::make_shared<Private>(commandLine, marker.toStdString(), options.maxQueuedLines);
     Run::watch(d, till, Thread::current().pleaseStop());
     // From here on, its destructor ends whatever this leaves running.

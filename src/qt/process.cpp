@@ -10,14 +10,11 @@
 #include <map>
 #include <vector>
 
-#include <signal.h>
-#include <sys/types.h>
-#include <unistd.h>
-
 #include "skein/error.h"
 #include "skein/qt/connect.h"
 
 #include "logging_p.h"
+#include "platform/process_platform_p.h"
 #include "process_p.h"
 #include "skein/detail/mutex.h"
 
@@ -30,7 +27,10 @@ namespace {
 class LineSplitter {
 public:
     LineSplitter(detail::ProcessLines& sink, detail::ProcessLines::Stream stream, const Signal& stop)
-        : sink_(sink), stream_(stream), stop_(stop)
+        : sink_(sink),
+          stream_(stream),
+          stop_(stop),
+          crlf_(detail::platform::newlineHasCarriageReturn())
     {}
 
     void feed(const QByteArray& bytes)
@@ -38,6 +38,8 @@ public:
         qsizetype start = 0;
         for (qsizetype nl = bytes.indexOf('\n'); nl >= 0; nl = bytes.indexOf('\n', start)) {
             tail_.append(bytes.constData() + start, std::size_t(nl - start));
+            if (crlf_ && !tail_.empty() && tail_.back() == '\r')
+                tail_.pop_back();  // part of the newline there
             deliver();
             start = nl + 1;
         }
@@ -62,6 +64,7 @@ private:
     detail::ProcessLines& sink_;
     detail::ProcessLines::Stream stream_;
     Signal stop_;
+    const bool crlf_;  // a newline is "\r\n"
     std::string tail_;
 };
 
@@ -169,9 +172,6 @@ struct Process::Private final : detail::ProcessLines {
         out.close();
         err.close();
     }
-    // SIGTERM or SIGKILL to the child, or to its whole group.
-    void send(QProcess& p, int signal) const;
-
     // Calls fn with the QProcess on its own thread, if it still runs.
     template <class F>
     void post(F fn)
@@ -182,14 +182,6 @@ struct Process::Private final : detail::ProcessLines {
                 process, [p = process, fn = std::move(fn)] { fn(*p); }, Qt::QueuedConnection);
     }
 };
-
-void Process::Private::send(QProcess& p, int signal) const
-{
-    const auto childPid = pid_t(p.processId());
-    if (childPid <= 0)
-        return;
-    ::kill(options.ownProcessGroup ? -childPid : childPid, signal);
-}
 
 void Process::Private::run(const Signal& pleaseStop)
 {
@@ -209,8 +201,7 @@ void Process::Private::run(const Signal& pleaseStop)
         p.setWorkingDirectory(options.workingDirectory);
     if (options.environment)
         p.setProcessEnvironment(*options.environment);
-    if (options.ownProcessGroup)
-        p.setChildProcessModifier([] { ::setpgid(0, 0); });
+    detail::platform::ChildTree tree(p, options.ownProcessGroup);
     QObject::connect(&p, &QProcess::readyReadStandardOutput, [&] { outLines.feed(p.readAllStandardOutput()); });
     QObject::connect(&p, &QProcess::readyReadStandardError, [&] { errLines.feed(p.readAllStandardError()); });
     QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
@@ -225,22 +216,22 @@ void Process::Private::run(const Signal& pleaseStop)
         started.go();
         return;
     }
-    const qint64 childPid = p.processId();
+    tree.started();
     {
         detail::MutexLock lock(mutex);
         process = &p;
-        pid = childPid;
+        pid = p.processId();
     }
     started.go();
 
-    // pleaseStop: SIGTERM now, SIGKILL after the grace period.
+    // pleaseStop: asked to stop now (SIGTERM), killed after the grace period.
     const Connection stopping = skein::connect(pleaseStop, &p, [&] {
         {
             detail::MutexLock lock(mutex);
             stoppedByUs = true;
         }
-        send(p, SIGTERM);
-        QTimer::singleShot(options.killGrace, &p, [&] { send(p, SIGKILL); });
+        tree.askToStop();
+        QTimer::singleShot(options.killGrace, &p, [&] { tree.kill(); });
     });
     if (p.state() != QProcess::NotRunning)
         loop.exec();
@@ -255,10 +246,9 @@ void Process::Private::run(const Signal& pleaseStop)
         stopped = stoppedByUs;
     }
     // What the child started may outlive it in its group; a stop means all
-    // of it. (No other group can have this id yet: the kernel hands ids out
-    // in turn, and none while a group still uses it.)
-    if (options.ownProcessGroup && stopped)
-        ::kill(-pid_t(childPid), SIGKILL);
+    // of it.
+    if (stopped)
+        tree.killRemains();
 
     outLines.feed(p.readAllStandardOutput());
     errLines.feed(p.readAllStandardError());
@@ -336,10 +326,10 @@ bool Process::tryJoin(const Signal& till, int* exitCode)
         return false;
     detail::MutexLock lock(d->mutex);
     if (d->crashed && !d->stoppedByUs)
-        throw Error("Process '" + d->name + "' ('" + d->program.toStdString() + "') crashed: killed by signal " +
-                    std::to_string(d->exitCode));
+        throw Error("Process '" + d->name + "' ('" + d->program.toStdString() +
+                    "') crashed: " + detail::platform::describeCrash(d->exitCode));
     if (exitCode)
-        *exitCode = d->crashed ? 128 + d->exitCode : d->exitCode;
+        *exitCode = d->crashed ? detail::platform::stoppedCrashExitCode(d->exitCode) : d->exitCode;
     return true;
 }
 
