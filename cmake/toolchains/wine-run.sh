@@ -17,15 +17,16 @@ export WINEPREFIX
 export WINEDEBUG="${WINEDEBUG:--all}"
 export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
 wine=${SKEIN_WINE:-/usr/lib/wine/wine64}
-if [ ! -f "$WINEPREFIX/system.reg" ]; then
+if [ ! -f "$WINEPREFIX/.skein-ready" ]; then
     mkdir -p "$WINEPREFIX"
     (
         flock 9
-        if [ ! -f "$WINEPREFIX/system.reg" ]; then
+        if [ ! -f "$WINEPREFIX/.skein-ready" ]; then
             "$wine" wineboot --init >/dev/null 2>&1 </dev/null
             "$wine" reg add 'HKCU\Software\Wine\WineDbg' /v ShowCrashDialog /t REG_DWORD /d 0 /f \
                 >/dev/null 2>&1 </dev/null
             "${SKEIN_WINESERVER:-/usr/lib/wine/wineserver}" --wait
+            touch "$WINEPREFIX/.skein-ready"
         fi
     ) 9>"$WINEPREFIX.lock"
 fi
