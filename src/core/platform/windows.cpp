@@ -295,8 +295,15 @@ unsigned __stdcall watchStdin(void* owned) noexcept
         }
         char buffer[256];
         DWORD n = 0;
-        if (!::ReadFile(input, buffer, sizeof buffer, &n, nullptr) || n == 0)
-            return 0;  // end of input, a broken pipe, or the destructor cancelled the read
+        if (!::ReadFile(input, buffer, sizeof buffer, &n, nullptr)) {
+            const DWORD error = ::GetLastError();
+            // The end of a pipe, or the destructor cancelled the read.
+            if (error != ERROR_BROKEN_PIPE && error != ERROR_HANDLE_EOF && error != ERROR_OPERATION_ABORTED)
+                watch->shared->fail("reading stdin failed: error " + std::to_string(error));
+            return 0;
+        }
+        if (n == 0)
+            return 0;  // end of input
         for (DWORD i = 0; i < n; ++i) {
             if (buffer[i] != '\n') {
                 line += buffer[i];
