@@ -5,8 +5,9 @@
 ///
 /// MainThread is an RAII guard made first thing in main(). While it lives,
 /// SIGINT and SIGTERM become main's pleaseStop (no work is done in the signal
-/// handler: a watcher thread turns the signal into a Signal). Its destructor
-/// shuts down:
+/// handler: a watcher thread turns the signal into a Signal); on Windows,
+/// Ctrl+C, Ctrl+Break and the console closing (or logoff, shutdown) do the
+/// same. Its destructor shuts down:
 ///   1. main's pleaseStop goes, reaching every thread, newest first;
 ///   2. every pending Till goes at once, so no thread waits on a timeout;
 ///   3. every thread is joined, children before parents; a thread that was

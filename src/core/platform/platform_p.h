@@ -59,8 +59,10 @@ double threadCpuSeconds() noexcept;
 
 // While it lives, turns the OS's requests to stop the program into calls of
 // `stop(what)` on a thread of its own ("skein-signals"): POSIX: SIGINT and
-// SIGTERM; Windows: Ctrl+C, Ctrl+Break and the console closing. With
-// `watchStdin`, a line "exit" on standard input is one too. `what` says
+// SIGTERM; Windows: Ctrl+C, Ctrl+Break, the console closing, logoff and
+// shutdown, on the thread Windows makes for each (windows.cpp says how a
+// close waits for the destructor). With `watchStdin`, a line "exit" on
+// standard input is one too. `what` says
 // which came ("SIGINT received", "\"exit\" on stdin"). `fail(problem)`
 // reports that it can watch no more. Only one may live at a time.
 class StopRequests {
