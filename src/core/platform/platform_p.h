@@ -55,6 +55,12 @@ bool onMainThread() noexcept;
 // The CPU time the calling OS thread has used, in seconds.
 double threadCpuSeconds() noexcept;
 
+// Whether the process is ending and the OS has ended every other thread
+// already: on Windows, a DLL's exit code (Skein's static destructors) runs
+// after ExitProcess ended them, and the locks they held stay held. On POSIX,
+// never.
+bool otherThreadsEnded() noexcept;
+
 // --- Requests to stop from outside the program ------------------------------
 
 // While it lives, turns the OS's requests to stop the program into calls of

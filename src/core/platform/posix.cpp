@@ -132,6 +132,9 @@ double threadCpuSeconds() noexcept
     return double(cpu.tv_sec) + double(cpu.tv_nsec) / 1e9;
 }
 
+// exit() runs static destructors while the other threads still run.
+bool otherThreadsEnded() noexcept { return false; }
+
 // --- Requests to stop: signals to a pipe, the pipe to a watcher -----------
 
 namespace {

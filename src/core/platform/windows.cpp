@@ -186,6 +186,17 @@ double threadCpuSeconds() noexcept
     return double(ticks(kernel) + ticks(user)) / 1e7;
 }
 
+bool otherThreadsEnded() noexcept
+{
+    // ExitProcess ends every other thread, then runs the DLLs' exit code
+    // (and so Skein's, a DLL's static destructors) with the loader lock
+    // held: ntdll says so. The ended threads' locks stay held for ever.
+    using Query = BOOLEAN(WINAPI*)();
+    static const auto query = reinterpret_cast<Query>(
+        reinterpret_cast<void*>(::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "RtlDllShutdownInProgress")));
+    return query && query();
+}
+
 // --- Requests to stop: console control events and "exit" on stdin ----------
 //
 // Windows calls a console control handler on a thread it creates for each

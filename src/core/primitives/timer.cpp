@@ -125,10 +125,15 @@ private:
         std::shared_ptr<SignalState> strong;
     };
 
-    // Joins the thread when static objects are destroyed at exit.
+    // Joins the thread when static objects are destroyed at exit; not where
+    // the OS has ended it already (Windows, in a DLL), with what it held.
     struct ExitGuard {
         Timer& timer;
-        ~ExitGuard() { timer.stopThread(); }
+        ~ExitGuard()
+        {
+            if (!platform::otherThreadsEnded())
+                timer.stopThread();
+        }
     };
 
     void start() SKEIN_REQUIRES(mutex_)

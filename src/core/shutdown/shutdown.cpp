@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "diagnostics/profile_p.h"
+#include "platform/platform_p.h"
 #include "skein/detail/chrono.h"
 #include "skein/detail/introspection.h"
 #include "skein/log.h"
@@ -34,8 +35,15 @@ std::exception_ptr shutdownEveryThread()
 namespace {
 
 // Its destructor runs at exit, before the static objects made before it.
+// Not where the OS has ended every other thread first (Windows, in a DLL):
+// nothing is left to stop, and what they held would block the shutdown for
+// ever. There only MainThread stops them in order.
 struct ExitGuard {
-    ~ExitGuard() { shutdownEveryThread(); }
+    ~ExitGuard()
+    {
+        if (!platform::otherThreadsEnded())
+            shutdownEveryThread();
+    }
 };
 
 }  // namespace
