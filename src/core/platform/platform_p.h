@@ -41,6 +41,16 @@ void setThreadName(const std::string& name) noexcept;
 // The calling OS thread's name; empty where the OS has none.
 std::string threadName();
 
+// Where a name of more than `limit` bytes is cut to its last bytes for the
+// OS: the first byte kept, at a UTF-8 character boundary.
+inline std::size_t nameTailStart(const std::string& name, std::size_t limit) noexcept
+{
+    std::size_t start = name.size() > limit ? name.size() - limit : 0;
+    while (start < name.size() && (static_cast<unsigned char>(name[start]) & 0xC0) == 0x80)
+        ++start;  // a UTF-8 continuation byte: start at the next character
+    return start;
+}
+
 // The calling OS thread's id, as the OS's tools show it (Linux: gettid(),
 // Windows: GetCurrentThreadId()); never 0.
 std::uint64_t threadId() noexcept;

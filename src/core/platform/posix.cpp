@@ -69,9 +69,7 @@ const std::size_t threadNameLimit = 63;
 
 void setThreadName(const std::string& name) noexcept
 {
-    std::size_t start = name.size() > threadNameLimit ? name.size() - threadNameLimit : 0;
-    while (start < name.size() && (static_cast<unsigned char>(name[start]) & 0xC0) == 0x80)
-        ++start;  // a UTF-8 continuation byte: start at the next character
+    const std::size_t start = nameTailStart(name, threadNameLimit);
     char shown[64] = {};
     name.copy(shown, std::min(name.size() - start, sizeof shown - 1), start);
 #if defined(__APPLE__)

@@ -122,10 +122,7 @@ void setThreadName(const std::string& name) noexcept
     if (!setDescription)
         return;
     try {
-        std::size_t start = name.size() > threadNameLimit ? name.size() - threadNameLimit : 0;
-        while (start < name.size() && (static_cast<unsigned char>(name[start]) & 0xC0) == 0x80)
-            ++start;  // a UTF-8 continuation byte: start at the next character
-        const std::wstring wide = toUtf16(name.substr(start));
+        const std::wstring wide = toUtf16(name.substr(nameTailStart(name, threadNameLimit)));
         setDescription(::GetCurrentThread(), wide.c_str());
     } catch (...) {
         // Out of memory for a name: the thread stays as it was called.
