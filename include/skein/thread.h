@@ -26,7 +26,10 @@
 ///   were joined and before stopped() goes, as std::thread::join() would
 ///   wait for them. Their destructors may use Skein (Thread::current(),
 ///   logging) and may start threads, which are stopped and joined in turn
-///   before stopped() goes.
+///   before stopped() goes. Not on Windows: there the OS destroys a
+///   thread's thread_locals under its loader lock, where waking a joiner or
+///   running a callback could deadlock, so stopped() goes first and the
+///   thread_locals are destroyed after (as after QThread::finished).
 /// - join() waits for stopped() and the callbacks it runs (so for the
 ///   thread's thread_locals too), then returns; if the function threw, join()
 ///   rethrows that exception, with its original type, every time it is called.
@@ -74,9 +77,9 @@
 ///   the parent.
 ///
 /// ### Memory ordering
-///   Everything the thread did, its thread_locals' destructors included, is
-///   visible to a thread whose join() (or tryJoin() == true, or
-///   stopped().wait()) has returned.
+///   Everything the thread did, its thread_locals' destructors included
+///   (except on Windows, above), is visible to a thread whose join() (or
+///   tryJoin() == true, or stopped().wait()) has returned.
 #pragma once
 
 #include <cstddef>

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "os.h"
@@ -447,6 +448,50 @@ TEST(Thread, misuseThrowsUsageError)
         return false;
     });
     EXPECT_TRUE(self.join());
+}
+
+// stopped()'s callbacks run on the ending thread, and may do what any code
+// may: here, start an OS thread and wait for it. (On Windows a thread that
+// ended inside its thread_locals' destructors would run them under the
+// loader lock, which the new thread needs before it runs: it never would.)
+TEST(Thread, stoppedCallbacksMayStartAndAwaitAnOsThread)
+{
+    Signal callbackRegistered("callback registered");
+    Signal helperRan("helper ran");
+    auto worker = Thread::run("worker", [&] { return callbackRegistered.wait(guard()); });
+    std::thread::id callbackThread;
+    bool helperRanInTime = false;
+    worker.stopped().then([&] {
+        callbackThread = std::this_thread::get_id();
+        std::thread helper([&] { helperRan.go(); });
+        helperRanInTime = helperRan.wait(guard());
+        if (helperRanInTime)
+            helper.join();
+        else
+            helper.detach();  // it cannot run while this thread waits: no join
+    });
+    callbackRegistered.go();
+    EXPECT_TRUE(worker.join());
+    EXPECT_NE(callbackThread, std::this_thread::get_id());  // ran as the worker ended, on it
+    EXPECT_TRUE(helperRanInTime);
+}
+
+// A thread Skein did not start stops and joins the Skein threads it started
+// and left running when it ends, as a Skein thread would.
+TEST(Thread, aForeignThreadStopsAndJoinsItsChildrenWhenItEnds)
+{
+    Signal childRunning("child running");
+    Thread child;
+    std::thread foreign([&] {
+        child = Thread::run("child", [&](const Signal& pleaseStop) {
+            childRunning.go();
+            return pleaseStop.wait(guard());
+        });
+    });
+    ASSERT_TRUE(childRunning.wait(guard()));
+    foreign.join();  // the OS thread has ended, its thread_locals too
+    EXPECT_TRUE(bool(child.stopped()));
+    EXPECT_TRUE(bool(child.pleaseStop()));
 }
 
 // --- ThreadGroup --------------------------------------------------------------

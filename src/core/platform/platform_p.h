@@ -51,6 +51,14 @@ inline std::size_t nameTailStart(const std::string& name, std::size_t limit) noe
     return start;
 }
 
+// Whether the OS destroys a thread's thread_locals while it holds a lock of
+// the whole process: Windows does, under its loader lock, which every thread
+// that begins or ends, loads a DLL or looks a function up needs too. Code
+// that locks, wakes or waits for other threads there can deadlock with them,
+// so where this is true a Skein thread ends before its thread_locals are
+// destroyed instead of after (tree/thread.cpp).
+extern const bool threadLocalsDieUnderProcessLock;
+
 // The calling OS thread's id, as the OS's tools show it (Linux: gettid(),
 // Windows: GetCurrentThreadId()); never 0.
 std::uint64_t threadId() noexcept;

@@ -133,6 +133,8 @@ double threadCpuSeconds() noexcept
 // exit() runs static destructors while the other threads still run.
 bool otherThreadsEnded() noexcept { return false; }
 
+const bool threadLocalsDieUnderProcessLock = false;
+
 // --- Requests to stop: signals to a pipe, the pipe to a watcher -----------
 
 namespace {

@@ -194,6 +194,23 @@ bool otherThreadsEnded() noexcept
     return query && query();
 }
 
+// Thread-local destructors run when DLLs hear that a thread ends, under the
+// loader lock (MinGW's runtime runs them from a TLS callback, as MSVC's
+// does).
+const bool threadLocalsDieUnderProcessLock = true;
+
+namespace {
+
+// winpthreads looks its wall clock up the first time it is read
+// (GetProcAddress, which takes the loader lock). A first read inside a timed
+// wait, with a Skein mutex held, would wait there for the loader lock, which
+// a thread ending under it (a placeholder's end, tree/identity.cpp) may hold
+// while it waits for that mutex. Read once at load, where the loader lock is
+// held already.
+[[maybe_unused]] const bool wallClockLookedUp = (std::chrono::system_clock::now(), true);
+
+}  // namespace
+
 // --- Requests to stop: console control events and "exit" on stdin ----------
 //
 // Windows calls a console control handler on a thread it creates for each

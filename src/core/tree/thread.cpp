@@ -63,14 +63,28 @@ void runFunction(const std::shared_ptr<ThreadState>& self)
 
 namespace {
 
-// The body of a Skein thread on an OS thread of its own.
-void threadMain(std::shared_ptr<ThreadState> self)
+void runOnThisThread(const std::shared_ptr<ThreadState>& self)
 {
-    thread_local ThreadEnd end{self};
     self->nativeId.store(platform::threadId(), std::memory_order_relaxed);
     swapCurrent(self.get());
     platform::setThreadName(self->name);
     runFunction(self);
+}
+
+// The body of a Skein thread on an OS thread of its own. Its end comes after
+// its thread_locals' destructors, except where the OS runs those under a
+// lock of the whole process (Windows' loader lock): there, waking joiners
+// and running stopped()'s callbacks could deadlock with any thread that
+// needs that lock, so the thread ends first.
+void threadMain(std::shared_ptr<ThreadState> self)
+{
+    if (platform::threadLocalsDieUnderProcessLock) {
+        const ThreadEnd end{std::move(self)};
+        runOnThisThread(end.self);
+    } else {
+        thread_local const ThreadEnd end{std::move(self)};
+        runOnThisThread(end.self);
+    }
 }
 
 ThreadEnd::~ThreadEnd()
