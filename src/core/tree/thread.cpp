@@ -21,10 +21,11 @@ namespace detail {
 namespace {
 
 // The end of a Skein thread, once its function and the children it left
-// have ended. Made first on the thread, it is destroyed after every
-// thread_local that the function made: stopped(), and so join() and
-// shutdown, come after their destructors too, and a child that one of them
-// starts is still stopped and joined first.
+// have ended. Made first on the thread as a thread_local, it is destroyed
+// after every thread_local that the function made: stopped(), and so join()
+// and shutdown, come after their destructors too, and a child that one of
+// them starts is still stopped and joined first (except on Windows: see
+// threadMain()).
 struct ThreadEnd {
     std::shared_ptr<ThreadState> self;
     ~ThreadEnd();
