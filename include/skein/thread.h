@@ -72,6 +72,11 @@
 ///   the placeholders of other threads (as Python counts its main and dummy
 ///   threads). A thread that shutdown gave up on has left the tree and is
 ///   not counted.
+/// - A thread Skein did not start stops and joins the threads it started
+///   when its OS thread ends, and then its placeholder's stopped() goes. On
+///   Windows a helper thread does that just after the OS thread's end, not
+///   in it: a thread ends there under the loader lock, which a child that is
+///   still beginning needs.
 /// - A default-constructed or moved-from handle refers to no thread: every
 ///   call on it throws UsageError, and so does making a thread with it as
 ///   the parent.

@@ -204,8 +204,8 @@ namespace {
 // winpthreads looks its wall clock up the first time it is read
 // (GetProcAddress, which takes the loader lock). A first read inside a timed
 // wait, with a Skein mutex held, would wait there for the loader lock, which
-// a thread ending under it (a placeholder's end, tree/identity.cpp) may hold
-// while it waits for that mutex. Read once at load, where the loader lock is
+// a thread ending under it (a thread_local's destructor that uses Skein) may
+// hold while it waits for that mutex. Read once at load, where the loader lock is
 // held already.
 [[maybe_unused]] const bool wallClockLookedUp = (std::chrono::system_clock::now(), true);
 

@@ -7,6 +7,8 @@
 #include "platform/platform_p.h"
 #include "tree/thread_p.h"
 
+#include <memory>
+
 namespace skein::detail {
 
 namespace {
@@ -62,13 +64,53 @@ void leaveCurrentThread() noexcept
     tornDown = true;
 }
 
+namespace {
+
+// The end of a thread Skein did not start: its placeholder stops and joins
+// its children, runs stopped()'s callbacks and leaves main's tree. Not where
+// the OS has ended every other thread (one that called exit() on Windows):
+// the children are gone, and what they held stays held.
+void finishPlaceholder(ThreadState& s) noexcept
+{
+    if (!platform::otherThreadsEnded())
+        finishThread(s);
+}
+
+// Where the OS destroys thread_locals under a lock of the whole process
+// (Windows' loader lock, which every thread that begins needs), a
+// placeholder cannot end there: waiting for a child that is still
+// beginning, or a callback that needs the lock, would wait for ever. A
+// helper OS thread ends it instead, as the placeholder: its waits and log
+// lines are the placeholder's.
+void finishOnHelper(void* owner) noexcept
+{
+    const std::unique_ptr<std::shared_ptr<ThreadState>> s(static_cast<std::shared_ptr<ThreadState>*>(owner));
+    platform::setThreadName("skein-end");
+    swapCurrent(s->get());
+    finishPlaceholder(**s);
+    leaveCurrentThread();
+}
+
+}  // namespace
+
 PlaceholderHolder::~PlaceholderHolder()
 {
     tornDown = true;
-    if (state) {
-        finishThread(*state);
-        currentRaw = nullptr;
+    if (!state)
+        return;
+    if (platform::threadLocalsDieUnderProcessLock && !platform::otherThreadsEnded()) {
+        try {
+            auto owner = std::make_unique<std::shared_ptr<ThreadState>>(state);
+            platform::startDetachedThread(finishOnHelper, owner.get());
+            owner.release();  // the helper's now
+            currentRaw = nullptr;
+            return;
+        } catch (...) {
+            // No helper to be had: end it here, and risk the wait.
+        }
     }
+    finishPlaceholder(*state);
+    currentRaw = nullptr;
 }
 
 const std::shared_ptr<ThreadState>& mainState()
