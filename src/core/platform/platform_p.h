@@ -56,7 +56,8 @@ inline std::size_t nameTailStart(const std::string& name, std::size_t limit) noe
 // that begins or ends, loads a DLL or looks a function up needs too. Code
 // that locks, wakes or waits for other threads there can deadlock with them,
 // so where this is true a Skein thread ends before its thread_locals are
-// destroyed instead of after (tree/thread.cpp).
+// destroyed instead of after (tree/thread.cpp), and a helper thread ends
+// the placeholder of a thread Skein did not start (tree/identity.cpp).
 extern const bool threadLocalsDieUnderProcessLock;
 
 // The calling OS thread's id, as the OS's tools show it (Linux: gettid(),
