@@ -30,6 +30,12 @@ int main(int argc, char** argv)
     });
     if (!running.wait(skein::Till(60s)))
         return 2;
+    // Main's first wait on its pleaseStop makes the OS objects it waits
+    // with; do that before "ready", not in waitForShutdown() while a Ctrl+C
+    // may come. (Wine turns Ctrl+C into a SIGINT whose handler starts a
+    // thread: landing in the middle of that making, it deadlocks in Wine's
+    // allocator, and this program never ends.)
+    (void)mainThread.thread().pleaseStop().wait(skein::Till(10ms));
     std::printf("ready\n");
     std::fflush(stdout);
 
