@@ -66,16 +66,6 @@ void leaveCurrentThread() noexcept
 
 namespace {
 
-// The end of a thread Skein did not start: its placeholder stops and joins
-// its children, runs stopped()'s callbacks and leaves main's tree. Not where
-// the OS has ended every other thread (one that called exit() on Windows):
-// the children are gone, and what they held stays held.
-void finishPlaceholder(ThreadState& s) noexcept
-{
-    if (!platform::otherThreadsEnded())
-        finishThread(s);
-}
-
 // Where the OS destroys thread_locals under a lock of the whole process
 // (Windows' loader lock, which every thread that begins needs), a
 // placeholder cannot end there: waiting for a child that is still
@@ -87,29 +77,35 @@ void finishOnHelper(void* owner) noexcept
     const std::unique_ptr<std::shared_ptr<ThreadState>> s(static_cast<std::shared_ptr<ThreadState>*>(owner));
     platform::setThreadName("skein-end");
     swapCurrent(s->get());
-    finishPlaceholder(**s);
+    finishThread(**s);
     leaveCurrentThread();
+}
+
+// Hands the placeholder to that helper; false where none can be had.
+bool handToHelper(const std::shared_ptr<ThreadState>& s) noexcept
+{
+    try {
+        auto owner = std::make_unique<std::shared_ptr<ThreadState>>(s);
+        platform::startDetachedThread(finishOnHelper, owner.get());
+        owner.release();  // the helper's now
+        return true;
+    } catch (...) {
+        return false;
+    }
 }
 
 }  // namespace
 
+// The end of a thread Skein did not start: its placeholder stops and joins
+// its children, runs stopped()'s callbacks and leaves main's tree. Not where
+// the OS has ended every other thread (one that called exit() on Windows):
+// the children are gone, and what they held stays held.
 PlaceholderHolder::~PlaceholderHolder()
 {
     tornDown = true;
-    if (!state)
-        return;
-    if (platform::threadLocalsDieUnderProcessLock && !platform::otherThreadsEnded()) {
-        try {
-            auto owner = std::make_unique<std::shared_ptr<ThreadState>>(state);
-            platform::startDetachedThread(finishOnHelper, owner.get());
-            owner.release();  // the helper's now
-            currentRaw = nullptr;
-            return;
-        } catch (...) {
-            // No helper to be had: end it here, and risk the wait.
-        }
-    }
-    finishPlaceholder(*state);
+    if (state && !platform::otherThreadsEnded() &&
+        !(platform::threadLocalsDieUnderProcessLock && handToHelper(state)))
+        finishThread(*state);  // here; where a helper should but cannot, at the risk of the wait
     currentRaw = nullptr;
 }
 
