@@ -76,7 +76,7 @@
 #include <utility>
 #include <vector>
 
-#include "skein/detail/basic_queue.h"
+#include "skein/detail/fifo_queue.h"
 #include "skein/signal.h"
 
 namespace skein {
@@ -89,7 +89,7 @@ public:
     /// An open, empty Queue. `maxSize` 0 is unbounded; an unnamed Queue gets
     /// a generated name ("queue-4") for its messages.
     explicit Queue(std::string name = {}, std::size_t maxSize = 0)
-        : queue_(std::move(name), "queue", maxSize, detail::FifoStore<T>())
+        : queue_(std::move(name), maxSize)
     {}
     Queue(const Queue&) = delete;
     Queue& operator=(const Queue&) = delete;
@@ -157,7 +157,7 @@ public:
     bool waitDone(const Signal& till = Signal::never()) { return queue_.waitDone(till); }
 
 private:
-    detail::BasicQueue<T, detail::FifoStore<T>> queue_;
+    detail::FifoQueue<T> queue_;
 };
 
 }  // namespace skein

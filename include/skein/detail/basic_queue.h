@@ -1,22 +1,22 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// Skein — private: the machinery that Queue and PriorityQueue share.
+// Skein — private: PriorityQueue's machinery.
 //
-// Both are a store of items under one mutex, with blocking add() and pop()
-// that take a `till`, close() with drain, a bound, task tracking and defined
-// destruction while threads block in them. Only the order in which items
-// leave differs, and that is the store's business: FifoStore (a deque) for
-// Queue, HeapStore (a heap ordered by Compare, then by arrival) for
-// PriorityQueue. The public headers state the contract; this one says how.
+// A store of items under one mutex, with blocking add() and pop() that take
+// a `till`, close() with drain, a bound, task tracking and defined
+// destruction while threads block in it. The order in which items leave is
+// the store's business: HeapStore, a heap ordered by Compare, then by
+// arrival. Queue has the same contract but machinery of its own
+// (fifo_queue.h): first in, first out lets producers and consumers work
+// under two locks, which a heap does not. The public headers state the
+// contract; this one says how.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <exception>
-#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,37 +34,12 @@ namespace skein::detail {
 
 // A store, to BasicQueue, is used only with the queue's mutex held:
 //   static constexpr const char* kind   how messages name the queue
-//   static constexpr bool movesAllAtOnce   moveAllInto() exists
 //   bool empty() const; std::size_t size() const;
 //   void add(T&& item)   puts the item in its place; a throw changes nothing
 //   T& next()            the item to pop next, in place, to be moved from;
 //                        a throw changes nothing
 //   void dropNext()      removes the item next() returned, moved from since;
 //                        never throws
-
-// Queue's store: first in, first out, and push() to the front.
-template <class T>
-class FifoStore {
-public:
-    static constexpr const char* kind = "Queue";
-    // A move that cannot throw cannot leave a popAll() half done.
-    static constexpr bool movesAllAtOnce = std::is_nothrow_move_constructible_v<T>;
-
-    bool empty() const noexcept { return items_.empty(); }
-    std::size_t size() const noexcept { return items_.size(); }
-    void add(T&& item) { items_.push_back(std::move(item)); }
-    void pushFront(T&& item) { items_.push_front(std::move(item)); }
-    T& next() noexcept { return items_.front(); }
-    void dropNext() noexcept { items_.pop_front(); }
-    void moveAllInto(std::vector<T>& all)
-    {
-        all.assign(std::make_move_iterator(items_.begin()), std::make_move_iterator(items_.end()));
-        items_.clear();
-    }
-
-private:
-    std::deque<T> items_;
-};
 
 // PriorityQueue's store: a binary heap, the greatest item under Compare on
 // top and, among equal items, the one that came first (each entry carries
@@ -81,7 +56,6 @@ template <class T, class Compare>
 class HeapStore {
 public:
     static constexpr const char* kind = "PriorityQueue";
-    static constexpr bool movesAllAtOnce = false;
 
     explicit HeapStore(Compare compare) : compare_(std::move(compare)) {}
 
@@ -235,7 +209,7 @@ public:
             return false;
         core_->items.add(std::move(item));
         core_->counted();
-        unlockAndNotify(lock.native(), &core_->notEmpty, blocked);
+        unlockThenNotify(lock.native(), &core_->notEmpty, blocked);
         return true;
     }
 
@@ -297,24 +271,20 @@ public:
     {
         MutexLock lock(core_->mutex, MutexLock::Spin{});
         std::vector<T> all;
-        if constexpr (Store::movesAllAtOnce) {
-            core_->items.moveAllInto(all);
-        } else {
-            // One at a time, so that a throw leaves that item and the rest
-            // in place. Reserved: push_back never reallocates, so it either
-            // adds the item or changes nothing.
-            all.reserve(core_->items.size());
-            try {
-                while (!core_->items.empty()) {
-                    all.push_back(std::move(core_->items.next()));
-                    core_->items.dropNext();
-                }
-            } catch (...) {
-                if (all.empty())
-                    throw;
-                // The items taken so far are handed out; the one that threw is
-                // still next, and fails its next pop if it fails again.
+        // One at a time, so that a throw leaves that item and the rest in
+        // place. Reserved: push_back never reallocates, so it either adds
+        // the item or changes nothing.
+        all.reserve(core_->items.size());
+        try {
+            while (!core_->items.empty()) {
+                all.push_back(std::move(core_->items.next()));
+                core_->items.dropNext();
             }
+        } catch (...) {
+            if (all.empty())
+                throw;
+            // The items taken so far are handed out; the one that threw is
+            // still next, and fails its next pop if it fails again.
         }
         core_->popped += all.size();
         core_->counted();
@@ -476,26 +446,7 @@ private:
         core_->items.dropNext();
         ++core_->popped;
         core_->counted();
-        unlockAndNotify(lock, maxSize_ != 0 ? &core_->notFull : nullptr, blocked);
-    }
-
-    // Releases the mutex and wakes one waiter on `cv`, if any: after the
-    // release, so that it does not wake only to block on the mutex. A call
-    // that blocked wakes it before and leaves the blocked calls, so that the
-    // release is its last touch of the queue, which a destructor may free.
-    static void unlockAndNotify(std::unique_lock<std::mutex>& lock, std::condition_variable* cv,
-                                std::optional<Blocked>& blocked)
-    {
-        if (blocked) {
-            if (cv)
-                cv->notify_one();
-            blocked.reset();
-            lock.unlock();
-            return;
-        }
-        lock.unlock();
-        if (cv)
-            cv->notify_one();
+        unlockThenNotify(lock, maxSize_ != 0 ? &core_->notFull : nullptr, blocked);
     }
 
     struct DropNextOnSuccess {

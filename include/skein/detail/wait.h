@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "skein/detail/mutex.h"
@@ -111,6 +112,25 @@ private:
     bool destroying_ = false;
     std::condition_variable left_;
 };
+
+// Releases `lock` and wakes one waiter on `cv`, if any: after the release,
+// so that it does not wake only to block on the mutex. A call that blocked
+// (`blocked` engaged) wakes it before and leaves the blocked calls, so that
+// the release is its last touch of the object, which a destructor may free.
+inline void unlockThenNotify(std::unique_lock<std::mutex>& lock, std::condition_variable* cv,
+                             std::optional<BlockedCalls::Entry>& blocked)
+{
+    if (blocked) {
+        if (cv)
+            cv->notify_one();
+        blocked.reset();
+        lock.unlock();
+        return;
+    }
+    lock.unlock();
+    if (cv)
+        cv->notify_one();
+}
 
 // Blocks, with `lock` held on entry and on return, until `ready()` or `till`
 // went. Returns ready(). `owner` (a shared_ptr) must keep the mutex of `lock`

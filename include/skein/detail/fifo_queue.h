@@ -1,0 +1,458 @@
+// SPDX-FileCopyrightText: 2026 The Skein authors
+// SPDX-License-Identifier: MIT
+// Skein — private: Queue's machinery, two locks and items handed over in
+// blocks.
+//
+// Producers append to `in` under the queue's mutex; consumers take from
+// `out` under a lock of their own, `take`. When `out` runs dry, a consumer
+// swaps the whole of `in` into it, holding both. So a producer and a
+// consumer meet once a block, not once an item, and the queue as a whole
+// stays first in, first out: every item in `out` came before every item in
+// `in`. push() puts its item at the front of `out`.
+//
+// - Lock order: `take` before `mutex`.
+// - Every sleep is on `mutex`: add() waiting for room, pop() waiting for an
+//   item, waitDone(). So close(), the destructor and a `till` wake them all
+//   one way, as in BasicQueue, and nobody sleeps holding `take`.
+// - A consumer decides that the queue is closed and drained only holding
+//   both locks, and push() holds both: an item added before close() is
+//   always found.
+// - Consumers keep three counters that others read without `take`: `outSize`
+//   (out.size()), `popped` (popped, not yet taskDone()), and the sleepers'
+//   counts, each changed under `mutex` before its sleeper looks again. A
+//   consumer writes `outSize` and then reads the sleepers' counts, and a
+//   sleeper counts itself and then reads `outSize`, both sequentially
+//   consistent: so either the sleeper sees the change or the consumer sees
+//   the sleeper and wakes it, through `mutex`.
+// The contract is in queue.h.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "skein/detail/mutex.h"
+#include "skein/detail/names.h"
+#include "skein/detail/wait.h"
+#include "skein/error.h"
+#include "skein/signal.h"
+
+namespace skein::detail {
+
+template <class T>
+class FifoQueue {
+public:
+    FifoQueue(std::string name, std::size_t maxSize)
+        : core_(std::make_shared<Core>()),
+          name_(name.empty() ? generatedName("queue") : std::move(name)),
+          maxSize_(maxSize)
+    {}
+    FifoQueue(const FifoQueue&) = delete;
+    FifoQueue& operator=(const FifoQueue&) = delete;
+
+    ~FifoQueue()
+    {
+        Core& core = *core_;
+        MutexLock lock(core.mutex);
+        core.blocked.awaitLeaving(lock.native(), [&core]() SKEIN_NO_THREAD_SAFETY_ANALYSIS {
+            core.closed = true;
+            core.notEmpty.notify_all();
+            core.notFull.notify_all();
+            core.tasksDone.notify_all();
+        });
+    }
+
+    bool add(T&& item, const Signal& till)
+    {
+        Core& core = *core_;
+        MutexLock lock(core.mutex, MutexLock::Spin{});
+        std::optional<Blocked> blocked;
+        if (!waitForRoom(lock.native(), till, blocked))
+            return false;
+        core.in.push_back(std::move(item));
+        core.inSize.store(core.in.size(), std::memory_order_relaxed);
+        const bool wake = core.sleepingPops.load(std::memory_order_relaxed) != 0;
+        unlockThenNotify(lock.native(), wake ? &core.notEmpty : nullptr, blocked);
+        return true;
+    }
+
+    template <class Range>
+    bool extend(Range&& items, const Signal& till)
+    {
+        Core& core = *core_;
+        MutexLock lock(core.mutex, MutexLock::Spin{});
+        std::optional<Blocked> blocked;
+        for (auto& item : items) {
+            if (!waitForRoom(lock.native(), till, blocked))
+                return false;
+            core.in.push_back(std::move(item));
+            core.inSize.store(core.in.size(), std::memory_order_relaxed);
+            if (core.sleepingPops.load(std::memory_order_relaxed) != 0)
+                core.notEmpty.notify_one();
+        }
+        return true;
+    }
+
+    void pushFront(T&& item)
+    {
+        Core& core = *core_;
+        MutexLock take(core.take, MutexLock::Spin{});
+        MutexLock lock(core.mutex, MutexLock::Spin{});
+        throwIfClosed("push");
+        core.out.push_front(std::move(item));
+        core.outSize.store(core.out.size());
+        const bool wake = core.sleepingPops.load(std::memory_order_relaxed) != 0;
+        lock.unlock();
+        if (wake)
+            core.notEmpty.notify_one();
+    }
+
+    std::optional<T> pop(const Signal& till)
+    {
+        Core& core = *core_;
+        for (bool spun = false;; spun = true) {
+            {
+                MutexLock take(core.take, MutexLock::Spin{});
+                if (!core.out.empty())
+                    return takeFront();
+                MutexLock lock(core.mutex, MutexLock::Spin{});
+                if (!core.in.empty()) {
+                    refill();
+                    lock.unlock();
+                    return takeFront();
+                }
+                if (core.closed || till)
+                    return std::nullopt;
+            }
+            // An item is often a moment away: look for it before sleeping.
+            if (spun || !spinBriefly([&core] {
+                    return core.inSize.load(std::memory_order_relaxed) != 0 ||
+                           core.outSize.load(std::memory_order_relaxed) != 0;
+                }))
+                break;
+        }
+        return popBlocking(till);
+    }
+
+    std::optional<T> tryPop()
+    {
+        Core& core = *core_;
+        MutexLock take(core.take, MutexLock::Spin{});
+        if (core.out.empty()) {
+            MutexLock lock(core.mutex, MutexLock::Spin{});
+            if (core.in.empty())
+                return std::nullopt;
+            refill();
+        }
+        return takeFront();
+    }
+
+    std::vector<T> popAll()
+    {
+        Core& core = *core_;
+        MutexLock take(core.take, MutexLock::Spin{});
+        MutexLock lock(core.mutex, MutexLock::Spin{});
+        std::vector<T> all;
+        // Reserved: push_back never reallocates, so it either adds the item
+        // or changes nothing.
+        all.reserve(core.out.size() + core.in.size());
+        try {
+            takeAllInto(all, core.out);
+            takeAllInto(all, core.in);
+        } catch (...) {
+            if (all.empty())
+                throw;
+            // The items taken so far are handed out; the one that threw is
+            // still next, and fails its next pop if it fails again.
+        }
+        core.popped.fetch_add(all.size(), std::memory_order_relaxed);
+        core.outSize.store(core.out.size());
+        core.inSize.store(core.in.size(), std::memory_order_relaxed);
+        const bool wakePop = (!core.out.empty() || !core.in.empty()) &&
+                             core.sleepingPops.load(std::memory_order_relaxed) != 0;
+        lock.unlock();
+        if (wakePop)
+            core.notEmpty.notify_one();
+        if (maxSize_ != 0)
+            core.notFull.notify_all();
+        return all;
+    }
+
+    void close()
+    {
+        Core& core = *core_;
+        {
+            MutexLock lock(core.mutex);
+            core.closed = true;
+        }
+        core.notEmpty.notify_all();
+        core.notFull.notify_all();
+    }
+
+    bool isClosed() const
+    {
+        MutexLock lock(core_->mutex);
+        return core_->closed;
+    }
+
+    std::size_t size() const
+    {
+        Core& core = *core_;
+        MutexLock take(core.take);
+        MutexLock lock(core.mutex);
+        return core.out.size() + core.in.size();
+    }
+
+    const std::string& name() const noexcept { return name_; }
+    std::size_t maxSize() const noexcept { return maxSize_; }
+
+    void taskDone()
+    {
+        Core& core = *core_;
+        // Down to one, nobody waiting in waitDone() can be done: no lock.
+        // The last one under the mutex, so that a waitDone() that sees the
+        // work done may return, and its caller free the queue, only once
+        // this call is through.
+        std::size_t popped = core.popped.load(std::memory_order_relaxed);
+        while (popped > 1) {
+            if (core.popped.compare_exchange_weak(popped, popped - 1, std::memory_order_acq_rel))
+                return;
+        }
+        MutexLock lock(core.mutex);
+        popped = core.popped.load(std::memory_order_relaxed);
+        do {
+            if (popped == 0)
+                throw UsageError("Queue '" + name_ + "': taskDone() called more times than items were popped");
+        } while (!core.popped.compare_exchange_weak(popped, popped - 1, std::memory_order_acq_rel));
+        if (core.allDone())
+            core.tasksDone.notify_all();
+    }
+
+    bool waitDone(const Signal& till)
+    {
+        Core& core = *core_;
+        MutexLock lock(core.mutex);
+        std::optional<Blocked> blocked;
+        if (core.allDone())
+            return true;
+        if (till)
+            return false;
+        blocked.emplace(core.blocked, lock.native());
+        waitUntil(
+            lock.native(), core.tasksDone, till, core_,
+            [&core]() SKEIN_REQUIRES(core.mutex) { return core.allDone() || core.blocked.destroying(); },
+            [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("waitDone"); }, this);
+        if (core.allDone())
+            return true;
+        if (core.blocked.destroying())
+            throw QueueClosed("Queue '" + name_ + "' is being destroyed: waitDone() refused");
+        return false;
+    }
+
+private:
+    struct Core {
+        // The consumers' side.
+        Mutex take;
+        std::deque<T> out SKEIN_GUARDED_BY(take);
+        // out.size(), written under `take`.
+        std::atomic<std::size_t> outSize{0};
+        // Items popped and not yet marked done by taskDone(); with the items
+        // still queued they are the unfinished tasks. Goes down to zero only
+        // under `mutex`.
+        std::atomic<std::size_t> popped{0};
+
+        // The producers' side, and every sleep.
+        alignas(64) Mutex mutex;
+        std::deque<T> in SKEIN_GUARDED_BY(mutex);
+        // in.size(), written under `mutex`, read without it to spin on.
+        std::atomic<std::size_t> inSize{0};
+        bool closed SKEIN_GUARDED_BY(mutex) = false;
+        std::condition_variable notEmpty;
+        std::condition_variable notFull;
+        std::condition_variable tasksDone;
+        BlockedCalls blocked;
+
+        // How many pop() and add() calls sleep: changed under `mutex`, read
+        // by consumers after every pop. On a line of their own, which
+        // seldom changes.
+        alignas(64) std::atomic<std::size_t> sleepingPops{0};
+        std::atomic<std::size_t> sleepingAdds{0};
+
+        bool allDone() const SKEIN_REQUIRES(mutex)
+        {
+            // outSize before popped: a pop counts itself as popped before it
+            // lowers outSize.
+            return in.empty() && outSize.load() == 0 && popped.load() == 0;
+        }
+    };
+
+    using Blocked = BlockedCalls::Entry;
+
+    std::string describe(const char* operation) const { return "Queue '" + name_ + "' (" + operation + ")"; }
+
+    void throwIfClosed(const char* operation) const SKEIN_REQUIRES(core_->mutex)
+    {
+        if (core_->closed)
+            throw QueueClosed("Queue '" + name_ +
+                              (core_->blocked.destroying() ? "' is being destroyed: " : "' is closed: ") + operation +
+                              "() refused");
+    }
+
+    // Holding both locks, with `out` empty: every item waiting moves to it.
+    void refill() SKEIN_REQUIRES(core_->take, core_->mutex)
+    {
+        Core& core = *core_;
+        core.out.swap(core.in);
+        core.outSize.store(core.out.size());
+        core.inSize.store(0, std::memory_order_relaxed);
+    }
+
+    // After a pop() that found nothing, holding no lock: sleeps on `mutex`
+    // until there is an item, the queue is closed and drained, or `till`
+    // goes.
+    std::optional<T> popBlocking(const Signal& till)
+    {
+        Core& core = *core_;
+        MutexLock lock(core.mutex);
+        // Counted from here, as with BasicQueue, so that the destructor
+        // waits until this call has left.
+        std::optional<Blocked> blocked;
+        blocked.emplace(core.blocked, lock.native());
+        for (;;) {
+            core.sleepingPops.fetch_add(1);
+            const bool ready = waitUntil(
+                lock.native(), core.notEmpty, till, core_,
+                [&core]() SKEIN_REQUIRES(core.mutex) {
+                    return !core.in.empty() || core.outSize.load() != 0 || core.closed;
+                },
+                [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("pop"); }, this);
+            core.sleepingPops.fetch_sub(1, std::memory_order_relaxed);
+            if (!ready)
+                return std::nullopt;
+            lock.unlock();
+            MutexLock take(core.take, MutexLock::Spin{});
+            lock.lock();
+            if (core.out.empty() && !core.in.empty())
+                refill();
+            if (!core.out.empty()) {
+                lock.unlock();
+                return takeFront();
+            }
+            if (core.closed)
+                return std::nullopt;
+            // Another consumer was first: sleep again.
+        }
+    }
+
+    // Holding `take`, with `out` not empty: removes its front item. It is
+    // moved once, straight into the caller's result (a returned prvalue is
+    // not moved again), and leaves `out` only after that move succeeded: a
+    // move that throws leaves it in front.
+    std::optional<T> takeFront() SKEIN_REQUIRES(core_->take)
+    {
+        if constexpr (std::is_nothrow_move_constructible_v<T>) {
+            std::optional<T> item(std::in_place, std::move(core_->out.front()));
+            dropFront();
+            return item;
+        } else {
+            const DropFrontOnSuccess drop{*this};
+            return std::optional<T>(std::in_place, std::move(core_->out.front()));
+        }
+    }
+
+    // Holding `take`: removes the front item, moved from, counts it as
+    // popped, and wakes a sleeping pop() when items are left for it (the
+    // consumers that took them may not come back) and a sleeping add() when
+    // the queue is bounded.
+    void dropFront() SKEIN_REQUIRES(core_->take)
+    {
+        Core& core = *core_;
+        core.out.pop_front();
+        core.popped.fetch_add(1, std::memory_order_relaxed);
+        const std::size_t left = core.out.size();
+        core.outSize.store(left);
+        const bool wakePop = left != 0 && core.sleepingPops.load() != 0;
+        const bool wakeAdd = maxSize_ != 0 && core.sleepingAdds.load() != 0;
+        if (!wakePop && !wakeAdd)
+            return;
+        {
+            // Orders the wake after the sleeper's last look.
+            MutexLock lock(core.mutex);
+        }
+        if (wakePop)
+            core.notEmpty.notify_one();
+        if (wakeAdd)
+            core.notFull.notify_one();
+    }
+
+    struct DropFrontOnSuccess {
+        FifoQueue& queue;
+        const int exceptions = std::uncaught_exceptions();
+
+        ~DropFrontOnSuccess() SKEIN_NO_THREAD_SAFETY_ANALYSIS
+        {
+            if (std::uncaught_exceptions() != exceptions)
+                return;  // the move threw: the item stays
+            queue.dropFront();
+        }
+    };
+
+    // Moves every item of `from` to the back of `all`, front first; a move
+    // that throws leaves that item and the rest in `from`.
+    static void takeAllInto(std::vector<T>& all, std::deque<T>& from)
+    {
+        if constexpr (std::is_nothrow_move_constructible_v<T>) {
+            all.insert(all.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+            from.clear();
+        } else {
+            while (!from.empty()) {
+                all.push_back(std::move(from.front()));
+                from.pop_front();
+            }
+        }
+    }
+
+    // With `mutex` held: waits until there is room, counting `blocked` when
+    // it must block. False when `till` went first; throws QueueClosed when
+    // the queue is or becomes closed.
+    bool waitForRoom(std::unique_lock<std::mutex>& lock, const Signal& till, std::optional<Blocked>& blocked)
+        SKEIN_REQUIRES(core_->mutex)
+    {
+        Core& core = *core_;
+        throwIfClosed("add");
+        if (maxSize_ == 0)
+            return true;
+        const std::size_t max = maxSize_;
+        if (core.in.size() + core.outSize.load(std::memory_order_relaxed) < max)
+            return true;
+        if (till)
+            return false;
+        if (!blocked)
+            blocked.emplace(core.blocked, lock);
+        core.sleepingAdds.fetch_add(1);
+        const bool room = waitUntil(
+            lock, core.notFull, till, core_,
+            [&core, max]() SKEIN_REQUIRES(core.mutex) {
+                return core.in.size() + core.outSize.load() < max || core.closed;
+            },
+            [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("add, full"); }, this);
+        core.sleepingAdds.fetch_sub(1, std::memory_order_relaxed);
+        throwIfClosed("add");
+        return room;
+    }
+
+    const std::shared_ptr<Core> core_;
+    const std::string name_;
+    const std::size_t maxSize_;
+};
+
+}  // namespace skein::detail
