@@ -61,82 +61,77 @@ public:
 
     ~FifoQueue()
     {
-        Core& core = *core_;
-        MutexLock lock(core.mutex);
-        core.blocked.awaitLeaving(lock.native(), [&core]() SKEIN_NO_THREAD_SAFETY_ANALYSIS {
-            core.closed = true;
-            core.notEmpty.notify_all();
-            core.notFull.notify_all();
-            core.tasksDone.notify_all();
+        MutexLock lock(core_->mutex);
+        core_->blocked.awaitLeaving(lock.native(), [this]() SKEIN_NO_THREAD_SAFETY_ANALYSIS {
+            core_->closed = true;
+            core_->notEmpty.notify_all();
+            core_->notFull.notify_all();
+            core_->tasksDone.notify_all();
         });
     }
 
     bool add(T&& item, const Signal& till)
     {
-        Core& core = *core_;
-        MutexLock lock(core.mutex, MutexLock::Spin{});
+        MutexLock lock(core_->mutex, MutexLock::Spin{});
         std::optional<Blocked> blocked;
         if (!waitForRoom(lock.native(), till, blocked))
             return false;
-        core.in.push_back(std::move(item));
-        core.inSize.store(core.in.size(), std::memory_order_relaxed);
-        const bool wake = core.sleepingPops.load(std::memory_order_relaxed) != 0;
-        unlockThenNotify(lock.native(), wake ? &core.notEmpty : nullptr, blocked);
+        core_->in.push_back(std::move(item));
+        core_->inSize.store(core_->in.size(), std::memory_order_relaxed);
+        const bool wake = core_->sleepingPops.load(std::memory_order_relaxed) != 0;
+        unlockThenNotify(lock.native(), wake ? &core_->notEmpty : nullptr, blocked);
         return true;
     }
 
     template <class Range>
     bool extend(Range&& items, const Signal& till)
     {
-        Core& core = *core_;
-        MutexLock lock(core.mutex, MutexLock::Spin{});
+        MutexLock lock(core_->mutex, MutexLock::Spin{});
         std::optional<Blocked> blocked;
         for (auto& item : items) {
             if (!waitForRoom(lock.native(), till, blocked))
                 return false;
-            core.in.push_back(std::move(item));
-            core.inSize.store(core.in.size(), std::memory_order_relaxed);
-            if (core.sleepingPops.load(std::memory_order_relaxed) != 0)
-                core.notEmpty.notify_one();
+            core_->in.push_back(std::move(item));
+            core_->inSize.store(core_->in.size(), std::memory_order_relaxed);
+            if (core_->sleepingPops.load(std::memory_order_relaxed) != 0)
+                core_->notEmpty.notify_one();
         }
         return true;
     }
 
     void pushFront(T&& item)
     {
-        Core& core = *core_;
-        MutexLock take(core.take, MutexLock::Spin{});
-        MutexLock lock(core.mutex, MutexLock::Spin{});
+        MutexLock take(core_->take, MutexLock::Spin{});
+        MutexLock lock(core_->mutex, MutexLock::Spin{});
         throwIfClosed("push");
-        core.out.push_front(std::move(item));
-        core.outSize.store(core.out.size());
-        const bool wake = core.sleepingPops.load(std::memory_order_relaxed) != 0;
+        core_->out.push_front(std::move(item));
+        core_->outSize.store(core_->out.size());
+        const bool wake = core_->sleepingPops.load(std::memory_order_relaxed) != 0;
         lock.unlock();
         if (wake)
-            core.notEmpty.notify_one();
+            core_->notEmpty.notify_one();
     }
 
     std::optional<T> pop(const Signal& till)
     {
-        Core& core = *core_;
         for (bool spun = false;; spun = true) {
             {
-                MutexLock take(core.take, MutexLock::Spin{});
-                if (!core.out.empty())
+                MutexLock take(core_->take, MutexLock::Spin{});
+                if (!core_->out.empty())
                     return takeFront();
-                MutexLock lock(core.mutex, MutexLock::Spin{});
-                if (!core.in.empty()) {
+                MutexLock lock(core_->mutex, MutexLock::Spin{});
+                if (!core_->in.empty()) {
                     refill();
                     lock.unlock();
                     return takeFront();
                 }
-                if (core.closed || till)
+                if (core_->closed || till)
                     return std::nullopt;
             }
             // An item is often a moment away: look for it before sleeping.
-            if (spun || !spinBriefly([&core] {
-                    return core.inSize.load(std::memory_order_relaxed) != 0 ||
-                           core.outSize.load(std::memory_order_relaxed) != 0;
+            if (spun || !spinBriefly([this] {
+                    return core_->inSize.load(std::memory_order_relaxed) != 0 ||
+                           core_->outSize.load(std::memory_order_relaxed) != 0;
                 }))
                 break;
         }
@@ -145,11 +140,10 @@ public:
 
     std::optional<T> tryPop()
     {
-        Core& core = *core_;
-        MutexLock take(core.take, MutexLock::Spin{});
-        if (core.out.empty()) {
-            MutexLock lock(core.mutex, MutexLock::Spin{});
-            if (core.in.empty())
+        MutexLock take(core_->take, MutexLock::Spin{});
+        if (core_->out.empty()) {
+            MutexLock lock(core_->mutex, MutexLock::Spin{});
+            if (core_->in.empty())
                 return std::nullopt;
             refill();
         }
@@ -158,44 +152,42 @@ public:
 
     std::vector<T> popAll()
     {
-        Core& core = *core_;
-        MutexLock take(core.take, MutexLock::Spin{});
-        MutexLock lock(core.mutex, MutexLock::Spin{});
+        MutexLock take(core_->take, MutexLock::Spin{});
+        MutexLock lock(core_->mutex, MutexLock::Spin{});
         std::vector<T> all;
         // Reserved: push_back never reallocates, so it either adds the item
         // or changes nothing.
-        all.reserve(core.out.size() + core.in.size());
+        all.reserve(core_->out.size() + core_->in.size());
         try {
-            takeAllInto(all, core.out);
-            takeAllInto(all, core.in);
+            takeAllInto(all, core_->out);
+            takeAllInto(all, core_->in);
         } catch (...) {
             if (all.empty())
                 throw;
             // The items taken so far are handed out; the one that threw is
             // still next, and fails its next pop if it fails again.
         }
-        core.popped.fetch_add(all.size(), std::memory_order_relaxed);
-        core.outSize.store(core.out.size());
-        core.inSize.store(core.in.size(), std::memory_order_relaxed);
-        const bool wakePop = (!core.out.empty() || !core.in.empty()) &&
-                             core.sleepingPops.load(std::memory_order_relaxed) != 0;
+        core_->popped.fetch_add(all.size(), std::memory_order_relaxed);
+        core_->outSize.store(core_->out.size());
+        core_->inSize.store(core_->in.size(), std::memory_order_relaxed);
+        const bool wakePop = (!core_->out.empty() || !core_->in.empty()) &&
+                             core_->sleepingPops.load(std::memory_order_relaxed) != 0;
         lock.unlock();
         if (wakePop)
-            core.notEmpty.notify_one();
+            core_->notEmpty.notify_one();
         if (maxSize_ != 0)
-            core.notFull.notify_all();
+            core_->notFull.notify_all();
         return all;
     }
 
     void close()
     {
-        Core& core = *core_;
         {
-            MutexLock lock(core.mutex);
-            core.closed = true;
+            MutexLock lock(core_->mutex);
+            core_->closed = true;
         }
-        core.notEmpty.notify_all();
-        core.notFull.notify_all();
+        core_->notEmpty.notify_all();
+        core_->notFull.notify_all();
     }
 
     bool isClosed() const
@@ -206,10 +198,9 @@ public:
 
     std::size_t size() const
     {
-        Core& core = *core_;
-        MutexLock take(core.take);
-        MutexLock lock(core.mutex);
-        return core.out.size() + core.in.size();
+        MutexLock take(core_->take);
+        MutexLock lock(core_->mutex);
+        return core_->out.size() + core_->in.size();
     }
 
     const std::string& name() const noexcept { return name_; }
@@ -217,43 +208,41 @@ public:
 
     void taskDone()
     {
-        Core& core = *core_;
         // Down to one, nobody waiting in waitDone() can be done: no lock.
         // The last one under the mutex, so that a waitDone() that sees the
         // work done may return, and its caller free the queue, only once
         // this call is through.
-        std::size_t popped = core.popped.load(std::memory_order_relaxed);
+        std::size_t popped = core_->popped.load(std::memory_order_relaxed);
         while (popped > 1) {
-            if (core.popped.compare_exchange_weak(popped, popped - 1, std::memory_order_acq_rel))
+            if (core_->popped.compare_exchange_weak(popped, popped - 1, std::memory_order_acq_rel))
                 return;
         }
-        MutexLock lock(core.mutex);
-        popped = core.popped.load(std::memory_order_relaxed);
+        MutexLock lock(core_->mutex);
+        popped = core_->popped.load(std::memory_order_relaxed);
         do {
             if (popped == 0)
                 throw UsageError("Queue '" + name_ + "': taskDone() called more times than items were popped");
-        } while (!core.popped.compare_exchange_weak(popped, popped - 1, std::memory_order_acq_rel));
-        if (core.allDone())
-            core.tasksDone.notify_all();
+        } while (!core_->popped.compare_exchange_weak(popped, popped - 1, std::memory_order_acq_rel));
+        if (core_->allDone())
+            core_->tasksDone.notify_all();
     }
 
     bool waitDone(const Signal& till)
     {
-        Core& core = *core_;
-        MutexLock lock(core.mutex);
+        MutexLock lock(core_->mutex);
         std::optional<Blocked> blocked;
-        if (core.allDone())
+        if (core_->allDone())
             return true;
         if (till)
             return false;
-        blocked.emplace(core.blocked, lock.native());
+        blocked.emplace(core_->blocked, lock.native());
         waitUntil(
-            lock.native(), core.tasksDone, till, core_,
-            [&core]() SKEIN_REQUIRES(core.mutex) { return core.allDone() || core.blocked.destroying(); },
+            lock.native(), core_->tasksDone, till, core_,
+            [this]() SKEIN_REQUIRES(core_->mutex) { return core_->allDone() || core_->blocked.destroying(); },
             [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("waitDone"); }, this);
-        if (core.allDone())
+        if (core_->allDone())
             return true;
-        if (core.blocked.destroying())
+        if (core_->blocked.destroying())
             throw QueueClosed("Queue '" + name_ + "' is being destroyed: waitDone() refused");
         return false;
     }
@@ -310,10 +299,9 @@ private:
     // Holding both locks, with `out` empty: every item waiting moves to it.
     void refill() SKEIN_REQUIRES(core_->take, core_->mutex)
     {
-        Core& core = *core_;
-        core.out.swap(core.in);
-        core.outSize.store(core.out.size());
-        core.inSize.store(0, std::memory_order_relaxed);
+        core_->out.swap(core_->in);
+        core_->outSize.store(core_->out.size());
+        core_->inSize.store(0, std::memory_order_relaxed);
     }
 
     // After a pop() that found nothing, holding no lock: sleeps on `mutex`
@@ -321,33 +309,32 @@ private:
     // goes.
     std::optional<T> popBlocking(const Signal& till)
     {
-        Core& core = *core_;
-        MutexLock lock(core.mutex);
+        MutexLock lock(core_->mutex);
         // Counted from here, as with BasicQueue, so that the destructor
         // waits until this call has left.
         std::optional<Blocked> blocked;
-        blocked.emplace(core.blocked, lock.native());
+        blocked.emplace(core_->blocked, lock.native());
         for (;;) {
-            core.sleepingPops.fetch_add(1);
+            core_->sleepingPops.fetch_add(1);
             const bool ready = waitUntil(
-                lock.native(), core.notEmpty, till, core_,
-                [&core]() SKEIN_REQUIRES(core.mutex) {
-                    return !core.in.empty() || core.outSize.load() != 0 || core.closed;
+                lock.native(), core_->notEmpty, till, core_,
+                [this]() SKEIN_REQUIRES(core_->mutex) {
+                    return !core_->in.empty() || core_->outSize.load() != 0 || core_->closed;
                 },
                 [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("pop"); }, this);
-            core.sleepingPops.fetch_sub(1, std::memory_order_relaxed);
+            core_->sleepingPops.fetch_sub(1, std::memory_order_relaxed);
             if (!ready)
                 return std::nullopt;
             lock.unlock();
-            MutexLock take(core.take, MutexLock::Spin{});
+            MutexLock take(core_->take, MutexLock::Spin{});
             lock.lock();
-            if (core.out.empty() && !core.in.empty())
+            if (core_->out.empty() && !core_->in.empty())
                 refill();
-            if (!core.out.empty()) {
+            if (!core_->out.empty()) {
                 lock.unlock();
                 return takeFront();
             }
-            if (core.closed)
+            if (core_->closed)
                 return std::nullopt;
             // Another consumer was first: sleep again.
         }
@@ -375,23 +362,22 @@ private:
     // the queue is bounded.
     void dropFront() SKEIN_REQUIRES(core_->take)
     {
-        Core& core = *core_;
-        core.out.pop_front();
-        core.popped.fetch_add(1, std::memory_order_relaxed);
-        const std::size_t left = core.out.size();
-        core.outSize.store(left);
-        const bool wakePop = left != 0 && core.sleepingPops.load() != 0;
-        const bool wakeAdd = maxSize_ != 0 && core.sleepingAdds.load() != 0;
+        core_->out.pop_front();
+        core_->popped.fetch_add(1, std::memory_order_relaxed);
+        const std::size_t left = core_->out.size();
+        core_->outSize.store(left);
+        const bool wakePop = left != 0 && core_->sleepingPops.load() != 0;
+        const bool wakeAdd = maxSize_ != 0 && core_->sleepingAdds.load() != 0;
         if (!wakePop && !wakeAdd)
             return;
         {
             // Orders the wake after the sleeper's last look.
-            MutexLock lock(core.mutex);
+            MutexLock lock(core_->mutex);
         }
         if (wakePop)
-            core.notEmpty.notify_one();
+            core_->notEmpty.notify_one();
         if (wakeAdd)
-            core.notFull.notify_one();
+            core_->notFull.notify_one();
     }
 
     struct DropFrontOnSuccess {
@@ -427,25 +413,24 @@ private:
     bool waitForRoom(std::unique_lock<std::mutex>& lock, const Signal& till, std::optional<Blocked>& blocked)
         SKEIN_REQUIRES(core_->mutex)
     {
-        Core& core = *core_;
         throwIfClosed("add");
         if (maxSize_ == 0)
             return true;
         const std::size_t max = maxSize_;
-        if (core.in.size() + core.outSize.load(std::memory_order_relaxed) < max)
+        if (core_->in.size() + core_->outSize.load(std::memory_order_relaxed) < max)
             return true;
         if (till)
             return false;
         if (!blocked)
-            blocked.emplace(core.blocked, lock);
-        core.sleepingAdds.fetch_add(1);
+            blocked.emplace(core_->blocked, lock);
+        core_->sleepingAdds.fetch_add(1);
         const bool room = waitUntil(
-            lock, core.notFull, till, core_,
-            [&core, max]() SKEIN_REQUIRES(core.mutex) {
-                return core.in.size() + core.outSize.load() < max || core.closed;
+            lock, core_->notFull, till, core_,
+            [this, max]() SKEIN_REQUIRES(core_->mutex) {
+                return core_->in.size() + core_->outSize.load() < max || core_->closed;
             },
             [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("add, full"); }, this);
-        core.sleepingAdds.fetch_sub(1, std::memory_order_relaxed);
+        core_->sleepingAdds.fetch_sub(1, std::memory_order_relaxed);
         throwIfClosed("add");
         return room;
     }
