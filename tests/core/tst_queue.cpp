@@ -7,6 +7,8 @@
 // join().
 #include <QtTest>
 
+#include <time.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -45,6 +47,14 @@ std::vector<int> drain(skein::Queue<int>& queue)
     while (auto item = queue.tryPop())
         items.push_back(*item);
     return items;
+}
+
+// The CPU time the calling thread has used, in milliseconds.
+double threadCpuMs()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) * 1e3 + double(now.tv_nsec) / 1e6;
 }
 
 enum class MakeRoom { Pop, TryPop, PopAll };
@@ -107,6 +117,7 @@ private Q_SLOTS:
     void everyItemArrivesExactlyOnce_data();
     void everyItemArrivesExactlyOnce();
     void consumersWhoseTillsGoLoseAndDuplicateNothing();
+    void anIdleConsumerUsesNoCpu();
 
     void waitDoneReturnsTrueAtOnceWhenNothingIsOutstanding();
     void waitDoneWaitsUntilEveryItemIsPoppedAndMarkedDone_data();
@@ -745,6 +756,28 @@ void tst_Queue::consumersWhoseTillsGoLoseAndDuplicateNothing()
              qPrintable(QStringLiteral("%1 items missing, %2 duplicated").arg(missing).arg(duplicated)));
     // Every consumer saw the queue closed and empty at least once.
     QVERIFY(emptyHanded >= consumers);
+}
+
+// A consumer blocked in pop() sleeps: over a second it uses less than 5 ms
+// of CPU (the spin before it sleeps is some microseconds).
+void tst_Queue::anIdleConsumerUsesNoCpu()
+{
+    skein::Queue<int> queue("idle");
+    std::optional<int> popped;
+    double cpuMs = -1;
+    {
+        Joining consumer([&] {
+            const double before = threadCpuMs();
+            popped = queue.pop();
+            cpuMs = threadCpuMs() - before;
+        });
+        QVERIFY(waitUntilBlockedOn("Queue 'idle' (pop)", 1));
+        skein::Till(1s).wait();
+        queue.add(7);
+    }
+    QCOMPARE(popped, std::optional<int>(7));
+    qInfo("an idle consumer used %.3f ms of CPU in pop() over 1 s", cpuMs);
+    QVERIFY2(cpuMs >= 0 && cpuMs < 5, qPrintable(QStringLiteral("%1 ms of CPU").arg(cpuMs)));
 }
 
 void tst_Queue::waitDoneReturnsTrueAtOnceWhenNothingIsOutstanding()

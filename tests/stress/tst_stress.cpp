@@ -6,6 +6,7 @@
 // fresh seed, printed first.
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -418,6 +419,48 @@ private:
     std::map<std::string, int> logged_;     // guarded by mutex_
 };
 
+// A queue item whose move constructor throws now and then, as the calling
+// thread's seeded generator decides (never on a thread that set no
+// generator). It throws before it touches the source, so an item whose
+// move threw is still where it was; a moved-from item holds -1.
+struct Flaky {
+    struct MoveFailed {};
+    // The thread's generator, when it has one: one move in 16 throws.
+    static thread_local std::optional<std::mt19937_64> rng;
+
+    explicit Flaky(int id) : id(id) {}
+    Flaky(Flaky&& other) : id(other.id)
+    {
+        if (rng && (*rng)() % 16 == 0)
+            throw MoveFailed();
+        other.id = -1;
+    }
+    Flaky& operator=(Flaky&&) = delete;
+
+    int id;
+};
+thread_local std::optional<std::mt19937_64> Flaky::rng;
+
+// A consumer's popped item: handed back to the front one time in eight,
+// otherwise kept. `left(id)` is told when it has left the queue for good:
+// kept, or ended by a push() that threw inside.
+template <class Left>
+void keepOrHandBack(skein::Queue<Flaky>& queue, Flaky&& item, std::mt19937_64& rng, Left left)
+{
+    const int id = item.id;
+    if (rng() % 8 == 0) {
+        try {
+            queue.push(std::move(item));
+            return;
+        } catch (const Flaky::MoveFailed&) {
+        } catch (const skein::QueueClosed&) {
+        }
+        // A move into push()'s argument that threw left the item here; a
+        // throw inside push() ended it. Either way it has left, once.
+    }
+    left(id);
+}
+
 }  // namespace
 
 class tst_Stress : public QObject {
@@ -606,6 +649,103 @@ private Q_SLOTS:
                 added == popped,
                 failure(seed, QStringLiteral("%1 added, %2 popped").arg(added.size()).arg(popped.size())).constData());
             QVERIFY2(fifo, failure(seed, QStringLiteral("a consumer saw a producer's items out of order")).constData());
+        }
+    }
+
+    // Four producers add (one by one or in ranges) and four consumers pop,
+    // each with a random `till`, on a queue bounded or not; consumers now
+    // and then hand an item back with push(); one move in sixteen throws;
+    // the queue is closed mid-stream. Every item added leaves exactly once
+    // (popped, or dropped by a push() that threw), and task tracking ends
+    // with nothing outstanding.
+    void queueWithThrowingMovesLosesAndDuplicatesNothing_data() { seeds(); }
+    void queueWithThrowingMovesLosesAndDuplicatesNothing()
+    {
+        QFETCH(quint64, seed);
+        std::mt19937_64 rng(seed);
+        for (int round = 0; round < 5 * scale; ++round) {
+            const std::size_t maxSize = rng() % 3 == 0 ? 0 : 1 + rng() % 16;
+            skein::Queue<Flaky> queue("flaky", maxSize);
+            std::mutex mutex;
+            std::vector<int> added, left;  // guarded by mutex; left: popped and kept, or dropped
+            std::vector<std::thread> threads;
+            const auto record = [&mutex](std::vector<int>& into, int id) {
+                std::lock_guard<std::mutex> lock(mutex);
+                into.push_back(id);
+            };
+            for (int p = 0; p < 4; ++p) {
+                threads.emplace_back([&, p, s = rng()] {
+                    std::mt19937_64& local = Flaky::rng.emplace(s);
+                    for (int i = 0; i < 500 * scale;) {
+                        const skein::Till till(std::chrono::microseconds(local() % 200));
+                        std::vector<int> ids;
+                        std::vector<Flaky> range;
+                        range.reserve(3);  // no reallocation, whose moves might throw
+                        for (int k = local() % 4 == 0 ? 3 : 1; k > 0; --k) {
+                            ids.push_back(p * 100000 + i++);
+                            range.emplace_back(ids.back());
+                        }
+                        bool closed = false;
+                        try {
+                            if (range.size() == 1) {
+                                if (queue.add(std::move(range.front()), till))
+                                    record(added, ids.front());
+                                continue;
+                            }
+                            queue.extend(range, till);
+                        } catch (const Flaky::MoveFailed&) {
+                        } catch (const skein::QueueClosed&) {
+                            closed = true;
+                        }
+                        // An item add() or extend() took is moved from; the others
+                        // are still here.
+                        if (range.size() > 1)
+                            for (std::size_t k = 0; k < range.size(); ++k)
+                                if (range[k].id == -1)
+                                    record(added, ids[k]);
+                        if (closed)
+                            return;
+                    }
+                });
+            }
+            for (int c = 0; c < 4; ++c) {
+                threads.emplace_back([&, s = rng()] {
+                    std::mt19937_64& local = Flaky::rng.emplace(s);
+                    for (;;) {
+                        try {
+                            std::optional<Flaky> item =
+                                queue.pop(skein::Till(std::chrono::microseconds(local() % 300)));
+                            if (!item) {
+                                if (queue.isClosed() && queue.empty())
+                                    return;
+                                continue;
+                            }
+                            queue.taskDone();
+                            keepOrHandBack(queue, std::move(*item), local, [&](int id) { record(left, id); });
+                        } catch (const Flaky::MoveFailed&) {
+                            // pop(): the item stays in front.
+                        }
+                    }
+                });
+            }
+            skein::Till(std::chrono::microseconds(rng() % 20000)).wait();
+            queue.close();
+            for (auto& t : threads)
+                t.join();
+            for (Flaky& item : queue.popAll()) {
+                left.push_back(item.id);
+                queue.taskDone();
+            }
+            QVERIFY2(queue.waitDone(skein::Signal::done()),
+                     failure(seed, QStringLiteral("tasks outstanding after the queue was drained")).constData());
+            std::sort(added.begin(), added.end());
+            std::sort(left.begin(), left.end());
+            QVERIFY2(std::adjacent_find(added.begin(), added.end()) == added.end(),
+                     failure(seed, QStringLiteral("an item was added twice")).constData());
+            QVERIFY2(added == left, failure(seed, QStringLiteral("%1 added, %2 left, not the same items")
+                                                      .arg(added.size())
+                                                      .arg(left.size()))
+                                        .constData());
         }
     }
 
