@@ -213,16 +213,6 @@ public:
         return true;
     }
 
-    void pushFront(T&& item)
-    {
-        MutexLock lock(core_->mutex, MutexLock::Spin{});
-        throwIfClosed("push");
-        core_->items.pushFront(std::move(item));
-        core_->counted();
-        lock.unlock();
-        core_->notEmpty.notify_one();
-    }
-
     template <class Range>
     bool extend(Range&& items, const Signal& till)
     {
