@@ -24,6 +24,27 @@
 //   sleeper counts itself and then reads `outSize`, both sequentially
 //   consistent: so either the sleeper sees the change or the consumer sees
 //   the sleeper and wakes it, through `mutex`.
+// - One wake at a time for each kind of sleeper: `popWake` (`addWake`) is
+//   set, under `mutex`, by whoever wakes a sleeping pop() (add()), and
+//   cleared by every sleeper of that kind each time it looks at the queue,
+//   under `mutex`, before it reads the queue's sizes. While it is set,
+//   nobody wakes another sleeper of that kind: the one woken, still counted
+//   as sleeping, will look and see every change made before. A producer
+//   that adds item after item to a queue whose consumer is waking up, or a
+//   consumer that pops item after item while a producer is, so makes one
+//   system call, not one an item. Correct because:
+//   - The flag is set only while a sleeper is counted, and every counted
+//     sleeper looks again under `mutex` before it stops counting: someone
+//     clears it, whether the wake reached it, another, or nobody.
+//   - A consumer that skips its wake because the flag is set has written
+//     `outSize` before reading the flag, and the sleeper that clears it
+//     reads `outSize` after: sequentially consistent, so the sleeper sees
+//     the room or the item that consumer made.
+//   - A woken sleeper that takes less than there is passes the wake on: a
+//     pop() that leaves items (dropFront()), an add() that leaves room
+//     (waitForRoom()), one whose move threw.
+//   - A sleeper that leaves because its `till` went looked last and found
+//     nothing for it, so it owes nobody a wake.
 // The contract is in queue.h.
 #pragma once
 
@@ -76,10 +97,8 @@ public:
         std::optional<Blocked> blocked;
         if (!waitForRoom(lock.native(), till, blocked))
             return false;
-        core_->in.push_back(std::move(item));
-        core_->inSize.store(core_->in.size(), std::memory_order_relaxed);
-        const bool wake = core_->sleepingPops.load(std::memory_order_relaxed) != 0;
-        unlockThenNotify(lock.native(), wake ? &core_->notEmpty : nullptr, blocked);
+        pushBack(std::move(item), blocked);
+        unlockThenNotify(lock.native(), claimPopWake() ? &core_->notEmpty : nullptr, blocked);
         return true;
     }
 
@@ -91,9 +110,8 @@ public:
         for (auto& item : items) {
             if (!waitForRoom(lock.native(), till, blocked))
                 return false;
-            core_->in.push_back(std::move(item));
-            core_->inSize.store(core_->in.size(), std::memory_order_relaxed);
-            if (core_->sleepingPops.load(std::memory_order_relaxed) != 0)
+            pushBack(std::move(item), blocked);
+            if (claimPopWake())
                 core_->notEmpty.notify_one();
         }
         return true;
@@ -106,7 +124,7 @@ public:
         throwIfClosed("push");
         core_->out.push_front(std::move(item));
         core_->outSize.store(core_->out.size());
-        const bool wake = core_->sleepingPops.load(std::memory_order_relaxed) != 0;
+        const bool wake = claimPopWake();
         lock.unlock();
         if (wake)
             core_->notEmpty.notify_one();
@@ -270,11 +288,13 @@ private:
         std::condition_variable tasksDone;
         BlockedCalls blocked;
 
-        // How many pop() and add() calls sleep: changed under `mutex`, read
-        // by consumers after every pop. On a line of their own, which
-        // seldom changes.
+        // How many pop() and add() calls sleep, and whether one of each is
+        // being woken: changed under `mutex`, read by consumers after every
+        // pop. On a line of their own, which seldom changes.
         alignas(64) std::atomic<std::size_t> sleepingPops{0};
         std::atomic<std::size_t> sleepingAdds{0};
+        std::atomic<bool> popWake{false};
+        std::atomic<bool> addWake{false};
 
         bool allDone() const SKEIN_REQUIRES(mutex)
         {
@@ -294,6 +314,33 @@ private:
             throw QueueClosed("Queue '" + name_ +
                               (core_->blocked.destroying() ? "' is being destroyed: " : "' is closed: ") + operation +
                               "() refused");
+    }
+
+    // Under `mutex`: true, marking the wake as sent, when a pop() sleeps and
+    // none is being woken. The caller then wakes one.
+    bool claimPopWake() SKEIN_REQUIRES(core_->mutex) { return claim(core_->sleepingPops, core_->popWake); }
+    bool claimAddWake() SKEIN_REQUIRES(core_->mutex) { return claim(core_->sleepingAdds, core_->addWake); }
+    static bool claim(const std::atomic<std::size_t>& sleeping, std::atomic<bool>& wake)
+    {
+        if (sleeping.load() == 0 || wake.load())
+            return false;
+        wake.store(true);
+        return true;
+    }
+
+    // Under `mutex`, after waitForRoom(): appends an item. When the move
+    // throws and this call slept, it may have taken the wake meant for
+    // room it now leaves: it passes it on.
+    void pushBack(T&& item, const std::optional<Blocked>& blocked) SKEIN_REQUIRES(core_->mutex)
+    {
+        try {
+            core_->in.push_back(std::move(item));
+        } catch (...) {
+            if (blocked)
+                core_->notFull.notify_one();
+            throw;
+        }
+        core_->inSize.store(core_->in.size(), std::memory_order_relaxed);
     }
 
     // Holding both locks, with `out` empty: every item waiting moves to it.
@@ -319,6 +366,7 @@ private:
             const bool ready = waitUntil(
                 lock.native(), core_->notEmpty, till, core_,
                 [this]() SKEIN_REQUIRES(core_->mutex) {
+                    core_->popWake.store(false);
                     return !core_->in.empty() || core_->outSize.load() != 0 || core_->closed;
                 },
                 [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("pop"); }, this);
@@ -359,25 +407,46 @@ private:
     // Holding `take`: removes the front item, moved from, counts it as
     // popped, and wakes a sleeping pop() when items are left for it (the
     // consumers that took them may not come back) and a sleeping add() when
-    // the queue is bounded.
+    // the queue is bounded, unless one is being woken already.
     void dropFront() SKEIN_REQUIRES(core_->take)
     {
         core_->out.pop_front();
         core_->popped.fetch_add(1, std::memory_order_relaxed);
         const std::size_t left = core_->out.size();
         core_->outSize.store(left);
-        const bool wakePop = left != 0 && core_->sleepingPops.load() != 0;
-        const bool wakeAdd = maxSize_ != 0 && core_->sleepingAdds.load() != 0;
+        wakeSleepers(left != 0, maxSize_ != 0);
+    }
+
+    // After a consumer changed `outSize`: wakes a sleeping pop() if
+    // `items` are left, a sleeping add() if `room` was made, each unless
+    // one is being woken already. Taking `mutex` orders the wake after the
+    // sleeper's last look.
+    void wakeSleepers(bool items, bool room)
+    {
+        const bool wakePop = items && core_->sleepingPops.load() != 0 && !core_->popWake.load();
+        const bool wakeAdd = room && core_->sleepingAdds.load() != 0 && !core_->addWake.load();
         if (!wakePop && !wakeAdd)
             return;
+        MutexLock lock(core_->mutex);
+        const bool pop = wakePop && claimPopWake();
+        const bool add = wakeAdd && claimAddWake();
+        lock.unlock();
+        if (pop)
+            core_->notEmpty.notify_one();
+        if (add)
+            core_->notFull.notify_one();
+    }
+
+    // Holding `take`, when a pop() leaves without the item it may have been
+    // woken for: wakes another sleeping pop(), if any.
+    void passPopWakeOn() SKEIN_REQUIRES(core_->take)
+    {
+        if (core_->sleepingPops.load() == 0)
+            return;
         {
-            // Orders the wake after the sleeper's last look.
             MutexLock lock(core_->mutex);
         }
-        if (wakePop)
-            core_->notEmpty.notify_one();
-        if (wakeAdd)
-            core_->notFull.notify_one();
+        core_->notEmpty.notify_one();
     }
 
     struct DropFrontOnSuccess {
@@ -386,9 +455,10 @@ private:
 
         ~DropFrontOnSuccess() SKEIN_NO_THREAD_SAFETY_ANALYSIS
         {
-            if (std::uncaught_exceptions() != exceptions)
-                return;  // the move threw: the item stays
-            queue.dropFront();
+            if (std::uncaught_exceptions() == exceptions)
+                queue.dropFront();
+            else  // the move threw: the item stays, for another pop() maybe
+                queue.passPopWakeOn();
         }
     };
 
@@ -424,14 +494,21 @@ private:
         if (!blocked)
             blocked.emplace(core_->blocked, lock);
         core_->sleepingAdds.fetch_add(1);
+        std::size_t size = max;
         const bool room = waitUntil(
             lock, core_->notFull, till, core_,
-            [this, max]() SKEIN_REQUIRES(core_->mutex) {
-                return core_->in.size() + core_->outSize.load() < max || core_->closed;
+            [this, max, &size]() SKEIN_REQUIRES(core_->mutex) {
+                core_->addWake.store(false);
+                size = core_->in.size() + core_->outSize.load();
+                return size < max || core_->closed;
             },
             [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("add, full"); }, this);
         core_->sleepingAdds.fetch_sub(1, std::memory_order_relaxed);
         throwIfClosed("add");
+        // Woken, this call takes one place: if there are more, another
+        // sleeper may have one.
+        if (room && size + 1 < max && claimAddWake())
+            core_->notFull.notify_one();
         return room;
     }
 
