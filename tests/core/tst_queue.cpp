@@ -9,6 +9,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -106,6 +107,10 @@ private Q_SLOTS:
     void extendStopsWhenTillGoesAndLeavesTheRestUntouched();
 
     void closeWakesEveryBlockedAddWithQueueClosed();
+    void roomMadeAllAtOnceReachesEveryBlockedAdd_data();
+    void roomMadeAllAtOnceReachesEveryBlockedAdd();
+    void itemsAddedAllAtOnceReachEveryBlockedPop_data();
+    void itemsAddedAllAtOnceReachEveryBlockedPop();
     void closeWakesEveryBlockedPopWithNullopt();
     void closeDrainsItemsAddedBeforeIt();
     void addingAfterCloseThrowsQueueClosedNamingTheQueue();
@@ -454,6 +459,104 @@ void tst_Queue::closeWakesEveryBlockedAddWithQueueClosed()
     QCOMPARE(queue.pop(), std::optional<int>(1));
     QCOMPARE(queue.pop(), std::optional<int>(2));
     QCOMPARE(queue.pop(), std::optional<int>());
+}
+
+// A Queue wakes one sleeper at a time and leaves it to pass the wake on:
+// room made for four parked adds, one pop after another with nothing in
+// between, must reach all four, not only the one woken first.
+void tst_Queue::roomMadeAllAtOnceReachesEveryBlockedAdd_data()
+{
+    QTest::addColumn<MakeRoom>("makeRoom");
+    QTest::newRow("tryPop") << MakeRoom::TryPop;
+    QTest::newRow("pop") << MakeRoom::Pop;
+}
+
+void tst_Queue::roomMadeAllAtOnceReachesEveryBlockedAdd()
+{
+    QFETCH(MakeRoom, makeRoom);
+    constexpr int producers = 4;
+    skein::Queue<int> queue("four seats", producers);
+    for (int i = 0; i < producers; ++i)
+        QVERIFY(queue.add(i));
+
+    // Never goes unless the test would hang: lets waitUntilParked() count.
+    skein::Signal till("producers' till");
+    std::atomic<int> added{0};
+    std::atomic<int> returned{0};
+    skein::Signal allReturned("every add() returned");
+    bool allAdded = false;
+    std::vector<int> taken;
+    {
+        std::vector<Joining> threads;
+        for (int p = 0; p < producers; ++p)
+            threads.emplace_back([&, p] {
+                if (queue.add(100 + p, till))
+                    ++added;
+                if (++returned == producers)
+                    allReturned.go();
+            });
+        const bool parked = waitUntilParked(till, producers);
+        for (int i = 0; i < producers; ++i)
+            taken.push_back(makeRoom == MakeRoom::Pop ? *queue.pop() : *queue.tryPop());
+        allAdded = allReturned.wait(skein::Till(testing::hangGuard));
+        till.go();
+        QVERIFY(parked);
+    }
+    QVERIFY2(allAdded, "room was made for every parked add(), but not every one woke to take it");
+    QCOMPARE(added.load(), producers);
+    QCOMPARE(taken, (std::vector<int>{0, 1, 2, 3}));
+    std::vector<int> rest = drain(queue);
+    std::sort(rest.begin(), rest.end());
+    QCOMPARE(rest, (std::vector<int>{100, 101, 102, 103}));
+}
+
+// Four items added one after another to a Queue with four parked pops: each
+// pop gets one, though only the first add() found a pop to wake.
+void tst_Queue::itemsAddedAllAtOnceReachEveryBlockedPop_data()
+{
+    QTest::addColumn<bool>("byExtend");
+    QTest::newRow("add") << false;
+    QTest::newRow("extend") << true;
+}
+
+void tst_Queue::itemsAddedAllAtOnceReachEveryBlockedPop()
+{
+    QFETCH(bool, byExtend);
+    constexpr int consumers = 4;
+    skein::Queue<int> queue("four customers");
+    skein::Signal till("consumers' till");
+    std::vector<std::optional<int>> popped(consumers);
+    std::atomic<int> returned{0};
+    skein::Signal allReturned("every pop(till) returned");
+    bool allServed = false;
+    {
+        std::vector<Joining> threads;
+        for (int c = 0; c < consumers; ++c)
+            threads.emplace_back([&, c] {
+                popped[c] = queue.pop(till);
+                if (++returned == consumers)
+                    allReturned.go();
+            });
+        const bool parked = waitUntilParked(till, consumers);
+        if (byExtend) {
+            QVERIFY(queue.extend(std::vector<int>{0, 1, 2, 3}));
+        } else {
+            for (int i = 0; i < consumers; ++i)
+                QVERIFY(queue.add(i));
+        }
+        allServed = allReturned.wait(skein::Till(testing::hangGuard));
+        till.go();
+        QVERIFY(parked);
+    }
+    QVERIFY2(allServed, "an item waited while a pop() slept");
+    std::vector<int> items;
+    for (const auto& item : popped) {
+        QVERIFY(item);
+        items.push_back(*item);
+    }
+    std::sort(items.begin(), items.end());
+    QCOMPARE(items, (std::vector<int>{0, 1, 2, 3}));
+    QVERIFY(queue.empty());
 }
 
 void tst_Queue::closeWakesEveryBlockedPopWithNullopt()
