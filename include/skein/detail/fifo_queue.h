@@ -93,6 +93,9 @@ public:
 
     bool add(T&& item, const Signal& till)
     {
+        // Full, room is often a moment away: look for it before sleeping.
+        if (maxSize_ != 0 && isFull())
+            spinBriefly([this] { return !isFull(); });
         MutexLock lock(core_->mutex, MutexLock::Spin{});
         std::optional<Blocked> blocked;
         if (!waitForRoom(lock.native(), till, blocked))
@@ -270,12 +273,13 @@ private:
         // The consumers' side.
         Mutex take;
         std::deque<T> out SKEIN_GUARDED_BY(take);
-        // out.size(), written under `take`.
-        std::atomic<std::size_t> outSize{0};
         // Items popped and not yet marked done by taskDone(); with the items
         // still queued they are the unfinished tasks. Goes down to zero only
         // under `mutex`.
         std::atomic<std::size_t> popped{0};
+        // out.size(), written under `take`. On a line of its own: producers
+        // of a full queue read it while consumers pop.
+        alignas(64) std::atomic<std::size_t> outSize{0};
 
         // The producers' side, and every sleep.
         alignas(64) Mutex mutex;
@@ -341,6 +345,13 @@ private:
             throw;
         }
         core_->inSize.store(core_->in.size(), std::memory_order_relaxed);
+    }
+
+    // A guess, without the lock, for spinning on.
+    bool isFull() const
+    {
+        return core_->inSize.load(std::memory_order_relaxed) + core_->outSize.load(std::memory_order_relaxed) >=
+               maxSize_;
     }
 
     // Holding both locks, with `out` empty: every item waiting moves to it.
