@@ -1,11 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// Queue<int> against its peers: producers add, consumers pop (blocking when
+// Queue against its peers: producers add, consumers pop (blocking when
 // empty), unbounded, until every item has moved.
 //
-// BM_Queue1P1C/<impl>, BM_Queue2P2C/<impl>: one iteration makes a queue and
-// the threads, moves kItems ints and joins the threads; throughput is
-// reported as items_per_second. Peers: std::mutex + std::deque +
+// BM_Queue<N>P<N>C/<impl>, N = 1, 2, 4: one iteration makes a queue and the
+// threads, moves kItems ints and joins the threads; throughput is reported
+// as items_per_second. BM_QueueString<N>P<N>C/<impl>: the same with
+// std::string items too long to be stored inline (each producer makes its
+// own, as a program would). Peers: std::mutex + std::deque +
 // std::condition_variable, QMutex + QQueue + QWaitCondition, and
 // moodycamel::BlockingConcurrentQueue (lock-free, wait_dequeue to block).
 //
@@ -28,6 +30,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <queue>
@@ -44,47 +47,68 @@ namespace {
 
 constexpr int kItems = 200000;
 
+// An item of type T for number `i`, and the number back.
+template <class T>
+T makeItem(int i);
+template <>
+int makeItem<int>(int i)
+{
+    return i;
+}
+template <>
+std::string makeItem<std::string>(int i)
+{
+    std::string item = std::to_string(i);
+    item.resize(40, '.');  // past any inline (small-string) storage
+    return item;
+}
+int numberOf(int item) { return item; }
+int numberOf(const std::string& item) { return std::atoi(item.c_str()); }
+
+template <class T>
 struct SkeinQueue {
-    skein::Queue<int> queue{"bench"};
-    void add(int item) { queue.add(item); }
-    int pop() { return *queue.pop(); }
+    skein::Queue<T> queue{"bench"};
+    void add(T item) { queue.add(std::move(item)); }
+    T pop() { return *queue.pop(); }
 };
 
+template <class T>
 struct StdQueue {
     std::mutex mutex;
     std::condition_variable notEmpty;
-    std::deque<int> items;  // guarded by mutex
+    std::deque<T> items;  // guarded by mutex
 
-    void add(int item)
+    void add(T item)
     {
         std::unique_lock<std::mutex> lock(mutex);
-        items.push_back(item);
+        items.push_back(std::move(item));
         lock.unlock();
         notEmpty.notify_one();
     }
-    int pop()
+    T pop()
     {
         std::unique_lock<std::mutex> lock(mutex);
         notEmpty.wait(lock, [this] { return !items.empty(); });
-        const int item = items.front();
+        T item = std::move(items.front());
         items.pop_front();
         return item;
     }
 };
 
+template <class T>
 struct QtQueue {
     QMutex mutex;
     QWaitCondition notEmpty;
-    QQueue<int> items;  // guarded by mutex
+    QQueue<T> items;  // guarded by mutex
 
-    void add(int item)
+    void add(T item)
     {
         QMutexLocker lock(&mutex);
-        items.enqueue(item);
+        items.enqueue(std::move(item));
         lock.unlock();
         notEmpty.wakeOne();
     }
-    int pop()
+    T pop()
     {
         QMutexLocker lock(&mutex);
         while (items.isEmpty())
@@ -93,18 +117,19 @@ struct QtQueue {
     }
 };
 
+template <class T>
 struct MoodycamelQueue {
-    moodycamel::BlockingConcurrentQueue<int> queue;
-    void add(int item) { queue.enqueue(item); }
-    int pop()
+    moodycamel::BlockingConcurrentQueue<T> queue;
+    void add(T item) { queue.enqueue(std::move(item)); }
+    T pop()
     {
-        int item = 0;
+        T item{};
         queue.wait_dequeue(item);
         return item;
     }
 };
 
-template <class Q>
+template <template <class> class Q, class T>
 void BM_Queue(benchmark::State& state, int producers, int consumers)
 {
     const int perProducer = kItems / producers;
@@ -112,20 +137,20 @@ void BM_Queue(benchmark::State& state, int producers, int consumers)
     const std::int64_t expected = std::int64_t(producers) * perProducer * (perProducer - 1) / 2;
 
     for (auto _ : state) {
-        Q queue;
+        Q<T> queue;
         std::vector<std::int64_t> sums(std::size_t(consumers), 0);
         std::vector<std::thread> threads;
         for (int c = 0; c < consumers; ++c)
             threads.emplace_back([&queue, &sums, c, perConsumer] {
                 std::int64_t sum = 0;
                 for (int i = 0; i < perConsumer; ++i)
-                    sum += queue.pop();
+                    sum += numberOf(queue.pop());
                 sums[std::size_t(c)] = sum;
             });
         for (int p = 0; p < producers; ++p)
             threads.emplace_back([&queue, perProducer] {
                 for (int i = 0; i < perProducer; ++i)
-                    queue.add(i);
+                    queue.add(makeItem<T>(i));
             });
         for (std::thread& t : threads)
             t.join();
@@ -141,12 +166,18 @@ void BM_Queue(benchmark::State& state, int producers, int consumers)
     state.SetItemsProcessed(state.iterations() * kItems);
 }
 
-template <class Q>
-void registerQueue(const std::string& family, const std::string& impl, int producers, int consumers)
+template <class T>
+void registerQueues(const std::string& family, int threads)
 {
-    benchmark::RegisterBenchmark((family + "/" + impl).c_str(), &BM_Queue<Q>, producers, consumers)
-        ->UseRealTime()
-        ->Unit(benchmark::kMillisecond);
+    const auto add = [&](const std::string& impl, auto bench) {
+        benchmark::RegisterBenchmark((family + "/" + impl).c_str(), bench, threads, threads)
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond);
+    };
+    add("skein", &BM_Queue<SkeinQueue, T>);
+    add("std", &BM_Queue<StdQueue, T>);
+    add("qt", &BM_Queue<QtQueue, T>);
+    add("moodycamel", &BM_Queue<MoodycamelQueue, T>);
 }
 
 struct SkeinPriorityQueue {
@@ -246,11 +277,10 @@ void BM_PriorityQueue1P1C(benchmark::State& state)
 }
 
 const bool registered = [] {
-    for (const auto& [family, threads] : {std::pair<std::string, int>{"BM_Queue1P1C", 1}, {"BM_Queue2P2C", 2}}) {
-        registerQueue<SkeinQueue>(family, "skein", threads, threads);
-        registerQueue<StdQueue>(family, "std", threads, threads);
-        registerQueue<QtQueue>(family, "qt", threads, threads);
-        registerQueue<MoodycamelQueue>(family, "moodycamel", threads, threads);
+    for (const int threads : {1, 2, 4}) {
+        const std::string shape = std::to_string(threads) + "P" + std::to_string(threads) + "C";
+        registerQueues<int>("BM_Queue" + shape, threads);
+        registerQueues<std::string>("BM_QueueString" + shape, threads);
     }
     for (const auto& [impl, bench] : {std::pair<std::string, void (*)(benchmark::State&)>{"skein", &BM_PriorityQueue1P1C<SkeinPriorityQueue>},
                                       {"std", &BM_PriorityQueue1P1C<StdPriorityQueue>},
