@@ -251,21 +251,11 @@ public:
     bool waitDone(const Signal& till)
     {
         MutexLock lock(core_->mutex);
-        std::optional<Blocked> blocked;
-        if (core_->allDone())
-            return true;
-        if (till)
-            return false;
-        blocked.emplace(core_->blocked, lock.native());
-        waitUntil(
-            lock.native(), core_->tasksDone, till, core_,
-            [this]() SKEIN_REQUIRES(core_->mutex) { return core_->allDone() || core_->blocked.destroying(); },
-            [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("waitDone"); }, this);
-        if (core_->allDone())
-            return true;
-        if (core_->blocked.destroying())
-            throw QueueClosed("Queue '" + name_ + "' is being destroyed: waitDone() refused");
-        return false;
+        return waitUntilDone(
+            lock.native(), core_->tasksDone, core_->blocked, till, core_,
+            [this]() SKEIN_REQUIRES(core_->mutex) { return core_->allDone(); },
+            [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("waitDone"); }, this, "Queue",
+            name_);
     }
 
 private:

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "skein/detail/mutex.h"
+#include "skein/error.h"
 #include "skein/signal.h"
 #include "skein/skein_export.h"
 
@@ -177,6 +178,30 @@ SKEIN_NO_THREAD_SAFETY_ANALYSIS bool waitUntil(std::unique_lock<std::mutex>& loc
         till.removeThen(wake);
         lock.lock();
     }
+}
+
+// A queue's waitDone(), with `lock` holding its mutex: blocks until
+// `done()`, counted among the queue's blocked `calls`. True when done; false
+// when `till` went first; throws QueueClosed, naming the queue (`kind` and
+// `name`), when the queue's destructor began.
+template <class Done, class Owner>
+SKEIN_NO_THREAD_SAFETY_ANALYSIS bool waitUntilDone(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+                                                   BlockedCalls& calls, const Signal& till, const Owner& owner,
+                                                   Done done, BlockedScope::Describe describe, const void* object,
+                                                   const char* kind, const std::string& name)
+{
+    if (done())
+        return true;
+    if (till)
+        return false;
+    const BlockedCalls::Entry blocked(calls, lock);
+    waitUntil(
+        lock, cv, till, owner, [&] { return done() || calls.destroying(); }, describe, object);
+    if (done())
+        return true;
+    if (calls.destroying())
+        throw QueueClosed(std::string(kind) + " '" + name + "' is being destroyed: waitDone() refused");
+    return false;
 }
 
 }  // namespace skein::detail
