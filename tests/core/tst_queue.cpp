@@ -59,6 +59,30 @@ double threadCpuMs()
 }
 
 enum class MakeRoom { Pop, TryPop, PopAll };
+
+// `count` threads, each making one call(i); joined when this is destroyed.
+class Callers {
+public:
+    template <class Call>
+    Callers(int count, Call call) : count_(count)
+    {
+        for (int i = 0; i < count; ++i)
+            threads_.emplace_back([this, call, i] {
+                call(i);
+                if (++returned_ == count_)
+                    allReturned_.go();
+            });
+    }
+    // True once every call has returned; false after testing::hangGuard,
+    // which turns a broken Queue's hang into a failure.
+    bool allReturned() { return allReturned_.wait(skein::Till(testing::hangGuard)); }
+
+private:
+    const int count_;
+    std::atomic<int> returned_{0};
+    skein::Signal allReturned_{"every call returned"};
+    std::vector<Joining> threads_;  // last: joined before the rest goes
+};
 // What destroyOnceBlocked() saw before it acted.
 struct BeforeDestruction {
     bool blocked = false;   // `count` calls showed as blocked in the Queue
@@ -429,22 +453,16 @@ void tst_Queue::closeWakesEveryBlockedAddWithQueueClosed()
     // Never goes: only lets waitUntilParked() count the parked producers.
     skein::Signal till("producers' till");
     std::vector<std::optional<std::string>> messages(producers);
-    std::atomic<int> returned{0};
-    skein::Signal allReturned("every add() returned");
     bool wokenByClose = false;
     {
-        std::vector<Joining> threads;
-        for (int p = 0; p < producers; ++p)
-            threads.emplace_back([&, p] {
-                messages[p] = messageOf<skein::QueueClosed>([&] { queue.add(100 + p, till); });
-                if (++returned == producers)
-                    allReturned.go();
-            });
+        Callers adds(producers, [&](int p) {
+            messages[p] = messageOf<skein::QueueClosed>([&] { queue.add(100 + p, till); });
+        });
         const bool parked = waitUntilParked(till, producers);
         queue.close();
         // If close() woke nobody, going `till` frees the producers, so the
         // test fails instead of hanging.
-        wokenByClose = allReturned.wait(skein::Till(testing::hangGuard));
+        wokenByClose = adds.allReturned();
         till.go();
         QVERIFY(parked);
     }
@@ -482,23 +500,17 @@ void tst_Queue::roomMadeAllAtOnceReachesEveryBlockedAdd()
     // Never goes unless the test would hang: lets waitUntilParked() count.
     skein::Signal till("producers' till");
     std::atomic<int> added{0};
-    std::atomic<int> returned{0};
-    skein::Signal allReturned("every add() returned");
     bool allAdded = false;
     std::vector<int> taken;
     {
-        std::vector<Joining> threads;
-        for (int p = 0; p < producers; ++p)
-            threads.emplace_back([&, p] {
-                if (queue.add(100 + p, till))
-                    ++added;
-                if (++returned == producers)
-                    allReturned.go();
-            });
+        Callers adds(producers, [&](int p) {
+            if (queue.add(100 + p, till))
+                ++added;
+        });
         const bool parked = waitUntilParked(till, producers);
         for (int i = 0; i < producers; ++i)
             taken.push_back(makeRoom == MakeRoom::Pop ? *queue.pop() : *queue.tryPop());
-        allAdded = allReturned.wait(skein::Till(testing::hangGuard));
+        allAdded = adds.allReturned();
         till.go();
         QVERIFY(parked);
     }
@@ -526,17 +538,9 @@ void tst_Queue::itemsAddedAllAtOnceReachEveryBlockedPop()
     skein::Queue<int> queue("four customers");
     skein::Signal till("consumers' till");
     std::vector<std::optional<int>> popped(consumers);
-    std::atomic<int> returned{0};
-    skein::Signal allReturned("every pop(till) returned");
     bool allServed = false;
     {
-        std::vector<Joining> threads;
-        for (int c = 0; c < consumers; ++c)
-            threads.emplace_back([&, c] {
-                popped[c] = queue.pop(till);
-                if (++returned == consumers)
-                    allReturned.go();
-            });
+        Callers pops(consumers, [&](int c) { popped[c] = queue.pop(till); });
         const bool parked = waitUntilParked(till, consumers);
         if (byExtend) {
             QVERIFY(queue.extend(std::vector<int>{0, 1, 2, 3}));
@@ -544,7 +548,7 @@ void tst_Queue::itemsAddedAllAtOnceReachEveryBlockedPop()
             for (int i = 0; i < consumers; ++i)
                 QVERIFY(queue.add(i));
         }
-        allServed = allReturned.wait(skein::Till(testing::hangGuard));
+        allServed = pops.allReturned();
         till.go();
         QVERIFY(parked);
     }
@@ -566,24 +570,16 @@ void tst_Queue::closeWakesEveryBlockedPopWithNullopt()
     // Never goes: only lets waitUntilParked() count the parked consumers.
     skein::Signal till("consumers' till");
     std::vector<std::optional<int>> popped(consumers + 1, std::optional<int>(-1));
-    std::atomic<int> returned{0};
-    skein::Signal allReturned("every pop(till) returned");
     bool wokenByClose = false;
     {
-        std::vector<Joining> threads;
-        for (int c = 0; c < consumers; ++c)
-            threads.emplace_back([&, c] {
-                popped[c] = queue.pop(till);
-                if (++returned == consumers)
-                    allReturned.go();
-            });
         // One more without a till, which nothing but close() can wake.
-        threads.emplace_back([&] { popped[consumers] = queue.pop(); });
+        const Joining untimed([&] { popped[consumers] = queue.pop(); });
+        Callers pops(consumers, [&](int c) { popped[c] = queue.pop(till); });
         const bool parked = waitUntilParked(till, consumers);
         queue.close();
         // If close() woke nobody, going `till` frees the consumers that have
         // one, so the test fails instead of hanging on them.
-        wokenByClose = allReturned.wait(skein::Till(testing::hangGuard));
+        wokenByClose = pops.allReturned();
         till.go();
         QVERIFY(parked);
     }
