@@ -59,6 +59,7 @@ double threadCpuMs()
 }
 
 enum class MakeRoom { Pop, TryPop, PopAll };
+enum class AddFour { Add, Extend, PushThenAdd };
 
 // `count` threads, each making one call(i); joined when this is destroyed.
 class Callers {
@@ -108,6 +109,7 @@ BeforeDestruction destroyOnceBlocked(std::unique_ptr<skein::Queue<int>>& queue, 
 }  // namespace
 
 Q_DECLARE_METATYPE(MakeRoom)
+Q_DECLARE_METATYPE(AddFour)
 
 class tst_Queue : public QObject {
     Q_OBJECT
@@ -523,17 +525,19 @@ void tst_Queue::roomMadeAllAtOnceReachesEveryBlockedAdd()
 }
 
 // Four items added one after another to a Queue with four parked pops: each
-// pop gets one, though only the first add() found a pop to wake.
+// pop gets one, though only the first call found a pop to wake. After a
+// push(), the pop woken finds its item at the front and the rest behind it.
 void tst_Queue::itemsAddedAllAtOnceReachEveryBlockedPop_data()
 {
-    QTest::addColumn<bool>("byExtend");
-    QTest::newRow("add") << false;
-    QTest::newRow("extend") << true;
+    QTest::addColumn<AddFour>("how");
+    QTest::newRow("add") << AddFour::Add;
+    QTest::newRow("extend") << AddFour::Extend;
+    QTest::newRow("push, then add") << AddFour::PushThenAdd;
 }
 
 void tst_Queue::itemsAddedAllAtOnceReachEveryBlockedPop()
 {
-    QFETCH(bool, byExtend);
+    QFETCH(AddFour, how);
     constexpr int consumers = 4;
     skein::Queue<int> queue("four customers");
     skein::Signal till("consumers' till");
@@ -542,11 +546,17 @@ void tst_Queue::itemsAddedAllAtOnceReachEveryBlockedPop()
     {
         Callers pops(consumers, [&](int c) { popped[c] = queue.pop(till); });
         const bool parked = waitUntilParked(till, consumers);
-        if (byExtend) {
-            QVERIFY(queue.extend(std::vector<int>{0, 1, 2, 3}));
-        } else {
+        switch (how) {
+        case AddFour::Add:
             for (int i = 0; i < consumers; ++i)
                 QVERIFY(queue.add(i));
+            break;
+        case AddFour::Extend: QVERIFY(queue.extend(std::vector<int>{0, 1, 2, 3})); break;
+        case AddFour::PushThenAdd:
+            queue.push(0);
+            for (int i = 1; i < consumers; ++i)
+                QVERIFY(queue.add(i));
+            break;
         }
         allServed = pops.allReturned();
         till.go();

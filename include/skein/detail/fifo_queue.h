@@ -41,8 +41,8 @@
 //     reads `outSize` after: sequentially consistent, so the sleeper sees
 //     the room or the item that consumer made.
 //   - A woken sleeper that takes less than there is passes the wake on: a
-//     pop() that leaves items (dropFront()), an add() that leaves room
-//     (waitForRoom()), one whose move threw.
+//     pop() that leaves items, in `out` or in `in` (dropFront()), an add()
+//     that leaves room (waitForRoom()), one whose move threw.
 //   - A sleeper that leaves because its `till` went looked last and found
 //     nothing for it, so it owes nobody a wake.
 // The contract is in queue.h.
@@ -407,15 +407,17 @@ private:
 
     // Holding `take`: removes the front item, moved from, counts it as
     // popped, and wakes a sleeping pop() when items are left for it (the
-    // consumers that took them may not come back) and a sleeping add() when
-    // the queue is bounded, unless one is being woken already.
+    // consumer that popped may not come back) and a sleeping add() when the
+    // queue is bounded, unless one is being woken already.
     void dropFront() SKEIN_REQUIRES(core_->take)
     {
         core_->out.pop_front();
         core_->popped.fetch_add(1, std::memory_order_relaxed);
         const std::size_t left = core_->out.size();
         core_->outSize.store(left);
-        wakeSleepers(left != 0, maxSize_ != 0);
+        // A pop() woken with items in `out` takes from there and leaves
+        // those in `in`, which came while it was being woken: they count.
+        wakeSleepers(left != 0 || core_->inSize.load(std::memory_order_relaxed) != 0, maxSize_ != 0);
     }
 
     // After a consumer changed `outSize`: wakes a sleeping pop() if
