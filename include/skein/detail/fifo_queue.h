@@ -440,18 +440,6 @@ private:
             core_->notFull.notify_one();
     }
 
-    // Holding `take`, when a pop() leaves without the item it may have been
-    // woken for: wakes another sleeping pop(), if any.
-    void passPopWakeOn() SKEIN_REQUIRES(core_->take)
-    {
-        if (core_->sleepingPops.load() == 0)
-            return;
-        {
-            MutexLock lock(core_->mutex);
-        }
-        core_->notEmpty.notify_one();
-    }
-
     struct DropFrontOnSuccess {
         FifoQueue& queue;
         const int exceptions = std::uncaught_exceptions();
@@ -460,8 +448,8 @@ private:
         {
             if (std::uncaught_exceptions() == exceptions)
                 queue.dropFront();
-            else  // the move threw: the item stays, for another pop() maybe
-                queue.passPopWakeOn();
+            else  // the move threw: the item stays, maybe for a sleeping pop()
+                queue.wakeSleepers(true, false);
         }
     };
 
