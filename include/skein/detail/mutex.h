@@ -8,6 +8,7 @@
 // to exactly std::mutex and std::unique_lock.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -30,14 +31,19 @@ inline void cpuRelax() noexcept
 }
 
 // A moment's busy wait for `ready()`, before blocking on it: true when it
-// came true. Every spin-then-block in Skein starts here.
+// came true. Every spin-then-block in Skein starts here. Each look may take
+// a cache line from the thread that is about to make `ready()` true (a
+// try_lock() takes the mutex's line from its holder): the looks come
+// further and further apart, at most 16 pauses, the same moment in all.
 template <class Ready>
 bool spinBriefly(Ready ready)
 {
-    for (int i = 0; i < spinsBeforeBlocking; ++i) {
+    constexpr int longestGap = 16;
+    for (int paused = 0, gap = 1; paused < spinsBeforeBlocking; paused += gap, gap = std::min(2 * gap, longestGap)) {
         if (ready())
             return true;
-        cpuRelax();
+        for (int i = 0; i < gap; ++i)
+            cpuRelax();
     }
     return false;
 }
