@@ -196,6 +196,14 @@ void tst_Queue::pushPutsAnItemAtTheFront()
     bounded.push(1);
     QCOMPARE(bounded.size(), std::size_t(2));
     QCOMPARE(drain(bounded), (std::vector<int>{1, 2}));
+
+    // The place push() took is gone for add(), also one add() knew as free.
+    skein::Queue<int> two("bounded two", 2);
+    QVERIFY(two.add(2, skein::Signal::done()));
+    two.push(1);
+    QVERIFY(!two.add(3, skein::Signal::done()));
+    QCOMPARE(two.size(), std::size_t(2));
+    QCOMPARE(drain(two), (std::vector<int>{1, 2}));
 }
 
 void tst_Queue::reportsItsNameAndGeneratesDistinctOnes()

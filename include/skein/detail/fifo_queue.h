@@ -8,7 +8,16 @@
 // swaps the whole of `in` into it, holding both. So a producer and a
 // consumer meet once a block, not once an item, and the queue as a whole
 // stays first in, first out: every item in `out` came before every item in
-// `in`. push() puts its item at the front of `out`.
+// `in`. push() puts its item at the front of `out`. `in` and `out` are
+// Rings, whose buffers the swap trades, so that a queue in use allocates
+// nothing for its items (std::deque where T's move may throw).
+//
+// A thread that finds nothing to do sleeps at once, unless the bound is
+// small (spinsBeforeSleeping()): while it is being woken, items or room
+// pile up, and it takes them in one hand-over. That batching is most of
+// the queue's speed. Producers of a bounded queue count down the places
+// they know to be free (`room`), and read the consumers' `outSize` only
+// when those run out, not at every add().
 //
 // - Lock order: `take` before `mutex`.
 // - Every sleep is on `mutex`: add() waiting for room, pop() waiting for an
@@ -53,7 +62,6 @@
 #include <cstddef>
 #include <deque>
 #include <exception>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +71,7 @@
 
 #include "skein/detail/mutex.h"
 #include "skein/detail/names.h"
+#include "skein/detail/ring.h"
 #include "skein/detail/wait.h"
 #include "skein/error.h"
 #include "skein/signal.h"
@@ -93,9 +102,8 @@ public:
 
     bool add(T&& item, const Signal& till)
     {
-        // Full, room is often a moment away: look for it before sleeping.
-        if (maxSize_ != 0 && isFull())
-            spinBriefly([this] { return !isFull(); });
+        if (spinsBeforeSleeping() && isFull())
+            awaitBriefly([this] { return !isFull(); });
         MutexLock lock(core_->mutex, MutexLock::Spin{});
         std::optional<Blocked> blocked;
         if (!waitForRoom(lock.native(), till, blocked))
@@ -127,6 +135,8 @@ public:
         throwIfClosed("push");
         core_->out.push_front(std::move(item));
         core_->outSize.store(core_->out.size());
+        if (core_->room != 0)  // one place fewer, or past maxSize
+            --core_->room;
         const bool wake = claimPopWake();
         lock.unlock();
         if (wake)
@@ -149,8 +159,7 @@ public:
                 if (core_->closed || till)
                     return std::nullopt;
             }
-            // An item is often a moment away: look for it before sleeping.
-            if (spun || !spinBriefly([this] {
+            if (spun || !spinsBeforeSleeping() || !awaitBriefly([this] {
                     return core_->inSize.load(std::memory_order_relaxed) != 0 ||
                            core_->outSize.load(std::memory_order_relaxed) != 0;
                 }))
@@ -259,10 +268,15 @@ public:
     }
 
 private:
+    // Items in one buffer that keeps its capacity, where moving them cannot
+    // throw: adding and popping then allocate nothing once the queue has
+    // been as long as it gets.
+    using Items = std::conditional_t<std::is_nothrow_move_constructible_v<T>, Ring<T>, std::deque<T>>;
+
     struct Core {
         // The consumers' side.
         Mutex take;
-        std::deque<T> out SKEIN_GUARDED_BY(take);
+        Items out SKEIN_GUARDED_BY(take);
         // Items popped and not yet marked done by taskDone(); with the items
         // still queued they are the unfinished tasks. Goes down to zero only
         // under `mutex`.
@@ -273,10 +287,14 @@ private:
 
         // The producers' side, and every sleep.
         alignas(64) Mutex mutex;
-        std::deque<T> in SKEIN_GUARDED_BY(mutex);
+        Items in SKEIN_GUARDED_BY(mutex);
         // in.size(), written under `mutex`, read without it to spin on.
         std::atomic<std::size_t> inSize{0};
         bool closed SKEIN_GUARDED_BY(mutex) = false;
+        // Bounded: places free for certain, beyond those being taken. Pops
+        // only make more, so producers count it down until it runs out and
+        // only then look at `outSize` again.
+        std::size_t room SKEIN_GUARDED_BY(mutex) = 0;
         std::condition_variable notEmpty;
         std::condition_variable notFull;
         std::condition_variable tasksDone;
@@ -308,6 +326,20 @@ private:
             throw QueueClosed("Queue '" + name_ +
                               (core_->blocked.destroying() ? "' is being destroyed: " : "' is closed: ") + operation +
                               "() refused");
+    }
+
+    // Whether add() on a full queue and pop() on an empty one look for room
+    // or an item for a moment before they sleep. Only with a small bound:
+    // there the other side is never more than a few items ahead, and
+    // without the spin every few items would cost a sleep and a wake-up.
+    // Otherwise a sleep is better: while the sleeper is being woken, items
+    // (or room) pile up, and it takes them all in one hand-over, where a
+    // spinning thread would take them one by one, meeting the other side
+    // at every item.
+    bool spinsBeforeSleeping() const noexcept
+    {
+        constexpr std::size_t smallBound = 64;
+        return maxSize_ != 0 && maxSize_ <= smallBound;
     }
 
     // Under `mutex`: true, marking the wake as sent, when a pop() sleeps and
@@ -348,8 +380,11 @@ private:
     void refill() SKEIN_REQUIRES(core_->take, core_->mutex)
     {
         core_->out.swap(core_->in);
-        core_->outSize.store(core_->out.size());
+        const std::size_t moved = core_->out.size();
+        core_->outSize.store(moved);
         core_->inSize.store(0, std::memory_order_relaxed);
+        if constexpr (std::is_same_v<Items, Ring<T>>)
+            core_->in.trim(moved);
     }
 
     // After a pop() that found nothing, holding no lock: sleeps on `mutex`
@@ -455,16 +490,11 @@ private:
 
     // Moves every item of `from` to the back of `all`, front first; a move
     // that throws leaves that item and the rest in `from`.
-    static void takeAllInto(std::vector<T>& all, std::deque<T>& from)
+    static void takeAllInto(std::vector<T>& all, Items& from)
     {
-        if constexpr (std::is_nothrow_move_constructible_v<T>) {
-            all.insert(all.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
-            from.clear();
-        } else {
-            while (!from.empty()) {
-                all.push_back(std::move(from.front()));
-                from.pop_front();
-            }
+        while (!from.empty()) {
+            all.push_back(std::move(from.front()));
+            from.pop_front();
         }
     }
 
@@ -477,9 +507,18 @@ private:
         throwIfClosed("add");
         if (maxSize_ == 0)
             return true;
-        const std::size_t max = maxSize_;
-        if (core_->in.size() + core_->outSize.load(std::memory_order_relaxed) < max)
+        // Places known to be free: taken one by one without reading
+        // `outSize`, a line the consumers write at every pop.
+        if (core_->room != 0) {
+            --core_->room;
             return true;
+        }
+        const std::size_t max = maxSize_;
+        const std::size_t now = core_->in.size() + core_->outSize.load(std::memory_order_relaxed);
+        if (now < max) {
+            core_->room = max - now - 1;
+            return true;
+        }
         if (till)
             return false;
         if (!blocked)
@@ -498,8 +537,11 @@ private:
         throwIfClosed("add");
         // Woken, this call takes one place: if there are more, another
         // sleeper may have one.
-        if (room && size + 1 < max && claimAddWake())
-            core_->notFull.notify_one();
+        if (room && size + 1 < max) {
+            core_->room = max - size - 1;
+            if (claimAddWake())
+                core_->notFull.notify_one();
+        }
         return room;
     }
 
