@@ -106,7 +106,7 @@ LATENESS_COUNTERS = ["median_us", "p99_us", "max_us"]
 
 # The order of the table (runs with random interleaving come in any order).
 FAMILY_ORDER = ["BM_PingPong", "BM_SignalCreateGo", "BM_Queue1P1C", "BM_Queue2P2C", "BM_Queue4P4C",
-                "BM_QueueString1P1C", "BM_QueueString2P2C", "BM_QueueString4P4C",
+                "BM_QueueString1P1C", "BM_QueueString2P2C", "BM_QueueString4P4C", "BM_QueueRoundTrip",
                 "BM_PriorityQueue1P1C", "BM_ThreadedQueue", "BM_SemaphorePingPong", "BM_BarrierRound",
                 "BM_TillSchedule", "BM_TillLateness", "BM_ThreadCreateJoin", "BM_Shutdown1000",
                 "BM_QueuedCallLatency", "BM_SetProgress", "BM_SetProgressHandle", "BM_SetProgressWatched",

@@ -11,6 +11,11 @@
 // std::condition_variable, QMutex + QQueue + QWaitCondition, and
 // moodycamel::BlockingConcurrentQueue (lock-free, wait_dequeue to block).
 //
+// BM_QueueRoundTrip/<impl>: one int sent to a partner thread through one
+// queue and sent back through another; one iteration is one round trip.
+// The hand-over when nothing else is queued: how fast a waiting consumer
+// gets its item (requests and replies, a worker that is handed one job).
+//
 // BM_PriorityQueue1P1C/<impl>: the same with PriorityQueue<int>, one producer
 // adding kItems ints of random priority (the same sequence for every impl)
 // and one consumer popping them. Peers: the textbook std::priority_queue
@@ -166,6 +171,26 @@ void BM_Queue(benchmark::State& state, int producers, int consumers)
     state.SetItemsProcessed(state.iterations() * kItems);
 }
 
+template <template <class> class Q>
+void BM_QueueRoundTrip(benchmark::State& state)
+{
+    Q<int> requests;
+    Q<int> replies;
+    std::thread partner([&] {
+        for (int request; (request = requests.pop()) >= 0;)
+            replies.add(request + 1);
+    });
+    int next = 0;
+    for (auto _ : state) {
+        requests.add(next);
+        next = replies.pop();
+    }
+    requests.add(-1);
+    partner.join();
+    if (next != state.iterations())
+        state.SkipWithError("items lost or duplicated");
+}
+
 template <class T>
 void registerQueues(const std::string& family, int threads)
 {
@@ -282,6 +307,11 @@ const bool registered = [] {
         registerQueues<int>("BM_Queue" + shape, threads);
         registerQueues<std::string>("BM_QueueString" + shape, threads);
     }
+    for (const auto& [impl, bench] : {std::pair<std::string, void (*)(benchmark::State&)>{"skein", &BM_QueueRoundTrip<SkeinQueue>},
+                                      {"std", &BM_QueueRoundTrip<StdQueue>},
+                                      {"qt", &BM_QueueRoundTrip<QtQueue>},
+                                      {"moodycamel", &BM_QueueRoundTrip<MoodycamelQueue>}})
+        benchmark::RegisterBenchmark(("BM_QueueRoundTrip/" + impl).c_str(), bench)->UseRealTime();
     for (const auto& [impl, bench] : {std::pair<std::string, void (*)(benchmark::State&)>{"skein", &BM_PriorityQueue1P1C<SkeinPriorityQueue>},
                                       {"std", &BM_PriorityQueue1P1C<StdPriorityQueue>},
                                       {"stable", &BM_PriorityQueue1P1C<StableStdPriorityQueue>}})
