@@ -26,13 +26,17 @@
 // - A consumer decides that the queue is closed and drained only holding
 //   both locks, and push() holds both: an item added before close() is
 //   always found.
-// - Consumers keep three counters that others read without `take`: `outSize`
-//   (out.size()), `popped` (popped, not yet taskDone()), and the sleepers'
-//   counts, each changed under `mutex` before its sleeper looks again. A
-//   consumer writes `outSize` and then reads the sleepers' counts, and a
-//   sleeper counts itself and then reads `outSize`, both sequentially
-//   consistent: so either the sleeper sees the change or the consumer sees
-//   the sleeper and wakes it, through `mutex`.
+// - Consumers keep two counters that others read without `take`: `outSize`
+//   (out.size()) and `popped` (items popped ever; taskDone() counts `done`).
+//   `outSize` grows only under `mutex` too (refill(), push()), so whoever
+//   holds `mutex` reads it as it is, or higher while a pop lowers it: a
+//   pop() that finds nothing under `mutex` may sleep, and a pop costs no
+//   more than taking and leaving `take`.
+// - add() sleeping for room (a bounded queue) waits for a pop that lowers
+//   `outSize` without `mutex`: that consumer writes `outSize` and then reads
+//   the sleepers' counts, and a sleeper counts itself and then reads
+//   `outSize`, both sequentially consistent: so either the sleeper sees the
+//   room or the consumer sees the sleeper and wakes it, through `mutex`.
 // - One wake at a time for each kind of sleeper: `popWake` (`addWake`) is
 //   set, under `mutex`, by whoever wakes a sleeping pop() (add()), and
 //   cleared by every sleeper of that kind each time it looks at the queue,
@@ -197,7 +201,7 @@ public:
             // The items taken so far are handed out; the one that threw is
             // still next, and fails its next pop if it fails again.
         }
-        core_->popped.fetch_add(all.size(), std::memory_order_relaxed);
+        countPopped(all.size());
         core_->outSize.store(core_->out.size());
         core_->inSize.store(core_->in.size(), std::memory_order_relaxed);
         const bool wakePop = (!core_->out.empty() || !core_->in.empty()) &&
@@ -238,21 +242,25 @@ public:
 
     void taskDone()
     {
-        // Down to one, nobody waiting in waitDone() can be done: no lock.
-        // The last one under the mutex, so that a waitDone() that sees the
-        // work done may return, and its caller free the queue, only once
-        // this call is through.
-        std::size_t popped = core_->popped.load(std::memory_order_relaxed);
-        while (popped > 1) {
-            if (core_->popped.compare_exchange_weak(popped, popped - 1, std::memory_order_acq_rel))
+        // With two or more popped items unfinished, nobody waiting in
+        // waitDone() can be done: no lock. `popped` only grows, so the
+        // count is at least that when the exchange succeeds. The last one
+        // under the mutex, so that a waitDone() that sees the work done may
+        // return, and its caller free the queue, only once this call is
+        // through. `done` read with acquire: `popped` then reads at least
+        // what the call that wrote it saw, so done <= popped holds.
+        constexpr auto acquire = std::memory_order_acquire;
+        std::size_t done = core_->done.load(acquire);
+        while (core_->popped.load(std::memory_order_relaxed) > done + 1) {
+            if (core_->done.compare_exchange_weak(done, done + 1, std::memory_order_acq_rel, acquire))
                 return;
         }
         MutexLock lock(core_->mutex);
-        popped = core_->popped.load(std::memory_order_relaxed);
+        done = core_->done.load(acquire);
         do {
-            if (popped == 0)
+            if (done >= core_->popped.load(std::memory_order_relaxed))
                 throw UsageError("Queue '" + name_ + "': taskDone() called more times than items were popped");
-        } while (!core_->popped.compare_exchange_weak(popped, popped - 1, std::memory_order_acq_rel));
+        } while (!core_->done.compare_exchange_weak(done, done + 1, std::memory_order_acq_rel, acquire));
         if (core_->allDone())
             core_->tasksDone.notify_all();
     }
@@ -277,12 +285,14 @@ private:
         // The consumers' side.
         Mutex take;
         Items out SKEIN_GUARDED_BY(take);
-        // Items popped and not yet marked done by taskDone(); with the items
-        // still queued they are the unfinished tasks. Goes down to zero only
-        // under `mutex`.
+        // Items ever popped, written under `take`, and ever marked done by
+        // taskDone(): popped - done, with the items still queued, are the
+        // unfinished tasks. `done` reaches `popped` only under `mutex`.
         std::atomic<std::size_t> popped{0};
-        // out.size(), written under `take`. On a line of its own: producers
-        // of a full queue read it while consumers pop.
+        std::atomic<std::size_t> done{0};
+        // out.size(), written under `take`, raised only under `mutex` too.
+        // On a line of its own: producers of a full queue read it while
+        // consumers pop.
         alignas(64) std::atomic<std::size_t> outSize{0};
 
         // The producers' side, and every sleep.
@@ -312,7 +322,7 @@ private:
         {
             // outSize before popped: a pop counts itself as popped before it
             // lowers outSize.
-            return in.empty() && outSize.load() == 0 && popped.load() == 0;
+            return in.empty() && outSize.load() == 0 && popped.load() == done.load();
         }
     };
 
@@ -447,12 +457,24 @@ private:
     void dropFront() SKEIN_REQUIRES(core_->take)
     {
         core_->out.pop_front();
-        core_->popped.fetch_add(1, std::memory_order_relaxed);
+        countPopped(1);
         const std::size_t left = core_->out.size();
-        core_->outSize.store(left);
+        // Lowering `outSize` is news only to an add() waiting for room: a
+        // pop() reads it under `mutex`, where it is never too low (see the
+        // top). So the costly order only where add() can wait.
+        if (maxSize_ != 0)
+            core_->outSize.store(left);
+        else
+            core_->outSize.store(left, std::memory_order_release);
         // A pop() woken with items in `out` takes from there and leaves
         // those in `in`, which came while it was being woken: they count.
         wakeSleepers(left != 0 || core_->inSize.load(std::memory_order_relaxed) != 0, maxSize_ != 0);
+    }
+
+    // Holding `take`, the only writers' lock: no read-modify-write needed.
+    void countPopped(std::size_t n) SKEIN_REQUIRES(core_->take)
+    {
+        core_->popped.store(core_->popped.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
     }
 
     // After a consumer changed `outSize`: wakes a sleeping pop() if
@@ -463,8 +485,11 @@ private:
     {
         const bool wakePop = items && core_->sleepingPops.load() != 0 && !core_->popWake.load();
         const bool wakeAdd = room && core_->sleepingAdds.load() != 0 && !core_->addWake.load();
-        if (!wakePop && !wakeAdd)
-            return;
+        if (wakePop || wakeAdd)
+            wake(wakePop, wakeAdd);
+    }
+    void wake(bool wakePop, bool wakeAdd)
+    {
         MutexLock lock(core_->mutex);
         const bool pop = wakePop && claimPopWake();
         const bool add = wakeAdd && claimAddWake();
@@ -513,6 +538,12 @@ private:
             --core_->room;
             return true;
         }
+        return lookForRoom(lock, till, blocked);
+    }
+    // waitForRoom() when no place is known to be free.
+    bool lookForRoom(std::unique_lock<std::mutex>& lock, const Signal& till, std::optional<Blocked>& blocked)
+        SKEIN_REQUIRES(core_->mutex)
+    {
         const std::size_t max = maxSize_;
         const std::size_t now = core_->in.size() + core_->outSize.load(std::memory_order_relaxed);
         if (now < max) {

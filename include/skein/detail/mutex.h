@@ -86,9 +86,9 @@ public:
     // Tries for a moment before sleeping on it: the holder is usually about
     // to let go, and a futex sleep and wake-up cost far more.
     struct Spin {};
-    MutexLock(Mutex& m, Spin) SKEIN_ACQUIRE(m) : lock_(m.mutex_, std::defer_lock)
+    MutexLock(Mutex& m, Spin) SKEIN_ACQUIRE(m) : lock_(m.mutex_, std::try_to_lock)
     {
-        if (!spinBriefly([this] { return lock_.try_lock(); }))
+        if (!lock_.owns_lock() && !spinBriefly([this] { return lock_.try_lock(); }))
             lock_.lock();
     }
     ~MutexLock() SKEIN_RELEASE() = default;
