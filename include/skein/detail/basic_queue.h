@@ -203,7 +203,7 @@ public:
 
     bool add(T&& item, const Signal& till)
     {
-        MutexLock lock(core_->mutex, MutexLock::Spin{});
+        MutexLock lock(core_->mutex);
         std::optional<Blocked> blocked;
         if (!waitForRoom(lock.native(), till, blocked))
             return false;
@@ -216,7 +216,7 @@ public:
     template <class Range>
     bool extend(Range&& items, const Signal& till)
     {
-        MutexLock lock(core_->mutex, MutexLock::Spin{});
+        MutexLock lock(core_->mutex);
         std::optional<Blocked> blocked;
         for (auto& item : items) {
             if (!waitForRoom(lock.native(), till, blocked))
@@ -230,7 +230,7 @@ public:
 
     std::optional<T> pop(const Signal& till)
     {
-        MutexLock lock(core_->mutex, MutexLock::Spin{});
+        MutexLock lock(core_->mutex);
         std::optional<Blocked> blocked;
         if (core_->items.empty() && !core_->closed && !till) {
             // An item is often a moment away: look for it before sleeping.
@@ -252,14 +252,14 @@ public:
 
     std::optional<T> tryPop()
     {
-        MutexLock lock(core_->mutex, MutexLock::Spin{});
+        MutexLock lock(core_->mutex);
         std::optional<Blocked> neverBlocks;
         return takeNext(lock.native(), neverBlocks);
     }
 
     std::vector<T> popAll()
     {
-        MutexLock lock(core_->mutex, MutexLock::Spin{});
+        MutexLock lock(core_->mutex);
         std::vector<T> all;
         // One at a time, so that a throw leaves that item and the rest in
         // place. Reserved: push_back never reallocates, so it either adds
@@ -335,6 +335,11 @@ private:
     struct Core {
         explicit Core(Store store) : items(std::move(store)) {}
 
+        // Taken without MutexLock::Spin: producers and consumers share it
+        // and hold it for a heap operation each, long enough that a
+        // waiter's try_lock at every pause takes the line from the holder
+        // again and again. Sleeping on it costs less (PriorityQueue 1P/1C:
+        // 3.7 M/s with the spin, 5.3 M/s without).
         Mutex mutex;
         std::condition_variable notEmpty;
         std::condition_variable notFull;
