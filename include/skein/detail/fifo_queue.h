@@ -64,6 +64,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <memory>
@@ -250,7 +251,7 @@ public:
         // through. `done` read with acquire: `popped` then reads at least
         // what the call that wrote it saw, so done <= popped holds.
         constexpr auto acquire = std::memory_order_acquire;
-        std::size_t done = core_->done.load(acquire);
+        std::uint64_t done = core_->done.load(acquire);
         while (core_->popped.load(std::memory_order_relaxed) > done + 1) {
             if (core_->done.compare_exchange_weak(done, done + 1, std::memory_order_acq_rel, acquire))
                 return;
@@ -288,8 +289,9 @@ private:
         // Items ever popped, written under `take`, and ever marked done by
         // taskDone(): popped - done, with the items still queued, are the
         // unfinished tasks. `done` reaches `popped` only under `mutex`.
-        std::atomic<std::size_t> popped{0};
-        std::atomic<std::size_t> done{0};
+        // 64 bits wide also where size_t is not: they never wrap.
+        std::atomic<std::uint64_t> popped{0};
+        std::atomic<std::uint64_t> done{0};
         // out.size(), written under `take`, raised only under `mutex` too.
         // On a line of its own: producers of a full queue read it while
         // consumers pop.
