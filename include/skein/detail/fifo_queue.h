@@ -49,10 +49,11 @@
 //   - The flag is set only while a sleeper is counted, and every counted
 //     sleeper looks again under `mutex` before it stops counting: someone
 //     clears it, whether the wake reached it, another, or nobody.
-//   - A consumer that skips its wake because the flag is set has written
-//     `outSize` before reading the flag, and the sleeper that clears it
-//     reads `outSize` after: sequentially consistent, so the sleeper sees
-//     the room or the item that consumer made.
+//   - A consumer that skips waking an add() because the flag is set has
+//     written `outSize` before reading the flag, and the add() that clears
+//     it reads `outSize` after: sequentially consistent, so it sees the
+//     room that consumer made. Items are made only under `mutex` (add(),
+//     push(), refill()), where a sleeping pop() looks for them.
 //   - A woken sleeper that takes less than there is passes the wake on: a
 //     pop() that leaves items, in `out` or in `in` (dropFront()), an add()
 //     that leaves room (waitForRoom()), one whose move threw.
