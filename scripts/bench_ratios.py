@@ -72,7 +72,8 @@ RATIO_GOALS = {
     ("BM_RunTrueShared", "process"): 3.0,
     # runInPool + join within 1.2x of QtConcurrent::run + waitForFinished,
     # and >= 5x faster than Thread::run + join (a new OS thread each time).
-    # "pool" (QThreadPool::start + a QSemaphore, no future) is for comparison.
+    # "pool" (QThreadPool::start + a QSemaphore, no future) and "qt_named"
+    # (QtConcurrent with its job naming the OS thread) are for comparison.
     ("BM_PoolRunJoin", "qt"): 1 / 1.2,
     ("BM_PoolRunJoin", "thread"): 5.0,
     # toFuture(runInPool) -> QFutureWatcher slot within 1.2x of QtConcurrent::run.

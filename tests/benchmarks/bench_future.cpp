@@ -13,6 +13,10 @@
 //           pool has not taken the task yet, waitForFinished() takes it
 //           back and runs it on the calling thread (Qt's "steal"): the
 //           counter on_caller is the share of iterations that did.
+//   qt_named: the same, with fn naming the OS thread it runs on as a
+//           Skein thread has it named (reads its name, sets its own, sets
+//           the first back): what that naming costs QtConcurrent, for
+//           comparison (no goal).
 //   pool:   QThreadPool::start(fn) + a QSemaphore that fn releases: the
 //           pool's own hand-over to one of its threads and back, with no
 //           future and no stealing (for comparison: no goal).
@@ -35,6 +39,8 @@
 #include <QSemaphore>
 #include <QThreadPool>
 #include <QtConcurrentRun>
+
+#include <pthread.h>
 
 #include <thread>
 
@@ -82,6 +88,24 @@ void BM_PoolRunJoin_qt(benchmark::State& state)
     state.counters["on_caller"] = double(onCaller) / double(state.iterations());
 }
 
+void BM_PoolRunJoin_qt_named(benchmark::State& state)
+{
+    long long sum = 0;
+    for (auto _ : state) {
+        QFuture<int> future = QtConcurrent::run([] {
+            char before[64] = {};
+            pthread_getname_np(pthread_self(), before, sizeof before);
+            pthread_setname_np(pthread_self(), "bench");
+            pthread_setname_np(pthread_self(), before);
+            return kAnswer;
+        });
+        future.waitForFinished();
+        sum += future.result();
+    }
+    if (sum != kAnswer * state.iterations())
+        state.SkipWithError("a result went missing");
+}
+
 void BM_PoolRunJoin_pool(benchmark::State& state)
 {
     long long sum = 0;
@@ -113,6 +137,7 @@ void BM_PoolRunJoin_thread(benchmark::State& state)
 
 BENCHMARK(BM_PoolRunJoin_skein)->Name("BM_PoolRunJoin/skein")->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_PoolRunJoin_qt)->Name("BM_PoolRunJoin/qt")->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PoolRunJoin_qt_named)->Name("BM_PoolRunJoin/qt_named")->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_PoolRunJoin_pool)->Name("BM_PoolRunJoin/pool")->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_PoolRunJoin_thread)->Name("BM_PoolRunJoin/thread")->UseRealTime()->Unit(benchmark::kMicrosecond);
 

@@ -164,7 +164,12 @@ std::shared_ptr<ThreadState> Thread::create(const std::shared_ptr<ThreadState>& 
         throw UsageError(
             "Thread '" + name +
             "': its parent is a Thread handle that refers to no thread (default-constructed or moved-from)");
-    auto s = std::make_shared<ThreadState>(std::move(name), parent, ThreadState::Kind::Started, std::move(task));
+    // Not make_shared, whose one block lives as long as the last weak
+    // reference: a pool's turn at a hosted thread that a join() ran holds
+    // one, and would free the whole state on the pool's thread, taking the
+    // allocator lock that the next thread made here waits for.
+    std::shared_ptr<ThreadState> s(
+        new ThreadState(std::move(name), parent, ThreadState::Kind::Started, std::move(task)));
     detail::cascadeStop(s);
     return s;
 }
