@@ -1,16 +1,27 @@
 // SPDX-FileCopyrightText: 2026 The Skein authors
 // SPDX-License-Identifier: MIT
-// Skein — private: Queue's machinery, two locks and items handed over in
+// Skein — private: Queue's machinery, three locks and items handed over in
 // blocks.
 //
-// Producers append to `in` under the queue's mutex; consumers take from
-// `out` under a lock of their own, `take`. When `out` runs dry, a consumer
-// swaps the whole of `in` into it, holding both. So a producer and a
-// consumer meet once a block, not once an item, and the queue as a whole
-// stays first in, first out: every item in `out` came before every item in
-// `in`. push() puts its item at the front of `out`. `in` and `out` are
-// Rings, whose buffers the swap trades, so that a queue in use allocates
-// nothing for its items (std::deque where T's move may throw).
+// Producers append to `in` under `put`; consumers take from `out` under
+// `take`. When `out` runs dry, a consumer swaps the whole of `in` into it,
+// holding both. So a producer and a consumer meet once a block, not once an
+// item, and the queue as a whole stays first in, first out: every item in
+// `out` came before every item in `in`. push() puts its item at the front of
+// `out`. `in` and `out` are Rings, whose buffers the swap trades, so that a
+// queue in use allocates nothing for its items (std::deque where T's move
+// may throw).
+//
+// `put` and `take` are BriefMutexes: each is held for a few instructions and
+// costs one locked instruction, so an add() and a pop() cost one each, half
+// of what the textbook queue pays. Nobody sleeps holding them, and nobody
+// sleeps on them: every sleep is on a third lock, `sleep`, a mutex with the
+// condition variables, where add() waits for room, pop() for an item,
+// waitDone() for the work. A sleeper looks at the queue under `put`, holding
+// `sleep`; whoever changes what it looks for does so under `put` and wakes
+// it after taking `sleep`, which orders the wake after its last look. So
+// close(), the destructor and a `till` wake them all one way, as in
+// BasicQueue.
 //
 // A thread that finds nothing to do sleeps at once, unless the bound is
 // small (spinsBeforeSleeping()): while it is being woken, items or room
@@ -19,44 +30,46 @@
 // they know to be free (`room`), and read the consumers' `outSize` only
 // when those run out, not at every add().
 //
-// - Lock order: `take` before `mutex`.
-// - Every sleep is on `mutex`: add() waiting for room, pop() waiting for an
-//   item, waitDone(). So close(), the destructor and a `till` wake them all
-//   one way, as in BasicQueue, and nobody sleeps holding `take`.
+// - Lock order: `take`, then `sleep`, then `put`; nobody waits for `sleep`
+//   holding `put`.
 // - A consumer decides that the queue is closed and drained only holding
-//   both locks, and push() holds both: an item added before close() is
-//   always found.
+//   `take` and `put`, and push() holds both: an item added before close()
+//   is always found.
 // - Consumers keep two counters that others read without `take`: `outSize`
 //   (out.size()) and `popped` (items popped ever; taskDone() counts `done`).
-//   `outSize` grows only under `mutex` too (refill(), push()), so whoever
-//   holds `mutex` reads it as it is, or higher while a pop lowers it: a
-//   pop() that finds nothing under `mutex` may sleep, and a pop costs no
-//   more than taking and leaving `take`.
+//   `outSize` grows only under `put` too (refill(), push()), so whoever
+//   holds `put` reads it as it is, or higher while a pop lowers it: a pop()
+//   that finds nothing under `put` may sleep, and a pop costs no more than
+//   taking and leaving `take`.
+// - A sleeper counts itself (`sleepingPops`, `sleepingAdds`) before it
+//   looks under `put`; a producer that adds an item reads `sleepingPops`
+//   under `put`. So either the sleeper sees the item or the producer sees
+//   the sleeper and wakes it.
 // - add() sleeping for room (a bounded queue) waits for a pop that lowers
-//   `outSize` without `mutex`: that consumer writes `outSize` and then reads
+//   `outSize` without `put`: that consumer writes `outSize` and then reads
 //   the sleepers' counts, and a sleeper counts itself and then reads
 //   `outSize`, both sequentially consistent: so either the sleeper sees the
-//   room or the consumer sees the sleeper and wakes it, through `mutex`.
+//   room or the consumer sees the sleeper and wakes it.
 // - One wake at a time for each kind of sleeper: `popWake` (`addWake`) is
-//   set, under `mutex`, by whoever wakes a sleeping pop() (add()), and
+//   set, under `put`, by whoever wakes a sleeping pop() (add()), and
 //   cleared by every sleeper of that kind each time it looks at the queue,
-//   under `mutex`, before it reads the queue's sizes. While it is set,
+//   under `put`, before it reads the queue's sizes. While it is set,
 //   nobody wakes another sleeper of that kind: the one woken, still counted
 //   as sleeping, will look and see every change made before. A producer
 //   that adds item after item to a queue whose consumer is waking up, or a
 //   consumer that pops item after item while a producer is, so makes one
 //   system call, not one an item. Correct because:
 //   - The flag is set only while a sleeper is counted, and every counted
-//     sleeper looks again under `mutex` before it stops counting: someone
+//     sleeper looks again under `put` before it stops counting: someone
 //     clears it, whether the wake reached it, another, or nobody.
 //   - A consumer that skips waking an add() because the flag is set has
 //     written `outSize` before reading the flag, and the add() that clears
 //     it reads `outSize` after: sequentially consistent, so it sees the
-//     room that consumer made. Items are made only under `mutex` (add(),
+//     room that consumer made. Items are made only under `put` (add(),
 //     push(), refill()), where a sleeping pop() looks for them.
 //   - A woken sleeper that takes less than there is passes the wake on: a
 //     pop() that leaves items, in `out` or in `in` (dropFront()), an add()
-//     that leaves room (waitForRoom()), one whose move threw.
+//     that leaves room (addBlocking()), one whose move threw.
 //   - A sleeper that leaves because its `till` went looked last and found
 //     nothing for it, so it owes nobody a wake.
 // The contract is in queue.h.
@@ -97,9 +110,9 @@ public:
 
     ~FifoQueue()
     {
-        MutexLock lock(core_->mutex);
-        core_->blocked.awaitLeaving(lock.native(), [this]() SKEIN_NO_THREAD_SAFETY_ANALYSIS {
-            core_->closed = true;
+        MutexLock sleep(core_->sleep);
+        core_->blocked.awaitLeaving(sleep.native(), [this] {
+            markClosed();
             core_->notEmpty.notify_all();
             core_->notFull.notify_all();
             core_->tasksDone.notify_all();
@@ -110,56 +123,71 @@ public:
     {
         if (spinsBeforeSleeping() && isFull())
             awaitBriefly([this] { return !isFull(); });
-        MutexLock lock(core_->mutex, MutexLock::Spin{});
-        std::optional<Blocked> blocked;
-        if (!waitForRoom(lock.native(), till, blocked))
-            return false;
-        pushBack(std::move(item), blocked);
-        unlockThenNotify(lock.native(), claimPopWake() ? &core_->notEmpty : nullptr, blocked);
+        BriefLock put(core_->put);
+        throwIfClosed("add");
+        if (!takeRoom()) {
+            put.unlock();
+            return addBlocking(std::move(item), till);
+        }
+        pushBack(std::move(item));
+        const bool wake = claimPopWake();
+        put.unlock();
+        if (wake)
+            wakeOne(core_->notEmpty);
         return true;
     }
 
     template <class Range>
     bool extend(Range&& items, const Signal& till)
     {
-        MutexLock lock(core_->mutex, MutexLock::Spin{});
-        std::optional<Blocked> blocked;
+        // As many items as there is room for under one hold of `put`; the
+        // wake they owe a sleeping pop() goes once `put` is let go, and
+        // before this call sleeps for room that pop() must make.
+        PendingPopWake wake{*this};
+        BriefLock put(core_->put);
         for (auto& item : items) {
-            if (!waitForRoom(lock.native(), till, blocked))
+            throwIfClosed("add");
+            if (takeRoom()) {
+                pushBack(std::move(item));
+                wake.owed = claimPopWake() || wake.owed;
+                continue;
+            }
+            put.unlock();
+            wake.send();
+            if (!addBlocking(std::move(item), till))
                 return false;
-            pushBack(std::move(item), blocked);
-            if (claimPopWake())
-                core_->notEmpty.notify_one();
+            put.lock();
         }
         return true;
     }
 
     void pushFront(T&& item)
     {
-        MutexLock take(core_->take, MutexLock::Spin{});
-        MutexLock lock(core_->mutex, MutexLock::Spin{});
+        BriefLock take(core_->take);
+        BriefLock put(core_->put);
         throwIfClosed("push");
         core_->out.push_front(std::move(item));
         core_->outSize.store(core_->out.size());
         if (core_->room != 0)  // one place fewer, or past maxSize
             --core_->room;
         const bool wake = claimPopWake();
-        lock.unlock();
+        put.unlock();
+        take.unlock();
         if (wake)
-            core_->notEmpty.notify_one();
+            wakeOne(core_->notEmpty);
     }
 
     std::optional<T> pop(const Signal& till)
     {
         for (bool spun = false;; spun = true) {
             {
-                MutexLock take(core_->take, MutexLock::Spin{});
+                BriefLock take(core_->take);
                 if (!core_->out.empty())
                     return takeFront();
-                MutexLock lock(core_->mutex, MutexLock::Spin{});
+                BriefLock put(core_->put);
                 if (!core_->in.empty()) {
                     refill();
-                    lock.unlock();
+                    put.unlock();
                     return takeFront();
                 }
                 if (core_->closed || till)
@@ -176,9 +204,9 @@ public:
 
     std::optional<T> tryPop()
     {
-        MutexLock take(core_->take, MutexLock::Spin{});
+        BriefLock take(core_->take);
         if (core_->out.empty()) {
-            MutexLock lock(core_->mutex, MutexLock::Spin{});
+            BriefLock put(core_->put);
             if (core_->in.empty())
                 return std::nullopt;
             refill();
@@ -188,8 +216,8 @@ public:
 
     std::vector<T> popAll()
     {
-        MutexLock take(core_->take, MutexLock::Spin{});
-        MutexLock lock(core_->mutex, MutexLock::Spin{});
+        BriefLock take(core_->take);
+        BriefLock put(core_->put);
         std::vector<T> all;
         // Reserved: push_back never reallocates, so it either adds the item
         // or changes nothing.
@@ -208,34 +236,36 @@ public:
         core_->inSize.store(core_->in.size(), std::memory_order_relaxed);
         const bool wakePop = (!core_->out.empty() || !core_->in.empty()) &&
                              core_->sleepingPops.load(std::memory_order_relaxed) != 0;
-        lock.unlock();
-        if (wakePop)
-            core_->notEmpty.notify_one();
-        if (maxSize_ != 0)
-            core_->notFull.notify_all();
+        put.unlock();
+        take.unlock();
+        if (wakePop || maxSize_ != 0) {
+            const MutexLock sleep(core_->sleep);
+            if (wakePop)
+                core_->notEmpty.notify_one();
+            if (maxSize_ != 0)
+                core_->notFull.notify_all();
+        }
         return all;
     }
 
     void close()
     {
-        {
-            MutexLock lock(core_->mutex);
-            core_->closed = true;
-        }
+        markClosed();
+        const MutexLock sleep(core_->sleep);
         core_->notEmpty.notify_all();
         core_->notFull.notify_all();
     }
 
     bool isClosed() const
     {
-        MutexLock lock(core_->mutex);
+        BriefLock put(core_->put);
         return core_->closed;
     }
 
     std::size_t size() const
     {
-        MutexLock take(core_->take);
-        MutexLock lock(core_->mutex);
+        BriefLock take(core_->take);
+        BriefLock put(core_->put);
         return core_->out.size() + core_->in.size();
     }
 
@@ -247,7 +277,7 @@ public:
         // With two or more popped items unfinished, nobody waiting in
         // waitDone() can be done: no lock. `popped` only grows, so the
         // count is at least that when the exchange succeeds. The last one
-        // under the mutex, so that a waitDone() that sees the work done may
+        // under `sleep`, so that a waitDone() that sees the work done may
         // return, and its caller free the queue, only once this call is
         // through. `done` read with acquire: `popped` then reads at least
         // what the call that wrote it saw, so done <= popped holds.
@@ -257,7 +287,7 @@ public:
             if (core_->done.compare_exchange_weak(done, done + 1, std::memory_order_acq_rel, acquire))
                 return;
         }
-        MutexLock lock(core_->mutex);
+        MutexLock sleep(core_->sleep);
         done = core_->done.load(acquire);
         do {
             if (done >= core_->popped.load(std::memory_order_relaxed))
@@ -269,10 +299,9 @@ public:
 
     bool waitDone(const Signal& till)
     {
-        MutexLock lock(core_->mutex);
+        MutexLock sleep(core_->sleep);
         return waitUntilDone(
-            lock.native(), core_->tasksDone, core_->blocked, till, core_,
-            [this]() SKEIN_REQUIRES(core_->mutex) { return core_->allDone(); },
+            sleep.native(), core_->tasksDone, core_->blocked, till, core_, [this] { return core_->allDone(); },
             [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("waitDone"); }, this, "Queue",
             name_);
     }
@@ -285,46 +314,50 @@ private:
 
     struct Core {
         // The consumers' side.
-        Mutex take;
+        BriefMutex take;
         Items out SKEIN_GUARDED_BY(take);
         // Items ever popped, written under `take`, and ever marked done by
         // taskDone(): popped - done, with the items still queued, are the
-        // unfinished tasks. `done` reaches `popped` only under `mutex`.
+        // unfinished tasks. `done` reaches `popped` only under `sleep`.
         // 64 bits wide also where size_t is not: they never wrap.
         std::atomic<std::uint64_t> popped{0};
         std::atomic<std::uint64_t> done{0};
-        // out.size(), written under `take`, raised only under `mutex` too.
+        // out.size(), written under `take`, raised only under `put` too.
         // On a line of its own: producers of a full queue read it while
         // consumers pop.
         alignas(64) std::atomic<std::size_t> outSize{0};
 
-        // The producers' side, and every sleep.
-        alignas(64) Mutex mutex;
-        Items in SKEIN_GUARDED_BY(mutex);
-        // in.size(), written under `mutex`, read without it to spin on.
+        // The producers' side.
+        alignas(64) BriefMutex put;
+        Items in SKEIN_GUARDED_BY(put);
+        // in.size(), written under `put`, read without it to spin on.
         std::atomic<std::size_t> inSize{0};
-        bool closed SKEIN_GUARDED_BY(mutex) = false;
+        bool closed SKEIN_GUARDED_BY(put) = false;
         // Bounded: places free for certain, beyond those being taken. Pops
         // only make more, so producers count it down until it runs out and
         // only then look at `outSize` again.
-        std::size_t room SKEIN_GUARDED_BY(mutex) = 0;
+        std::size_t room SKEIN_GUARDED_BY(put) = 0;
+
+        // Every sleep, and the calls blocked in them.
+        Mutex sleep;
         std::condition_variable notEmpty;
         std::condition_variable notFull;
         std::condition_variable tasksDone;
         BlockedCalls blocked;
 
         // How many pop() and add() calls sleep, and whether one of each is
-        // being woken: changed under `mutex`, read by consumers after every
-        // pop. On a line of their own, which seldom changes.
+        // being woken: read by producers at every add and by consumers after
+        // every pop. On a line of their own, which seldom changes.
         alignas(64) std::atomic<std::size_t> sleepingPops{0};
         std::atomic<std::size_t> sleepingAdds{0};
         std::atomic<bool> popWake{false};
         std::atomic<bool> addWake{false};
 
-        bool allDone() const SKEIN_REQUIRES(mutex)
+        bool allDone()
         {
             // outSize before popped: a pop counts itself as popped before it
             // lowers outSize.
+            const BriefLock lock(put);
             return in.empty() && outSize.load() == 0 && popped.load() == done.load();
         }
     };
@@ -333,12 +366,18 @@ private:
 
     std::string describe(const char* operation) const { return "Queue '" + name_ + "' (" + operation + ")"; }
 
-    void throwIfClosed(const char* operation) const SKEIN_REQUIRES(core_->mutex)
+    void throwIfClosed(const char* operation) const SKEIN_REQUIRES(core_->put)
     {
         if (core_->closed)
             throw QueueClosed("Queue '" + name_ +
                               (core_->blocked.destroying() ? "' is being destroyed: " : "' is closed: ") + operation +
                               "() refused");
+    }
+
+    void markClosed()
+    {
+        const BriefLock put(core_->put);
+        core_->closed = true;
     }
 
     // Whether add() on a full queue and pop() on an empty one look for room
@@ -355,10 +394,10 @@ private:
         return maxSize_ != 0 && maxSize_ <= smallBound;
     }
 
-    // Under `mutex`: true, marking the wake as sent, when a pop() sleeps and
+    // Under `put`: true, marking the wake as sent, when a pop() sleeps and
     // none is being woken. The caller then wakes one.
-    bool claimPopWake() SKEIN_REQUIRES(core_->mutex) { return claim(core_->sleepingPops, core_->popWake); }
-    bool claimAddWake() SKEIN_REQUIRES(core_->mutex) { return claim(core_->sleepingAdds, core_->addWake); }
+    bool claimPopWake() SKEIN_REQUIRES(core_->put) { return claim(core_->sleepingPops, core_->popWake); }
+    bool claimAddWake() SKEIN_REQUIRES(core_->put) { return claim(core_->sleepingAdds, core_->addWake); }
     static bool claim(const std::atomic<std::size_t>& sleeping, std::atomic<bool>& wake)
     {
         if (sleeping.load() == 0 || wake.load())
@@ -367,18 +406,34 @@ private:
         return true;
     }
 
-    // Under `mutex`, after waitForRoom(): appends an item. When the move
-    // throws and this call slept, it may have taken the wake meant for
-    // room it now leaves: it passes it on.
-    void pushBack(T&& item, const std::optional<Blocked>& blocked) SKEIN_REQUIRES(core_->mutex)
+    // Holding neither `put` nor `take`: wakes one sleeper on `cv`, after its
+    // last look at the queue.
+    void wakeOne(std::condition_variable& cv)
     {
-        try {
-            core_->in.push_back(std::move(item));
-        } catch (...) {
-            if (blocked)
-                core_->notFull.notify_one();
-            throw;
+        {
+            const MutexLock sleep(core_->sleep);
         }
+        cv.notify_one();
+    }
+
+    // A pop() woken by extend(): owed while items are added, sent once.
+    struct PendingPopWake {
+        FifoQueue& queue;
+        bool owed = false;
+
+        void send()
+        {
+            if (owed)
+                queue.wakeOne(queue.core_->notEmpty);
+            owed = false;
+        }
+        ~PendingPopWake() { send(); }
+    };
+
+    // Under `put`: appends an item.
+    void pushBack(T&& item) SKEIN_REQUIRES(core_->put)
+    {
+        core_->in.push_back(std::move(item));
         core_->inSize.store(core_->in.size(), std::memory_order_relaxed);
     }
 
@@ -389,8 +444,27 @@ private:
                maxSize_;
     }
 
-    // Holding both locks, with `out` empty: every item waiting moves to it.
-    void refill() SKEIN_REQUIRES(core_->take, core_->mutex)
+    // Under `put`: takes a place for one more item; false when the queue is
+    // full. Places known to be free are taken one by one without reading
+    // `outSize`, a line the consumers write at every pop.
+    bool takeRoom() SKEIN_REQUIRES(core_->put)
+    {
+        if (maxSize_ == 0)
+            return true;
+        if (core_->room != 0) {
+            --core_->room;
+            return true;
+        }
+        const std::size_t now = core_->in.size() + core_->outSize.load(std::memory_order_relaxed);
+        if (now >= maxSize_)
+            return false;
+        core_->room = maxSize_ - now - 1;
+        return true;
+    }
+
+    // Holding `take` and `put`, with `out` empty: every item waiting moves
+    // to it.
+    void refill() SKEIN_REQUIRES(core_->take, core_->put)
     {
         core_->out.swap(core_->in);
         const std::size_t moved = core_->out.size();
@@ -400,21 +474,68 @@ private:
             core_->in.trim(moved);
     }
 
-    // After a pop() that found nothing, holding no lock: sleeps on `mutex`
-    // until there is an item, the queue is closed and drained, or `till`
-    // goes.
+    // add() that found the queue full, holding no lock: sleeps until there
+    // is room, then adds. False when `till` went first; throws QueueClosed
+    // when the queue is or becomes closed.
+    bool addBlocking(T&& item, const Signal& till)
+    {
+        if (till)
+            return false;
+        MutexLock sleep(core_->sleep);
+        // Counted from here, so that the destructor waits until this call
+        // has left, holding `sleep` to its end.
+        std::optional<Blocked> blocked;
+        blocked.emplace(core_->blocked, sleep.native());
+        for (;;) {
+            core_->sleepingAdds.fetch_add(1);
+            const bool room = waitUntil(
+                sleep.native(), core_->notFull, till, core_,
+                [this] {
+                    const BriefLock put(core_->put);
+                    core_->addWake.store(false);
+                    return core_->closed || core_->in.size() + core_->outSize.load() < maxSize_;
+                },
+                [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("add, full"); }, this);
+            core_->sleepingAdds.fetch_sub(1, std::memory_order_relaxed);
+            BriefLock put(core_->put);
+            throwIfClosed("add");
+            if (!room)
+                return false;
+            if (!takeRoom())
+                continue;  // another producer was first: sleep again
+            try {
+                pushBack(std::move(item));
+            } catch (...) {
+                core_->notFull.notify_one();  // the room this call was woken for
+                throw;
+            }
+            // Room left over may be another sleeper's.
+            const bool wakeAdd = core_->room != 0 && claimAddWake();
+            const bool wakePop = claimPopWake();
+            put.unlock();
+            if (wakeAdd)
+                core_->notFull.notify_one();
+            if (wakePop)
+                core_->notEmpty.notify_one();
+            return true;
+        }
+    }
+
+    // After a pop() that found nothing, holding no lock: sleeps until there
+    // is an item, the queue is closed and drained, or `till` goes.
     std::optional<T> popBlocking(const Signal& till)
     {
-        MutexLock lock(core_->mutex);
+        MutexLock sleep(core_->sleep);
         // Counted from here, as with BasicQueue, so that the destructor
         // waits until this call has left.
         std::optional<Blocked> blocked;
-        blocked.emplace(core_->blocked, lock.native());
+        blocked.emplace(core_->blocked, sleep.native());
         for (;;) {
             core_->sleepingPops.fetch_add(1);
             const bool ready = waitUntil(
-                lock.native(), core_->notEmpty, till, core_,
-                [this]() SKEIN_REQUIRES(core_->mutex) {
+                sleep.native(), core_->notEmpty, till, core_,
+                [this] {
+                    const BriefLock put(core_->put);
                     core_->popWake.store(false);
                     return !core_->in.empty() || core_->outSize.load() != 0 || core_->closed;
                 },
@@ -422,18 +543,20 @@ private:
             core_->sleepingPops.fetch_sub(1, std::memory_order_relaxed);
             if (!ready)
                 return std::nullopt;
-            lock.unlock();
-            MutexLock take(core_->take, MutexLock::Spin{});
-            lock.lock();
-            if (core_->out.empty() && !core_->in.empty())
-                refill();
-            if (!core_->out.empty()) {
-                lock.unlock();
-                return takeFront();
+            sleep.unlock();  // `take` comes first
+            {
+                BriefLock take(core_->take);
+                BriefLock put(core_->put);
+                if (core_->out.empty() && !core_->in.empty())
+                    refill();
+                if (!core_->out.empty()) {
+                    put.unlock();
+                    return takeFront();
+                }
+                if (core_->closed)
+                    return std::nullopt;
             }
-            if (core_->closed)
-                return std::nullopt;
-            // Another consumer was first: sleep again.
+            sleep.lock();  // another consumer was first: sleep again
         }
     }
 
@@ -463,7 +586,7 @@ private:
         countPopped(1);
         const std::size_t left = core_->out.size();
         // Lowering `outSize` is news only to an add() waiting for room: a
-        // pop() reads it under `mutex`, where it is never too low (see the
+        // pop() reads it under `put`, where it is never too low (see the
         // top). So the costly order only where add() can wait.
         if (maxSize_ != 0)
             core_->outSize.store(left);
@@ -482,8 +605,7 @@ private:
 
     // After a consumer changed `outSize`: wakes a sleeping pop() if
     // `items` are left, a sleeping add() if `room` was made, each unless
-    // one is being woken already. Taking `mutex` orders the wake after the
-    // sleeper's last look.
+    // one is being woken already.
     void wakeSleepers(bool items, bool room)
     {
         const bool wakePop = items && core_->sleepingPops.load() != 0 && !core_->popWake.load();
@@ -493,10 +615,13 @@ private:
     }
     void wake(bool wakePop, bool wakeAdd)
     {
-        MutexLock lock(core_->mutex);
+        BriefLock put(core_->put);
         const bool pop = wakePop && claimPopWake();
         const bool add = wakeAdd && claimAddWake();
-        lock.unlock();
+        put.unlock();
+        if (!pop && !add)
+            return;
+        const MutexLock sleep(core_->sleep);  // after the sleepers' last look
         if (pop)
             core_->notEmpty.notify_one();
         if (add)
@@ -524,59 +649,6 @@ private:
             all.push_back(std::move(from.front()));
             from.pop_front();
         }
-    }
-
-    // With `mutex` held: waits until there is room, counting `blocked` when
-    // it must block. False when `till` went first; throws QueueClosed when
-    // the queue is or becomes closed.
-    bool waitForRoom(std::unique_lock<std::mutex>& lock, const Signal& till, std::optional<Blocked>& blocked)
-        SKEIN_REQUIRES(core_->mutex)
-    {
-        throwIfClosed("add");
-        if (maxSize_ == 0)
-            return true;
-        // Places known to be free: taken one by one without reading
-        // `outSize`, a line the consumers write at every pop.
-        if (core_->room != 0) {
-            --core_->room;
-            return true;
-        }
-        return lookForRoom(lock, till, blocked);
-    }
-    // waitForRoom() when no place is known to be free.
-    bool lookForRoom(std::unique_lock<std::mutex>& lock, const Signal& till, std::optional<Blocked>& blocked)
-        SKEIN_REQUIRES(core_->mutex)
-    {
-        const std::size_t max = maxSize_;
-        const std::size_t now = core_->in.size() + core_->outSize.load(std::memory_order_relaxed);
-        if (now < max) {
-            core_->room = max - now - 1;
-            return true;
-        }
-        if (till)
-            return false;
-        if (!blocked)
-            blocked.emplace(core_->blocked, lock);
-        core_->sleepingAdds.fetch_add(1);
-        std::size_t size = max;
-        const bool room = waitUntil(
-            lock, core_->notFull, till, core_,
-            [this, max, &size]() SKEIN_REQUIRES(core_->mutex) {
-                core_->addWake.store(false);
-                size = core_->in.size() + core_->outSize.load();
-                return size < max || core_->closed;
-            },
-            [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("add, full"); }, this);
-        core_->sleepingAdds.fetch_sub(1, std::memory_order_relaxed);
-        throwIfClosed("add");
-        // Woken, this call takes one place: if there are more, another
-        // sleeper may have one.
-        if (room && size + 1 < max) {
-            core_->room = max - size - 1;
-            if (claimAddWake())
-                core_->notFull.notify_one();
-        }
-        return room;
     }
 
     const std::shared_ptr<Core> core_;
