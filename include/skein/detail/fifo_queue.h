@@ -59,9 +59,10 @@
 //   that adds item after item to a queue whose consumer is waking up, or a
 //   consumer that pops item after item while a producer is, so makes one
 //   system call, not one an item. Correct because:
-//   - The flag is set only while a sleeper is counted, and every counted
-//     sleeper looks again under `put` before it stops counting: someone
-//     clears it, whether the wake reached it, another, or nobody.
+//   - The flag is set only while a sleeper is counted, and a sleeper stops
+//     counting itself under `put`, in the same hold as its last look, which
+//     clears the flag (stopSleeping()): someone clears it, whether the wake
+//     reached it, another, or nobody.
 //   - A consumer that skips waking an add() because the flag is set has
 //     written `outSize` before reading the flag, and the add() that clears
 //     it reads `outSize` after: sequentially consistent, so it sees the
@@ -70,8 +71,8 @@
 //   - A woken sleeper that takes less than there is passes the wake on: a
 //     pop() that leaves items, in `out` or in `in` (dropFront()), an add()
 //     that leaves room (addBlocking()), one whose move threw.
-//   - A sleeper that leaves because its `till` went looked last and found
-//     nothing for it, so it owes nobody a wake.
+//   - A sleeper that leaves because its `till` went found nothing for it
+//     at its last look (or it takes it), so it owes nobody a wake.
 // The contract is in queue.h.
 #pragma once
 
@@ -455,7 +456,9 @@ private:
             --core_->room;
             return true;
         }
-        const std::size_t now = core_->in.size() + core_->outSize.load(std::memory_order_relaxed);
+        // Sequentially consistent: an add() that slept reads `outSize` after
+        // clearing `addWake` (see the top).
+        const std::size_t now = core_->in.size() + core_->outSize.load();
         if (now >= maxSize_)
             return false;
         core_->room = maxSize_ - now - 1;
@@ -488,7 +491,7 @@ private:
         blocked.emplace(core_->blocked, sleep.native());
         for (;;) {
             core_->sleepingAdds.fetch_add(1);
-            const bool room = waitUntil(
+            const bool woken = waitUntil(
                 sleep.native(), core_->notFull, till, core_,
                 [this] {
                     const BriefLock put(core_->put);
@@ -496,13 +499,14 @@ private:
                     return core_->closed || core_->in.size() + core_->outSize.load() < maxSize_;
                 },
                 [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("add, full"); }, this);
-            core_->sleepingAdds.fetch_sub(1, std::memory_order_relaxed);
             BriefLock put(core_->put);
+            stopSleeping(core_->sleepingAdds, core_->addWake);
             throwIfClosed("add");
-            if (!room)
-                return false;
-            if (!takeRoom())
-                continue;  // another producer was first: sleep again
+            if (!takeRoom()) {
+                if (!woken)
+                    return false;  // `till` went
+                continue;          // another producer was first: sleep again
+            }
             try {
                 pushBack(std::move(item));
             } catch (...) {
@@ -532,7 +536,7 @@ private:
         blocked.emplace(core_->blocked, sleep.native());
         for (;;) {
             core_->sleepingPops.fetch_add(1);
-            const bool ready = waitUntil(
+            const bool woken = waitUntil(
                 sleep.native(), core_->notEmpty, till, core_,
                 [this] {
                     const BriefLock put(core_->put);
@@ -540,24 +544,32 @@ private:
                     return !core_->in.empty() || core_->outSize.load() != 0 || core_->closed;
                 },
                 [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("pop"); }, this);
-            core_->sleepingPops.fetch_sub(1, std::memory_order_relaxed);
-            if (!ready)
-                return std::nullopt;
             sleep.unlock();  // `take` comes first
             {
                 BriefLock take(core_->take);
                 BriefLock put(core_->put);
+                stopSleeping(core_->sleepingPops, core_->popWake);
                 if (core_->out.empty() && !core_->in.empty())
                     refill();
                 if (!core_->out.empty()) {
                     put.unlock();
                     return takeFront();
                 }
-                if (core_->closed)
+                if (core_->closed || !woken)
                     return std::nullopt;
             }
             sleep.lock();  // another consumer was first: sleep again
         }
+    }
+
+    // Under `put`, for a sleeper about to look at the queue for the last
+    // time: stops counting it, and clears the wake flag. A wake claimed
+    // since its last look is so not left set with nobody counted to clear
+    // it, which would keep every later sleeper of its kind from waking.
+    static void stopSleeping(std::atomic<std::size_t>& sleeping, std::atomic<bool>& wake)
+    {
+        sleeping.fetch_sub(1, std::memory_order_relaxed);
+        wake.store(false);
     }
 
     // Holding `take`, with `out` not empty: removes its front item. It is
