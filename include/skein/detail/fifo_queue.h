@@ -490,15 +490,12 @@ private:
         std::optional<Blocked> blocked;
         blocked.emplace(core_->blocked, sleep.native());
         for (;;) {
-            core_->sleepingAdds.fetch_add(1);
-            const bool woken = waitUntil(
-                sleep.native(), core_->notFull, till, core_,
-                [this] {
-                    const BriefLock put(core_->put);
-                    core_->addWake.store(false);
+            const bool woken = sleepUntil(
+                sleep, core_->sleepingAdds, core_->addWake, core_->notFull, till,
+                [this]() SKEIN_REQUIRES(core_->put) {
                     return core_->closed || core_->in.size() + core_->outSize.load() < maxSize_;
                 },
-                [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("add, full"); }, this);
+                [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("add, full"); });
             BriefLock put(core_->put);
             stopSleeping(core_->sleepingAdds, core_->addWake);
             throwIfClosed("add");
@@ -535,15 +532,12 @@ private:
         std::optional<Blocked> blocked;
         blocked.emplace(core_->blocked, sleep.native());
         for (;;) {
-            core_->sleepingPops.fetch_add(1);
-            const bool woken = waitUntil(
-                sleep.native(), core_->notEmpty, till, core_,
-                [this] {
-                    const BriefLock put(core_->put);
-                    core_->popWake.store(false);
+            const bool woken = sleepUntil(
+                sleep, core_->sleepingPops, core_->popWake, core_->notEmpty, till,
+                [this]() SKEIN_REQUIRES(core_->put) {
                     return !core_->in.empty() || core_->outSize.load() != 0 || core_->closed;
                 },
-                [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("pop"); }, this);
+                [](const void* q) { return static_cast<const FifoQueue*>(q)->describe("pop"); });
             sleep.unlock();  // `take` comes first
             {
                 BriefLock take(core_->take);
@@ -560,6 +554,25 @@ private:
             }
             sleep.lock();  // another consumer was first: sleep again
         }
+    }
+
+    // Holding `sleep`: counts this call among the `sleeping` ones and sleeps
+    // on `cv` until `ready()`, or until `till` goes (false). Each look is
+    // under `put` and first clears `wake` (see the top). The call is still
+    // counted on return: its last look ends that (stopSleeping()).
+    template <class Ready>
+    bool sleepUntil(MutexLock& sleep, std::atomic<std::size_t>& sleeping, std::atomic<bool>& wake,
+                    std::condition_variable& cv, const Signal& till, Ready ready, BlockedScope::Describe describe)
+    {
+        sleeping.fetch_add(1);
+        return waitUntil(
+            sleep.native(), cv, till, core_,
+            [&] {
+                const BriefLock put(core_->put);
+                wake.store(false);
+                return ready();
+            },
+            describe, this);
     }
 
     // Under `put`, for a sleeper about to look at the queue for the last
