@@ -485,10 +485,9 @@ private:
         if (till)
             return false;
         MutexLock sleep(core_->sleep);
-        // Counted from here, so that the destructor waits until this call
-        // has left, holding `sleep` to its end.
-        std::optional<Blocked> blocked;
-        blocked.emplace(core_->blocked, sleep.native());
+        // Counted from here, as with BasicQueue, so that the destructor
+        // waits until this call has left: it leaves holding `sleep`.
+        const Blocked blocked(core_->blocked, sleep.native());
         for (;;) {
             const bool woken = sleepUntil(
                 sleep, core_->sleepingAdds, core_->addWake, core_->notFull, till,
@@ -528,9 +527,8 @@ private:
     {
         MutexLock sleep(core_->sleep);
         // Counted from here, as with BasicQueue, so that the destructor
-        // waits until this call has left.
-        std::optional<Blocked> blocked;
-        blocked.emplace(core_->blocked, sleep.native());
+        // waits until this call has left: it leaves holding `sleep`.
+        const Blocked blocked(core_->blocked, sleep.native());
         for (;;) {
             const bool woken = sleepUntil(
                 sleep, core_->sleepingPops, core_->popWake, core_->notEmpty, till,
