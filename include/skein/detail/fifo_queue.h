@@ -122,8 +122,10 @@ public:
 
     bool add(T&& item, const Signal& till)
     {
+        // Not once `till` has gone: a producer that goes on adding after its
+        // stop (dropping what does not fit) would spin and yield at every item.
         if (spinsBeforeSleeping() && isFull())
-            awaitBriefly([this] { return !isFull(); });
+            awaitBriefly([this, &till] { return !isFull() || till; });
         BriefLock put(core_->put);
         throwIfClosed("add");
         if (!takeRoom()) {
@@ -194,9 +196,9 @@ public:
                 if (core_->closed || till)
                     return std::nullopt;
             }
-            if (spun || !spinsBeforeSleeping() || !awaitBriefly([this] {
+            if (spun || !spinsBeforeSleeping() || !awaitBriefly([this, &till] {
                     return core_->inSize.load(std::memory_order_relaxed) != 0 ||
-                           core_->outSize.load(std::memory_order_relaxed) != 0;
+                           core_->outSize.load(std::memory_order_relaxed) != 0 || till;
                 }))
                 break;
         }
