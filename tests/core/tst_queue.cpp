@@ -18,6 +18,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -135,6 +136,7 @@ private Q_SLOTS:
     void closeWakesEveryBlockedAddWithQueueClosed();
     void roomMadeAllAtOnceReachesEveryBlockedAdd_data();
     void roomMadeAllAtOnceReachesEveryBlockedAdd();
+    void roomMadeWhileAnAddIsWokenReachesTheOthers();
     void itemsAddedAllAtOnceReachEveryBlockedPop_data();
     void itemsAddedAllAtOnceReachEveryBlockedPop();
     void closeWakesEveryBlockedPopWithNullopt();
@@ -530,6 +532,50 @@ void tst_Queue::roomMadeAllAtOnceReachesEveryBlockedAdd()
     std::vector<int> rest = drain(queue);
     std::sort(rest.begin(), rest.end());
     QCOMPARE(rest, (std::vector<int>{100, 101, 102, 103}));
+}
+
+// Room made while the first add() woken passes its wake on: that add()
+// counted two places, took one and woke a second add() for the other; the
+// two pops that follow find a wake under way and wake nobody. The second
+// add() must see their room too and pass it on, not only the place it was
+// woken for. Repeated: each round the two pops land in that window unless
+// the second add() wakes first.
+void tst_Queue::roomMadeWhileAnAddIsWokenReachesTheOthers()
+{
+    constexpr int producers = 4;
+    for (int round = 0; round < 10; ++round) {
+        skein::Queue<int> queue("four seats, in two steps", producers);
+        for (int i = 0; i < producers; ++i)
+            QVERIFY(queue.add(i));
+        // As above; and no check fails while the adds are parked, which
+        // would leave them parked for good.
+        skein::Signal till("producers' till");
+        std::vector<std::optional<int>> taken;
+        bool firstIn = false;
+        bool allAdded = false;
+        {
+            Callers adds(producers, [&](int p) { queue.add(100 + p, till); });
+            const bool parked = waitUntilParked(till, producers);
+            taken.push_back(queue.tryPop());
+            taken.push_back(queue.tryPop());
+            const skein::Till giveUp(testing::hangGuard);
+            while (queue.size() < producers - 1 && !giveUp)
+                std::this_thread::yield();
+            firstIn = !giveUp;
+            taken.push_back(queue.tryPop());
+            taken.push_back(queue.tryPop());
+            allAdded = adds.allReturned();
+            till.go();
+            QVERIFY(parked);
+        }
+        QVERIFY2(firstIn, "room was made for two parked add() calls, but none woke to take it");
+        QCOMPARE(taken, (std::vector<std::optional<int>>{0, 1, 2, 3}));
+        QVERIFY2(allAdded, qPrintable(QString("round %1: room was made for every parked add(), but not every one "
+                                              "woke to take it").arg(round)));
+        std::vector<int> rest = drain(queue);
+        std::sort(rest.begin(), rest.end());
+        QCOMPARE(rest, (std::vector<int>{100, 101, 102, 103}));
+    }
 }
 
 // Four items added one after another to a Queue with four parked pops: each

@@ -66,8 +66,10 @@
 //   - A consumer that skips waking an add() because the flag is set has
 //     written `outSize` before reading the flag, and the add() that clears
 //     it reads `outSize` after: sequentially consistent, so it sees the
-//     room that consumer made. Items are made only under `put` (add(),
-//     push(), refill()), where a sleeping pop() looks for them.
+//     room that consumer made, and counts its places afresh, not from
+//     `room`, so that it passes on what it does not take. Items are made
+//     only under `put` (add(), push(), refill()), where a sleeping pop()
+//     looks for them.
 //   - A woken sleeper that takes less than there is passes the wake on: a
 //     pop() that leaves items, in `out` or in `in` (dropFront()), an add()
 //     that leaves room (addBlocking()), one whose move threw.
@@ -500,6 +502,10 @@ private:
             BriefLock put(core_->put);
             stopSleeping(core_->sleepingAdds, core_->addWake);
             throwIfClosed("add");
+            // Counted afresh, not from `room`: a consumer that made room
+            // while `addWake` was set woke nobody. Its room shows only in
+            // `outSize`, and this call passes on what it does not take.
+            core_->room = 0;
             if (!takeRoom()) {
                 if (!woken)
                     return false;  // `till` went
