@@ -268,6 +268,22 @@ private:
     std::thread thread_;
 };
 
+// Asks `ready()` again and again, yielding the core in between, until it
+// holds: for a state another thread reaches with no signal to wait on. False
+// when it does not within hangGuard: the bound only turns a broken
+// library's hang into a failure.
+template <class Ready>
+bool pollUntil(Ready ready)
+{
+    const skein::Till giveUp(hangGuard);
+    while (!ready()) {
+        if (giveUp)
+            return false;
+        std::this_thread::yield();
+    }
+    return true;
+}
+
 // A blocking Skein call (a Queue's add() or pop(), Lock::wait() once it has
 // released the Lock) registers a callback on its `till` just before it
 // sleeps. Counting those callbacks is how a test knows, without sleeping,
@@ -275,13 +291,7 @@ private:
 // hangGuard: the bound only turns a broken library's hang into a failure.
 inline bool waitUntilParked(const skein::Signal& till, std::size_t count)
 {
-    const skein::Till giveUp(hangGuard);
-    while (skein::detail::pendingCallbacks(till) < count) {
-        if (giveUp)
-            return false;
-        std::this_thread::yield();
-    }
-    return true;
+    return pollUntil([&] { return skein::detail::pendingCallbacks(till) >= count; });
 }
 
 // How many threads dumpThreads() shows blocked on `what`, as Skein describes
@@ -302,13 +312,7 @@ inline std::size_t blockedOn(const std::string& what)
 // turns a broken library's hang into a failure.
 inline bool waitUntilBlockedOn(const std::string& what, std::size_t count)
 {
-    const skein::Till giveUp(hangGuard);
-    while (blockedOn(what) < count) {
-        if (giveUp)
-            return false;
-        std::this_thread::yield();
-    }
-    return true;
+    return pollUntil([&] { return blockedOn(what) >= count; });
 }
 
 // Makes `fn` run in a Till's callback, on the timer thread, soon; returns at

@@ -53,13 +53,7 @@ namespace {
 // the hang guard.
 bool waitUntilWaiting(const Barrier& barrier, std::size_t n)
 {
-    const Till giveUp(testing::hangGuard);
-    while (barrier.waiting() < n) {
-        if (giveUp)
-            return false;
-        std::this_thread::yield();
-    }
-    return true;
+    return testing::pollUntil([&] { return barrier.waiting() >= n; });
 }
 
 // What a wait() on `barrier` ended with: its index, or what it threw.
@@ -646,9 +640,7 @@ void tst_Barrier::destroyingWhileTheCompletionRunsWaitsForIt()
             events.add("destroyed");
         });
         // The destructor has begun once it has answered the first thread.
-        const Till giveUp(testing::hangGuard);
-        while (events.size() == 0 && !giveUp)
-            std::this_thread::yield();
+        testing::pollUntil([&] { return events.size() != 0; });
         QCOMPARE(events.list(), QStringList{"first answered"});
         proceed.go();
     }

@@ -558,10 +558,7 @@ void tst_Queue::roomMadeWhileAnAddIsWokenReachesTheOthers()
             const bool parked = waitUntilParked(till, producers);
             taken.push_back(queue.tryPop());
             taken.push_back(queue.tryPop());
-            const skein::Till giveUp(testing::hangGuard);
-            while (queue.size() < producers - 1 && !giveUp)
-                std::this_thread::yield();
-            firstIn = !giveUp;
+            firstIn = testing::pollUntil([&] { return queue.size() >= producers - 1; });
             taken.push_back(queue.tryPop());
             taken.push_back(queue.tryPop());
             allAdded = adds.allReturned();
